@@ -1,0 +1,103 @@
+"""The app factory: `flask --app app run`, `flask --app app demo`, gunicorn 'app:create_app()'."""
+from flask import Flask, render_template, request, session, url_for
+from flask_babel import format_date, format_decimal, get_locale
+from flask_wtf.csrf import CSRFError
+
+from config import Config
+from extensions import babel, csrf, db, migrate
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(Config)
+    if config:
+        app.config.from_mapping(config)
+    app.config["MIN_GROUP_SIZE"] = max(3, int(app.config["MIN_GROUP_SIZE"]))
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_headers(app)
+    register_template_helpers(app)
+    return app
+
+
+def select_language() -> str:
+    """Dutch unless the respondent chose English with the switch (?lang=en)."""
+    return session.get("lang", "nl")
+
+
+def remember_language_choice():
+    chosen = request.args.get("lang")
+    if chosen in Config.LANGUAGES:
+        session["lang"] = chosen
+
+
+def register_extensions(app: Flask) -> None:
+    import models  # noqa: F401  (registers the tables with SQLAlchemy's metadata)
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True)  # batch mode: ALTER TABLE on SQLite
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_language)
+    app.before_request(remember_language_choice)
+
+
+def register_blueprints(app: Flask) -> None:
+    from assets import bp as assets_bp
+    from surveys.views import bp as surveys_bp
+
+    app.register_blueprint(assets_bp)
+    app.register_blueprint(surveys_bp)
+    app.add_url_rule("/", "home", lambda: render_template("home.html"))
+
+
+def register_errorhandlers(app: Flask) -> None:
+    def error_page(error):
+        return render_template("error.html", code=error.code), error.code
+
+    for code in (400, 403, 404, 405, 410, 413, 422, 429):
+        app.register_error_handler(code, error_page)
+    app.register_error_handler(CSRFError, error_page)
+    app.register_error_handler(500, lambda error: (render_template("error.html", code=500), 500))
+
+
+def register_commands(app: Flask) -> None:
+    from manage.commands import register
+
+    register(app)
+
+
+def language_url(language: str) -> str:
+    """The current page in another language (a GET, so a posted page reloads from its draft)."""
+    if request.endpoint is None:
+        return url_for("home", lang=language)
+    args = {**request.args.to_dict(), **(request.view_args or {}), "lang": language}
+    return url_for(request.endpoint, **args)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from assets import plotly_filename
+
+    app.jinja_env.globals.update(
+        current_language=lambda: str(get_locale()),
+        language_url=language_url,
+        format_date=format_date,
+        format_decimal=format_decimal,
+        plotly_filename=plotly_filename,
+    )
+
+
+def register_headers(app: Flask) -> None:
+    # plotly.js sets inline styles, so styles allow 'unsafe-inline'; scripts never do.
+    policy = (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    )
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", policy)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response

@@ -1,0 +1,40 @@
+"""Settings, read from the environment (and a `.env` file, loaded by the flask CLI).
+
+Every setting has a default that runs the app locally on SQLite; production sets
+DATABASE_URL and SECRET_KEY.
+"""
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'samenwerkingsmonitor.db'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    #: Base of the links printed by the CLI (no request to take it from there).
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
+    #: Groups with fewer respondents are never shown (never below 3).
+    MIN_GROUP_SIZE = max(3, _int("MIN_GROUP_SIZE", 5))
+
+    # A respondent may leave the questionnaire open for hours: the CSRF token lives
+    # as long as the session instead of Flask-WTF's default hour.
+    WTF_CSRF_TIME_LIMIT = None
+    # Unfinished questionnaires are kept this long in the respondent's session.
+    PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
+    MAX_CONTENT_LENGTH = 256 * 1024
+
+    BABEL_DEFAULT_LOCALE = "nl"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+    LANGUAGES = ("nl", "en")

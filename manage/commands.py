@@ -1,0 +1,82 @@
+"""`flask` commands: demo data, partnerships and rounds."""
+from datetime import date
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from extensions import db
+from models import Partnership, Round
+from surveys.instrument import available_versions
+
+from .demo import create_demo
+
+partnership_cli = AppGroup("partnership", help="Partnerships (samenwerkingsverbanden).")
+round_cli = AppGroup("round", help="Rounds (metingen) and their survey links.")
+
+
+def survey_link(round_: Round) -> str:
+    return f"{current_app.config['PUBLIC_URL']}/s/{round_.public_code}"
+
+
+def get_partnership(slug: str) -> Partnership:
+    partnership = db.session.scalar(db.select(Partnership).where(Partnership.slug == slug))
+    if partnership is None:
+        raise click.ClickException(f"No partnership '{slug}'.")
+    return partnership
+
+
+@click.command("demo")
+def demo_command():
+    """Create the demo partnership with three closed rounds and one open round (once)."""
+    round_ = create_demo()
+    click.echo(f"Demo partnership: {round_.partnership.name}")
+    click.echo(f"Survey link of the open round '{round_.title}': {survey_link(round_)}")
+
+
+@partnership_cli.command("create")
+@click.argument("slug")
+@click.argument("name")
+@click.option("--region", default="", help="Region, for example 'Twente'.")
+def create_partnership(slug: str, name: str, region: str):
+    """Create a partnership with a short SLUG (used in URLs) and a NAME."""
+    if db.session.scalar(db.select(Partnership).where(Partnership.slug == slug)):
+        raise click.ClickException(f"Partnership '{slug}' exists already.")
+    db.session.add(Partnership(slug=slug, name=name, region=region))
+    db.session.commit()
+    click.echo(f"Created partnership '{slug}': {name}")
+
+
+@round_cli.command("create")
+@click.argument("slug")
+@click.argument("title")
+@click.option("--opens", type=click.DateTime(["%Y-%m-%d"]), default=str(date.today()), help="Opening day (YYYY-MM-DD), default today.")
+@click.option("--closes", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Last day answers are taken (YYYY-MM-DD).")
+@click.option("--instrument", "version", type=int, default=None, help="Instrument version, default the latest.")
+def create_round(slug: str, title: str, opens, closes, version: int | None):
+    """Create a round TITLE for partnership SLUG and print its survey link."""
+    versions = available_versions()
+    version = version or versions[-1]
+    if version not in versions:
+        raise click.ClickException(f"No instrument version {version}; available: {versions}.")
+    if closes.date() < opens.date():
+        raise click.ClickException("The closing day comes before the opening day.")
+    round_ = Round(partnership=get_partnership(slug), title=title, instrument_version=version, opens_on=opens.date(), closes_on=closes.date())
+    db.session.add(round_)
+    db.session.commit()
+    click.echo(f"Created round '{title}' ({round_.opens_on} to {round_.closes_on}).")
+    click.echo(f"Survey link: {survey_link(round_)}")
+
+
+@round_cli.command("list")
+@click.argument("slug")
+def list_rounds(slug: str):
+    """List the rounds of partnership SLUG with their state and survey link."""
+    for round_ in get_partnership(slug).rounds:
+        click.echo(f"{round_.title}\t{round_.state().value}\t{round_.opens_on} to {round_.closes_on}\t{survey_link(round_)}")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(demo_command)
+    app.cli.add_command(partnership_cli)
+    app.cli.add_command(round_cli)

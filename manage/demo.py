@@ -1,0 +1,107 @@
+"""Demo data: a partnership with three closed rounds and one open round of synthetic but
+realistic responses, stored through the same code path as a real submission."""
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from extensions import db
+from models import Partnership, Round
+from surveys.instrument import Instrument, get_instrument
+from surveys.responses import add_response
+from surveys.scoring import flip
+
+DEMO_SLUG = "demo"
+
+# Days before today on which each round opens, its length in days and how many respond.
+ROUNDS = [
+    ("T0 nulmeting", 540, 28, 52),
+    ("T1 tweede meting", 360, 28, 44),
+    ("T2 derde meting", 180, 28, 38),
+    ("T3 vierde meting", 7, 28, 14),  # still open
+]
+
+# How each level tends to see each dimension (offset from the round's base), so that
+# governance and the work floor differ where they do in real partnerships.
+LEVEL_OFFSET = {
+    "bestuur": {"urgency": 0.5, "investment": 0.3, "momentum": 0.6, "youth": -0.2, "levels": 0.4, "daring": 0.1},
+    "beleid": {"urgency": 0.2, "investment": 0.0, "momentum": 0.3, "youth": 0.0, "levels": 0.0, "daring": -0.2},
+    "werkvloer": {"urgency": -0.1, "investment": -0.3, "momentum": -0.4, "youth": 0.4, "levels": -0.5, "daring": 0.3},
+}
+BASE = {"urgency": 3.4, "investment": 2.9, "momentum": 3.0, "youth": 3.5, "levels": 2.7, "daring": 3.1}
+# Change per round: investment and levels grow as the partnership works on them.
+GROWTH = {"urgency": 0.1, "investment": 0.35, "momentum": -0.05, "youth": 0.15, "levels": 0.3, "daring": 0.2}
+
+LEVELS = (("werkvloer", 5), ("beleid", 3), ("bestuur", 2))
+DOMAINS = (
+    ("onderwijs", 4), ("werk_inkomen", 3), ("zorg_jeugdhulp", 3), ("gemeente", 4),
+    ("leerplicht_rmc", 2), ("jongere", 1), ("anders", 1),
+)
+COMMENTS = {
+    "urgency": ["Iedereen ziet de thuiszitters, maar niet iedereen voelt zich eigenaar.", "De ambitie is groot; nu nog samen kiezen waar we beginnen."],
+    "investment": ["Het casusoverleg helpt enorm om elkaar te leren kennen.", "Er gaat veel tijd in overleg zitten, soms te veel.", "Onze projectleider opent echt deuren."],
+    "momentum": ["De landelijke aandacht voor jongeren buiten beeld gaf ons een zetje.", "Ik merk weinig van landelijke afspraken op de werkvloer."],
+    "youth": ["We praten steeds vaker met de jongere in plaats van over de jongere.", "Regels van de eigen organisatie gaan nog te vaak voor."],
+    "levels": ["Bestuurders en werkvloer spreken elkaar te weinig.", "Sinds er één wethouder aanspreekpunt is, gaat het sneller."],
+    "daring": ["We zijn gewoon begonnen met vijf jongeren en dat werkte.", "Soms durven we wel, maar wacht iedereen op de financiering."],
+}
+
+
+def _pick(rng: random.Random, weighted) -> str:
+    keys, weights = zip(*weighted)
+    return rng.choices(keys, weights)[0]
+
+
+def _answers(rng: random.Random, instrument: Instrument, means: dict[str, float], level: str) -> dict[str, int | None]:
+    answers: dict[str, int | None] = {}
+    for dimension in instrument.dimensions:
+        unknown_share = 0.15 if (dimension.key == "momentum" and level == "werkvloer") else 0.04
+        for item in dimension.items:
+            if rng.random() < unknown_share:
+                answers[item.key] = None
+                continue
+            value = min(5, max(1, round(rng.gauss(means[dimension.key], 0.85))))
+            answers[item.key] = flip(value) if item.reverse else value
+    return answers
+
+
+def _add_round_responses(rng: random.Random, instrument: Instrument, round_: Round, index: int, count: int, last_day: date):
+    days = max(1, (min(round_.closes_on, last_day) - round_.opens_on).days + 1)
+    for _ in range(count):
+        level, domain = _pick(rng, LEVELS), _pick(rng, DOMAINS)
+        personal = rng.gauss(0, 0.35)  # some people are more positive than others
+        means = {key: BASE[key] + index * GROWTH[key] + LEVEL_OFFSET[level][key] + personal for key in BASE}
+        comments = {key: rng.choice(texts) for key, texts in COMMENTS.items() if rng.random() < 0.12}
+        add_response(
+            round_.id,
+            instrument,
+            answers=_answers(rng, instrument, means, level),
+            comments=comments,
+            profile={"level": level, "domain": domain},
+            language="nl" if rng.random() < 0.93 else "en",
+            submitted_on=round_.opens_on + timedelta(days=rng.randrange(days)),
+        )
+
+
+def create_demo(today: date | None = None, seed: int = 2026) -> Round:
+    """Create the demo partnership once; return its open round either way."""
+    today = today or date.today()
+    partnership = db.session.scalar(db.select(Partnership).where(Partnership.slug == DEMO_SLUG))
+    if partnership is None:
+        rng = random.Random(seed)
+        instrument = get_instrument()
+        partnership = Partnership(slug=DEMO_SLUG, name="Regio Voorbeeld: Samen Slim Slagvaardig", region="Voorbeeldregio")
+        db.session.add(partnership)
+        for index, (title, opens_ago, length, count) in enumerate(ROUNDS):
+            round_ = Round(
+                partnership=partnership,
+                title=title,
+                instrument_version=instrument.version,
+                opens_on=today - timedelta(days=opens_ago),
+                closes_on=today - timedelta(days=opens_ago) + timedelta(days=length),
+            )
+            db.session.add(round_)
+            db.session.flush()
+            _add_round_responses(rng, instrument, round_, index, count, last_day=today)
+        db.session.commit()
+    return partnership.rounds[-1]

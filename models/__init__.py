@@ -1,0 +1,24 @@
+"""SQLAlchemy 2.0 typed models, one module per aggregate."""
+import sqlite3
+
+from sqlalchemy import Engine, event
+
+from .draft import Draft
+from .partnership import Partnership
+from .response import Answer, Comment, Response, ResponseScore
+from .round import Round, RoundState
+
+__all__ = ["Answer", "Comment", "Draft", "Partnership", "Response", "ResponseScore", "Round", "RoundState"]
+
+
+@event.listens_for(Engine, "connect")
+def _configure_sqlite(dbapi_connection, _record):
+    """Every SQLite connection: WAL for concurrent readers, enforced foreign keys, and a
+    busy timeout so concurrent writers wait instead of failing with "database is locked"."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()

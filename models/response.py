@@ -1,0 +1,67 @@
+"""A submitted questionnaire. Nothing here identifies the respondent: no IP, no user
+agent, no account, no invitation, and only the day of submission."""
+from datetime import date
+
+from sqlalchemy import CheckConstraint, ForeignKey, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from extensions import db
+
+
+class Response(db.Model):
+    __tablename__ = "response"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"), index=True)
+    #: The day only: a finer timestamp could single out a respondent.
+    submitted_on: Mapped[date]
+    #: Profile answers (keys of the instrument's profile options).
+    level: Mapped[str] = mapped_column(String(40))
+    domain: Mapped[str] = mapped_column(String(40))
+    #: Interface language the questionnaire was answered in.
+    language: Mapped[str] = mapped_column(String(5))
+
+    round: Mapped["Round"] = relationship(back_populates="responses")  # noqa: F821
+    answers: Mapped[list["Answer"]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+    comments: Mapped[list["Comment"]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+    scores: Mapped[list["ResponseScore"]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+
+
+class Answer(db.Model):
+    __tablename__ = "answer"
+    __table_args__ = (
+        UniqueConstraint("response_id", "item_key"),
+        CheckConstraint("value BETWEEN 1 AND 5", name="value_on_scale"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"), index=True)
+    item_key: Mapped[str] = mapped_column(String(80))
+    #: 1..5 as answered (not flipped); None for "weet ik niet / n.v.t.".
+    value: Mapped[int | None] = mapped_column(SmallInteger)
+
+
+class Comment(db.Model):
+    __tablename__ = "comment"
+    __table_args__ = (UniqueConstraint("response_id", "dimension"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"), index=True)
+    dimension: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
+
+
+class ResponseScore(db.Model):
+    """A respondent's score on one dimension, written with the response so that group
+    aggregates are plain SQL over a small table. No row when too few statements were answered."""
+
+    __tablename__ = "response_score"
+    __table_args__ = (
+        UniqueConstraint("response_id", "dimension"),
+        CheckConstraint("score BETWEEN 1 AND 5", name="score_on_scale"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"), index=True)
+    dimension: Mapped[str] = mapped_column(String(40), index=True)
+    score: Mapped[float]

@@ -1,0 +1,54 @@
+import enum
+import secrets
+from datetime import date
+
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from extensions import db
+
+# Public codes avoid look-alike characters (0/o, 1/l/i) so a link can be read aloud.
+CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+CODE_LENGTH = 10
+
+
+def new_public_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+class RoundState(enum.Enum):
+    NOT_YET_OPEN = "not_yet_open"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Round(db.Model):
+    """One measurement (meting: T0, T1, ...) of a partnership, answered through one link."""
+
+    __tablename__ = "round"
+    __table_args__ = (CheckConstraint("opens_on <= closes_on", name="dates_in_order"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnership.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    #: The instrument version this round was answered with; pinned when the round is made.
+    instrument_version: Mapped[int]
+    opens_on: Mapped[date]
+    closes_on: Mapped[date]
+    #: Closed by hand before its closing date.
+    closed_early: Mapped[bool] = mapped_column(default=False)
+    #: Random code in the public survey link.
+    public_code: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_code)
+
+    partnership: Mapped["Partnership"] = relationship(back_populates="rounds")  # noqa: F821
+    responses: Mapped[list["Response"]] = relationship(  # noqa: F821
+        back_populates="round", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    def state(self, today: date | None = None) -> RoundState:
+        today = today or date.today()
+        if self.closed_early or today > self.closes_on:
+            return RoundState.CLOSED
+        if today < self.opens_on:
+            return RoundState.NOT_YET_OPEN
+        return RoundState.OPEN

@@ -1,0 +1,63 @@
+"""WTForms form classes built per request from the instrument (never a shared class mutated).
+
+A questionnaire page is one dimension's statements plus its optional comment; the last page
+holds the profile questions. Raw form values are kept as strings: "1".."5", or UNKNOWN for
+"weet ik niet / n.v.t.".
+"""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField, TextAreaField
+from wtforms.validators import AnyOf, InputRequired, Length
+from wtforms.validators import Optional as OptionalValidator
+
+from .instrument import Dimension, Instrument
+
+UNKNOWN = "dk"
+COMMENT_FIELD = "comment"
+
+
+def scale_choices(instrument: Instrument, language: str) -> list[tuple[str, str]]:
+    options = [(str(option.value), option.label.get(language)) for option in instrument.scale.options]
+    return options + [(UNKNOWN, instrument.scale.unknown.get(language))]
+
+
+def _choice_field(label: str, choices: list[tuple[str, str]], message) -> RadioField:
+    values = [value for value, _ in choices]
+    # validate_choice is off so a tampered value gets our own (translated) message.
+    return RadioField(
+        label,
+        choices=choices,
+        validate_choice=False,
+        validators=[InputRequired(message=message), AnyOf(values, message=message)],
+    )
+
+
+def dimension_form_class(instrument: Instrument, dimension: Dimension, language: str) -> type[FlaskForm]:
+    choices = scale_choices(instrument, language)
+    fields = {
+        item.key: _choice_field(item.text.get(language), choices, _l("Kies een antwoord bij deze stelling."))
+        for item in dimension.items
+    }
+    fields[COMMENT_FIELD] = TextAreaField(
+        _l("Toelichting (niet verplicht)"),
+        validators=[
+            OptionalValidator(),
+            Length(
+                max=instrument.comment_max_length,
+                message=_l("Je toelichting is %(length)d tekens lang; er passen er %(max)d. Maak hem wat korter."),
+            ),
+        ],
+    )
+    return type(f"{dimension.key.title()}Form", (FlaskForm,), fields)
+
+
+def profile_form_class(instrument: Instrument, language: str) -> type[FlaskForm]:
+    fields = {
+        question.key: _choice_field(
+            question.question.get(language),
+            [(option.key, option.label.get(language)) for option in question.options],
+            _l("Kies een antwoord bij deze vraag."),
+        )
+        for question in instrument.profile
+    }
+    return type("ProfileForm", (FlaskForm,), fields)

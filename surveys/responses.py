@@ -1,0 +1,111 @@
+"""Drafts and submitted responses in the database.
+
+A questionnaire in progress lives in a Draft; submitting turns the draft into a Response
+(answers, comments, dimension scores) and deletes the draft in one transaction, so a
+response is stored whole or not at all, and a draft can be submitted only once.
+"""
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from datetime import date
+
+from sqlalchemy import delete, select
+
+from extensions import db
+from models import Answer, Comment, Draft, Response, ResponseScore
+
+from .forms import UNKNOWN
+from .instrument import Instrument
+from .scoring import dimension_scores
+
+SECTIONS = ("answers", "comments", "profile")
+
+
+def empty_draft_data() -> dict:
+    return {section: {} for section in SECTIONS}
+
+
+def parse_answer(raw: str) -> int | None:
+    """A form value as stored: 1..5, or None for "weet ik niet"."""
+    return None if raw == UNKNOWN else int(raw)
+
+
+def load_draft(token: str | None, round_id: int) -> Draft | None:
+    if not token:
+        return None
+    return db.session.scalar(select(Draft).where(Draft.token == token, Draft.round_id == round_id))
+
+
+def save_draft(draft: Draft | None, round_id: int, updates: Mapping[str, Mapping[str, str]]) -> Draft:
+    """Merge a page's values into the draft (created on the first save) and commit."""
+    if draft is None:
+        draft = Draft(token=secrets.token_urlsafe(32), round_id=round_id, data=empty_draft_data())
+        db.session.add(draft)
+    data = {section: dict(draft.data.get(section, {})) for section in SECTIONS}
+    for section, values in updates.items():
+        data[section].update(values)
+    draft.data = data  # a new dict, so SQLAlchemy sees the change
+    draft.updated_on = date.today()
+    db.session.commit()
+    return draft
+
+
+def add_response(
+    round_id: int,
+    instrument: Instrument,
+    answers: Mapping[str, int | None],
+    comments: Mapping[str, str],
+    profile: Mapping[str, str],
+    language: str,
+    submitted_on: date,
+) -> dict[str, float | None]:
+    """Add a complete response with its answers, comments and scores to the session (the
+    caller commits). Returns the respondent's dimension scores."""
+    missing = [item.key for item in instrument.items if item.key not in answers]
+    if missing:
+        raise ValueError(f"response without an answer to {', '.join(missing)}")
+    scores = dimension_scores(instrument, answers)
+    response = Response(
+        round_id=round_id,
+        submitted_on=submitted_on,
+        level=profile["level"],
+        domain=profile["domain"],
+        language=language,
+        answers=[Answer(item_key=item.key, value=answers[item.key]) for item in instrument.items],
+        comments=[Comment(dimension=key, text=text.strip()) for key, text in comments.items() if text.strip()],
+        scores=[ResponseScore(dimension=key, score=score) for key, score in scores.items() if score is not None],
+    )
+    db.session.add(response)
+    return scores
+
+
+def submit_draft(token: str, round_id: int, instrument: Instrument, language: str) -> dict[str, float | None] | None:
+    """Store the draft as a response and delete it, in one transaction.
+
+    Returns the respondent's scores, or None when the draft is already gone (the same
+    submission posted twice). The DELETE comes first: it takes the write lock, so of two
+    simultaneous posts exactly one finds the draft.
+    """
+    db.session.commit()  # end any read transaction; the claim below starts a fresh one
+    try:
+        data = db.session.scalar(
+            delete(Draft).where(Draft.token == token, Draft.round_id == round_id).returning(Draft.data)
+        )
+        if data is None:
+            db.session.rollback()
+            return None
+        scores = add_response(
+            round_id,
+            instrument,
+            answers={key: parse_answer(raw) for key, raw in data["answers"].items()},
+            comments=data["comments"],
+            profile=data["profile"],
+            language=language,
+            submitted_on=date.today(),
+        )
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return scores

@@ -1,0 +1,188 @@
+"""The respondent's side: intro, one page per dimension, profile questions, thank-you page.
+
+Every page saves what was filled in to the respondent's draft before it checks anything,
+so nothing typed is ever lost; pages redirect after a successful post (no resubmission).
+"""
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
+
+from dashboard.charts import respondent_radar
+from extensions import db
+from models import Round, RoundState
+
+from .forms import COMMENT_FIELD, dimension_form_class, profile_form_class
+from .instrument import Instrument, get_instrument
+from .responses import load_draft, save_draft, submit_draft
+
+bp = Blueprint("surveys", __name__, url_prefix="/s")
+
+
+class RoundUnavailable(Exception):
+    """The round behind a survey link does not take answers (unknown, not yet open, closed)."""
+
+    def __init__(self, round_: Round | None, state: RoundState | None):
+        self.round, self.state = round_, state
+
+
+@bp.app_errorhandler(RoundUnavailable)
+def round_unavailable(error: RoundUnavailable):
+    status = {None: 404, RoundState.NOT_YET_OPEN: 403, RoundState.CLOSED: 410}[error.state]
+    return render_template("surveys/unavailable.html", round=error.round, state=error.state), status
+
+
+def language() -> str:
+    return str(get_locale())
+
+
+def open_round(code: str) -> Round:
+    round_ = db.session.scalar(db.select(Round).where(Round.public_code == code))
+    if round_ is None:
+        raise RoundUnavailable(None, None)
+    state = round_.state()
+    if state is not RoundState.OPEN:
+        raise RoundUnavailable(round_, state)
+    return round_
+
+
+# --- pages --------------------------------------------------------------------------------
+# Steps 1..6 are the dimensions in the instrument's order; the last step is the profile.
+
+
+def step_count(instrument: Instrument) -> int:
+    return len(instrument.dimensions) + 1
+
+
+def form_for(instrument: Instrument, step: int, formdata=None):
+    if step <= len(instrument.dimensions):
+        form_class = dimension_form_class(instrument, instrument.dimensions[step - 1], language())
+    else:
+        form_class = profile_form_class(instrument, language())
+    return form_class(formdata=formdata)
+
+
+def stored_values(instrument: Instrument, step: int, data: dict) -> MultiDict:
+    """The draft's values of one page, shaped like the form data that page posts."""
+    if step > len(instrument.dimensions):
+        return MultiDict(data.get("profile", {}))
+    dimension = instrument.dimensions[step - 1]
+    values = {item.key: data["answers"][item.key] for item in dimension.items if item.key in data.get("answers", {})}
+    if dimension.key in data.get("comments", {}):
+        values[COMMENT_FIELD] = data["comments"][dimension.key]
+    return MultiDict(values)
+
+
+def draft_updates(instrument: Instrument, step: int, form) -> dict:
+    """What of a posted page goes into the draft: every valid value, even on a page with
+    errors. An over-long comment is kept too, so the respondent can shorten it."""
+    if step > len(instrument.dimensions):
+        return {"profile": {q.key: form[q.key].data for q in instrument.profile if not form[q.key].errors}}
+    dimension = instrument.dimensions[step - 1]
+    answers = {item.key: form[item.key].data for item in dimension.items if not form[item.key].errors}
+    return {"answers": answers, "comments": {dimension.key: form[COMMENT_FIELD].data or ""}}
+
+
+def first_incomplete_step(instrument: Instrument, data: dict) -> int | None:
+    for step, dimension in enumerate(instrument.dimensions, start=1):
+        if any(item.key not in data["answers"] for item in dimension.items):
+            return step
+        if len(data["comments"].get(dimension.key, "")) > instrument.comment_max_length:
+            return step
+    if any(question.key not in data["profile"] for question in instrument.profile):
+        return step_count(instrument)
+    return None
+
+
+def draft_tokens() -> dict:
+    session.permanent = True  # an unfinished questionnaire survives closing the browser
+    return session.setdefault("drafts", {})
+
+
+@bp.get("/<code>")
+def display_intro(code: str):
+    round_ = open_round(code)
+    instrument = get_instrument(round_.instrument_version)
+    return render_template("surveys/intro.html", round=round_, instrument=instrument)
+
+
+@bp.route("/<code>/<int:step>", methods=["GET", "POST"])
+def display_step(code: str, step: int):
+    round_ = open_round(code)
+    instrument = get_instrument(round_.instrument_version)
+    if not 1 <= step <= step_count(instrument):
+        abort(404)
+    token = draft_tokens().get(code)
+    draft = load_draft(token, round_.id)
+    if draft is None and (token or code in session.get("thanks", {})):
+        # Submitted already (double click, back button, resend): never a second response.
+        return redirect(url_for(".display_thanks", code=code))
+
+    if request.method == "GET":
+        form = form_for(instrument, step, formdata=stored_values(instrument, step, draft.data) if draft else None)
+        if request.args.get("check"):
+            form.validate()  # show what is still missing after a submit attempt
+        return render_page(round_, instrument, step, form, status=422 if form.errors else 200)
+
+    form = form_for(instrument, step)
+    valid = form.validate()
+    draft = save_draft(draft, round_.id, draft_updates(instrument, step, form))
+    draft_tokens()[code] = draft.token
+    session.modified = True
+
+    if request.form.get("action") == "back":
+        return redirect(url_for(".display_step", code=code, step=max(1, step - 1)))
+    if not valid:
+        return render_page(round_, instrument, step, form, status=422)
+    if step < step_count(instrument):
+        return redirect(url_for(".display_step", code=code, step=step + 1))
+    return submit(round_, instrument, draft)
+
+
+def submit(round_: Round, instrument: Instrument, draft):
+    missing = first_incomplete_step(instrument, draft.data)
+    if missing is not None:
+        return redirect(url_for(".display_step", code=round_.public_code, step=missing, check=1))
+    code = round_.public_code
+    scores = submit_draft(draft.token, round_.id, instrument, language())
+    # Kept in the respondent's own cookie only, for the thank-you page.
+    session.setdefault("thanks", {})[code] = scores
+    draft_tokens().pop(code, None)
+    session.modified = True
+    return redirect(url_for(".display_thanks", code=code))
+
+
+def render_page(round_: Round, instrument: Instrument, step: int, form, status: int):
+    dimension = instrument.dimensions[step - 1] if step <= len(instrument.dimensions) else None
+    return (
+        render_template(
+            "surveys/step.html",
+            round=round_,
+            instrument=instrument,
+            step=step,
+            steps=step_count(instrument),
+            dimension=dimension,
+            form=form,
+        ),
+        status,
+    )
+
+
+@bp.get("/<code>/bedankt")
+def display_thanks(code: str):
+    round_ = db.session.scalar(db.select(Round).where(Round.public_code == code))
+    if round_ is None:
+        raise RoundUnavailable(None, None)
+    instrument = get_instrument(round_.instrument_version)
+    # None when the same submission arrived twice and this request lost the race.
+    scores = session.get("thanks", {}).get(code)
+    figure = respondent_radar(instrument, scores, language(), name=_("Jouw scores")) if scores else None
+    return render_template("surveys/thanks.html", round=round_, instrument=instrument, scores=scores, figure=figure)
+
+
+@bp.post("/<code>/opnieuw")
+def display_restart(code: str):
+    """Start a new questionnaire on this device (for example for a colleague)."""
+    session.get("thanks", {}).pop(code, None)
+    session.modified = True
+    return redirect(url_for(".display_intro", code=code))
