@@ -7,6 +7,7 @@ holds the profile questions. Raw form values are kept as strings: "1".."5", or U
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired, Length
 from wtforms.validators import Optional as OptionalValidator
 
@@ -26,7 +27,7 @@ def _choice_field(label: str, choices: list[tuple[str, str]], message) -> RadioF
     # validate_choice is off so a tampered value gets our own (translated) message.
     return RadioField(
         label,
-        choices=choices,
+        choices=[SelectChoice(value, text) for value, text in choices],
         validate_choice=False,
         validators=[InputRequired(message=message), AnyOf(values, message=message)],
     )

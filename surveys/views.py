@@ -54,12 +54,13 @@ def step_count(instrument: Instrument) -> int:
     return len(instrument.dimensions) + 1
 
 
-def form_for(instrument: Instrument, step: int, formdata=None):
+def form_for(instrument: Instrument, step: int, **kwargs):
+    """The page's form; from the posted data unless `formdata` says otherwise."""
     if step <= len(instrument.dimensions):
         form_class = dimension_form_class(instrument, instrument.dimensions[step - 1], language())
     else:
         form_class = profile_form_class(instrument, language())
-    return form_class(formdata=formdata)
+    return form_class(**kwargs)
 
 
 def stored_values(instrument: Instrument, step: int, data: dict) -> MultiDict:

@@ -1,0 +1,168 @@
+"""Fixtures: every database test runs twice, on a real SQLite file and on the real
+PostgreSQL (TEST_POSTGRES_URL, default the local server's database `test`), each migrated
+with `flask db upgrade` once per run; tables are emptied after every test."""
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from datetime import date, timedelta
+
+import psycopg
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy.orm import Session
+
+from app import create_app
+from extensions import db
+from models import Partnership, Round
+from surveys.instrument import get_instrument
+
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def _app_config(url: str) -> dict:
+    return {"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test-secret", "MIN_GROUP_SIZE": 5}
+
+
+def _migrate(url: str) -> None:
+    app = create_app(_app_config(url))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_path_factory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    _migrate(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def postgresql_url():
+    """A schema of our own in the test database, so parallel runs do not meet."""
+    schema = f"test_{secrets.token_hex(4)}"
+    plain = POSTGRES_URL.replace("+psycopg", "")
+    try:
+        with psycopg.connect(plain, autocommit=True) as connection:
+            connection.execute(f'CREATE SCHEMA "{schema}"')
+    except psycopg.OperationalError as error:
+        pytest.fail(f"PostgreSQL is not reachable at {POSTGRES_URL} (start it, or set TEST_POSTGRES_URL): {error}")
+    url = f"{POSTGRES_URL}{'&' if '?' in POSTGRES_URL else '?'}options=-csearch_path%3D{schema}"
+    _migrate(url)
+    yield url
+    with psycopg.connect(plain, autocommit=True) as connection:
+        connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request) -> str:
+    return request.getfixturevalue(f"{request.param}_url")
+
+
+@pytest.fixture
+def app(database_url):
+    """The app as it runs: every request pushes its own context, like a server does."""
+    app = create_app(_app_config(database_url))
+    yield app
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(table.delete())
+        db.engine.dispose()
+
+
+@pytest.fixture
+def session(app):
+    """The test's own view of the database (a separate connection, like a second user)."""
+    with app.app_context():
+        engine = db.engine
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+# --- factories: real rows through the real models ---------------------------------------
+
+
+@pytest.fixture
+def make_round(session):
+    def make(title="T1 voorjaar", opens_on=None, closes_on=None, partnership=None, **fields) -> Round:
+        if partnership is None:
+            slug = f"p-{secrets.token_hex(3)}"
+            partnership = Partnership(slug=slug, name=f"Regio {slug}", region="Testregio")
+        round_ = Round(
+            partnership=partnership,
+            title=title,
+            instrument_version=1,
+            opens_on=opens_on or date.today() - timedelta(days=1),
+            closes_on=closes_on or date.today() + timedelta(days=14),
+            **fields,
+        )
+        session.add(round_)
+        session.commit()
+        return round_
+
+    return make
+
+
+CSRF_PATTERN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    match = CSRF_PATTERN.search(html)
+    assert match, "page has no CSRF token"
+    return match.group(1) or match.group(2)
+
+
+class Respondent:
+    """A person answering the questionnaire through HTTP, like a browser without JavaScript:
+    every post carries the CSRF token of the page it came from."""
+
+    def __init__(self, client, code: str):
+        self.client, self.code = client, code
+        self.instrument = get_instrument(1)
+
+    def url(self, step) -> str:
+        return f"/s/{self.code}/{step}"
+
+    def post(self, step, data: dict, action: str = "next"):
+        page = self.client.get(self.url(step))
+        return self.client.post(self.url(step), data={**data, "csrf_token": csrf_from(page.text), "action": action})
+
+    def page_data(self, step: int, answers: dict, comments: dict | None = None, profile: dict | None = None) -> dict:
+        if step > len(self.instrument.dimensions):
+            return dict(profile or {"level": "beleid", "domain": "gemeente"})
+        dimension = self.instrument.dimensions[step - 1]
+        data = {item.key: answers[item.key] for item in dimension.items if item.key in answers}
+        data["comment"] = (comments or {}).get(dimension.key, "")
+        return data
+
+    def complete(self, answers: dict, comments: dict | None = None, profile: dict | None = None):
+        """Answer every page in order; returns the last response (a redirect when all is well)."""
+        steps = len(self.instrument.dimensions) + 1
+        for step in range(1, steps + 1):
+            response = self.post(step, self.page_data(step, answers, comments, profile))
+            assert response.status_code == 302, (step, response.status_code)
+        return response
+
+
+def uniform_answers(value: str = "4") -> dict:
+    return {item.key: value for item in get_instrument(1).items}
+
+
+@pytest.fixture
+def respondent(client, make_round):
+    round_ = make_round()
+    return Respondent(client, round_.public_code)

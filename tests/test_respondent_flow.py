@@ -1,0 +1,292 @@
+"""The respondent's path over HTTP, on SQLite and PostgreSQL."""
+import html
+from datetime import date, datetime, timedelta
+
+import pytest
+from freezegun import freeze_time
+from sqlalchemy import func, inspect, select
+
+from models import Answer, Comment, Draft, Response, ResponseScore, Round
+from surveys.instrument import get_instrument
+from surveys.scoring import dimension_scores
+
+from .conftest import Respondent, csrf_from, uniform_answers
+
+INSTRUMENT = get_instrument(1)
+FIRST = INSTRUMENT.dimensions[0]
+
+
+def count(session, *models) -> int:
+    """Rows in all the given tables together."""
+    return sum(session.scalar(select(func.count()).select_from(model)) for model in models)
+
+
+def varied_answers() -> dict:
+    """A realistic mix of values, reverse items and "weet ik niet"."""
+    values = ["5", "4", "dk", "2", "3", "1", "4"]
+    return {item.key: values[n % len(values)] for n, item in enumerate(INSTRUMENT.items)}
+
+
+def test_complete_questionnaire_stores_one_whole_response_with_correct_scores(respondent, session):
+    answers = varied_answers()
+    final = respondent.complete(answers, comments={"youth": "Meer praten mét jongeren."}, profile={"level": "bestuur", "domain": "onderwijs"})
+    assert final.headers["Location"].endswith(f"/s/{respondent.code}/bedankt")
+
+    response = session.scalars(select(Response)).one()
+    assert (response.level, response.domain, response.language) == ("bestuur", "onderwijs", "nl")
+    assert response.submitted_on == date.today()
+    stored = {answer.item_key: answer.value for answer in response.answers}
+    expected = {key: None if raw == "dk" else int(raw) for key, raw in answers.items()}
+    assert stored == expected
+    assert [(c.dimension, c.text) for c in response.comments] == [("youth", "Meer praten mét jongeren.")]
+    scores = {score.dimension: score.score for score in response.scores}
+    assert scores == pytest.approx({k: v for k, v in dimension_scores(INSTRUMENT, expected).items() if v is not None})
+    assert count(session, Draft) == 0
+
+    thanks = respondent.client.get(final.headers["Location"])
+    assert thanks.status_code == 200
+    assert "Bedankt voor het invullen" in thanks.text
+    assert 'type="application/json" data-chart-for="own-scores"' in thanks.text
+    for dimension in INSTRUMENT.dimensions:
+        assert dimension.title.nl in thanks.text
+
+
+def test_missing_answer_is_marked_and_nothing_filled_in_is_lost(respondent, session):
+    answers = {item.key: "4" for item in FIRST.items[1:]}
+    response = respondent.post(1, {**answers, "comment": "Goed begin."})
+    assert response.status_code == 422
+    html = response.text
+    assert 'class="error-summary"' in html
+    assert f'href="#{FIRST.items[0].key}-0"' in html  # the summary links to the field
+    assert "Kies een antwoord bij deze stelling." in html
+    assert f'id="{FIRST.items[0].key}-error"' in html
+    for item in FIRST.items[1:]:
+        assert f'id="{item.key}-3" name="{item.key}" required type="radio" value="4" checked' in html.replace("checked ", "") or \
+            f'checked id="{item.key}-3"' in html
+    assert "Goed begin." in html
+
+    # A reload shows the same answers (kept in the draft), and no response exists yet.
+    reloaded = respondent.client.get(respondent.url(1))
+    assert reloaded.text.count("checked") == len(FIRST.items) - 1
+    assert count(session, Response) == 0
+
+    corrected = respondent.post(1, {**answers, FIRST.items[0].key: "dk", "comment": "Goed begin."})
+    assert corrected.status_code == 302
+
+
+def test_answers_survive_page_changes_and_reloads(respondent):
+    respondent.post(1, {item.key: "2" for item in FIRST.items})
+    second = INSTRUMENT.dimensions[1]
+    back = respondent.post(2, {second.items[0].key: "5"}, action="back")  # incomplete, going back is fine
+    assert back.status_code == 302 and back.headers["Location"].endswith("/1")
+    page_one = respondent.client.get(respondent.url(1)).text
+    assert page_one.count("checked") == len(FIRST.items)
+    page_two = respondent.client.get(respondent.url(2)).text
+    assert f'checked id="{second.items[0].key}-4"' in page_two
+
+
+def test_over_long_comment_is_explained_and_kept(respondent):
+    limit = INSTRUMENT.comment_max_length
+    long_text = "x" * (limit + 5)
+    response = respondent.post(1, {**{i.key: "3" for i in FIRST.items}, "comment": long_text})
+    assert response.status_code == 422
+    assert f"Je toelichting is {limit + 5} tekens lang; er passen er {limit}." in response.text
+    assert long_text in response.text  # not silently cut
+    fine = respondent.post(1, {**{i.key: "3" for i in FIRST.items}, "comment": "x" * limit})
+    assert fine.status_code == 302
+
+
+def test_submit_with_an_incomplete_earlier_page_sends_the_respondent_back_to_it(respondent, session):
+    answers = uniform_answers("3")
+    for step in range(1, 4):
+        respondent.post(step, respondent.page_data(step, answers))
+    for step in range(5, 8):  # page 4 skipped (pages can be reached by URL)
+        respondent.post(step, respondent.page_data(step, answers))
+    final = respondent.post(7, {"level": "beleid", "domain": "gemeente"})
+    assert final.status_code == 302 and "/4?check=1" in final.headers["Location"]
+    page = respondent.client.get(final.headers["Location"])
+    assert page.status_code == 422
+    assert page.text.count("Kies een antwoord bij deze stelling.") >= len(INSTRUMENT.dimensions[3].items)
+    assert count(session, Response) == 0
+
+
+def test_the_same_submission_posted_twice_stores_one_response(respondent, session):
+    answers = uniform_answers("4")
+    for step in range(1, 7):
+        respondent.post(step, respondent.page_data(step, answers))
+    page = respondent.client.get(respondent.url(7))
+    data = {"level": "werkvloer", "domain": "jongere", "csrf_token": csrf_from(page.text), "action": "next"}
+    first = respondent.client.post(respondent.url(7), data=data)
+    again = respondent.client.post(respondent.url(7), data=data)  # double click / resend
+    assert first.status_code == again.status_code == 302
+    assert again.headers["Location"].endswith("/bedankt")
+    assert count(session, Response) == 1
+    assert count(session, Answer) == len(INSTRUMENT.items)
+    # The back button to a questionnaire page leads to the thank-you page, not a new response.
+    assert respondent.client.get(respondent.url(3)).headers["Location"].endswith("/bedankt")
+
+
+def test_a_copied_session_cookie_posting_after_submission_stores_nothing(app, respondent, session):
+    """Two tabs (or a request that raced the first): the second finds its draft gone."""
+    answers = uniform_answers("5")
+    for step in range(1, 7):
+        respondent.post(step, respondent.page_data(step, answers))
+    page = respondent.client.get(respondent.url(7))
+    other_tab = app.test_client()
+    other_tab.set_cookie("session", respondent.client.get_cookie("session").value)
+    data = {"level": "beleid", "domain": "anders", "csrf_token": csrf_from(page.text), "action": "next"}
+    assert respondent.client.post(respondent.url(7), data=data).status_code == 302
+    late = other_tab.post(respondent.url(7), data=data)
+    assert late.status_code == 302 and late.headers["Location"].endswith("/bedankt")
+    assert "al ontvangen" in other_tab.get(late.headers["Location"]).text
+    assert count(session, Response) == 1
+
+
+def test_submitting_two_hours_after_opening_the_page_loses_nothing(respondent, session):
+    answers = uniform_answers("2")
+    for step in range(1, 7):
+        respondent.post(step, respondent.page_data(step, answers))
+    page = respondent.client.get(respondent.url(7))
+    token = csrf_from(page.text)
+    with freeze_time(datetime.now() + timedelta(hours=2, minutes=5)):
+        final = respondent.client.post(respondent.url(7), data={"level": "beleid", "domain": "zorg_jeugdhulp", "csrf_token": token, "action": "next"})
+    assert final.status_code == 302 and final.headers["Location"].endswith("/bedankt")
+    assert count(session, Response) == 1
+
+
+def test_post_without_csrf_token_is_refused_and_stores_nothing(respondent, session):
+    response = respondent.client.post(respondent.url(1), data={i.key: "3" for i in FIRST.items})
+    assert response.status_code == 400
+    assert "konden we niet verwerken" in response.text
+    assert count(session, Draft) == 0
+
+
+@pytest.mark.parametrize("value", ["6", "0", "-1", "abc", "3.5", "", "1e3", "<script>"])
+def test_out_of_range_values_get_a_clear_message(respondent, value):
+    data = {i.key: "3" for i in FIRST.items}
+    data[FIRST.items[2].key] = value
+    response = respondent.post(1, data)
+    assert response.status_code == 422
+    assert "Kies een antwoord bij deze stelling." in response.text
+    assert "<script>" not in response.text.split("</header>")[1].split("<footer")[0].replace("</script>", "")
+
+
+def test_unknown_profile_option_is_refused(respondent):
+    response = respondent.post(7, {"level": "directeur", "domain": "gemeente"})
+    assert response.status_code == 422
+    assert "Kies een antwoord bij deze vraag." in response.text
+
+
+def test_unknown_code_gets_a_clear_404(client):
+    response = client.get("/s/doesnotexist")
+    assert response.status_code == 404
+    assert "Deze link kennen we niet" in response.text
+    assert client.get("/s/doesnotexist/1").status_code == 404
+    english = client.get("/s/doesnotexist?lang=en")
+    assert english.status_code == 404 and "We don't recognise this link" in english.text
+
+
+def test_round_not_yet_open_gets_403_with_the_opening_day(client, make_round):
+    round_ = make_round(opens_on=date.today() + timedelta(days=3), closes_on=date.today() + timedelta(days=20))
+    response = client.get(f"/s/{round_.public_code}")
+    assert response.status_code == 403
+    assert "nog niet geopend" in response.text
+    assert str((date.today() + timedelta(days=3)).day) in response.text
+    assert client.post(f"/s/{round_.public_code}/1", data={}).status_code in (400, 403)
+
+
+def test_closed_round_gets_410_in_both_languages(client, make_round):
+    round_ = make_round(opens_on=date.today() - timedelta(days=30), closes_on=date.today() - timedelta(days=1))
+    response = client.get(f"/s/{round_.public_code}")
+    assert response.status_code == 410 and "Deze vragenlijst is gesloten" in response.text
+    english = client.get(f"/s/{round_.public_code}/2?lang=en")
+    assert english.status_code == 410 and "This questionnaire is closed" in english.text
+
+
+def test_round_closing_while_filling_in_stores_nothing(respondent, session):
+    answers = uniform_answers("3")
+    for step in range(1, 7):
+        respondent.post(step, respondent.page_data(step, answers))
+    page = respondent.client.get(respondent.url(7))
+    round_ = session.scalars(select(Round)).one()
+    round_.closed_early = True
+    session.commit()
+    late = respondent.client.post(respondent.url(7), data={"level": "beleid", "domain": "gemeente", "csrf_token": csrf_from(page.text), "action": "next"})
+    assert late.status_code == 410
+    assert "Deze vragenlijst is gesloten" in late.text
+    assert count(session, Response, Answer, ResponseScore) == 0
+
+
+def test_a_failing_submission_is_rolled_back_whole(app, respondent, monkeypatch, session):
+    answers = uniform_answers("4")
+    for step in range(1, 7):
+        respondent.post(step, respondent.page_data(step, answers))
+    page = respondent.client.get(respondent.url(7))
+
+    def fail(*args, **kwargs):  # the database refuses the scores half-way through
+        raise RuntimeError("disk full")
+
+    from models import response as response_module
+
+    monkeypatch.setattr(response_module.ResponseScore, "__init__", fail)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    failed = respondent.client.post(respondent.url(7), data={"level": "beleid", "domain": "gemeente", "csrf_token": csrf_from(page.text), "action": "next"})
+    assert failed.status_code == 500
+    assert "niets half opgeslagen" in failed.text
+    assert count(session, Response, Answer, Comment) == 0
+    assert count(session, Draft) == 1  # the answers are still there to try again
+    monkeypatch.undo()
+    retry = respondent.post(7, {"level": "beleid", "domain": "gemeente"})
+    assert retry.status_code == 302 and count(session, Response) == 1 and count(session, Answer) == len(INSTRUMENT.items)
+
+
+def test_nothing_on_a_response_identifies_the_respondent(app, respondent, session):
+    respondent.complete(uniform_answers("4"))
+    columns = {column["name"] for column in inspect(session.bind).get_columns("response")}
+    assert columns == {"id", "round_id", "submitted_on", "level", "domain", "language"}
+    stored = session.scalars(select(Response)).one()
+    assert type(stored.submitted_on) is date  # the day, never a time
+    for table in ("answer", "comment", "response_score"):
+        names = {column["name"] for column in inspect(session.bind).get_columns(table)}
+        assert not names & {"ip", "ip_address", "user_agent", "email", "user_id", "created_at"}
+
+
+def test_questionnaire_in_english(respondent, session):
+    intro = respondent.client.get(f"/s/{respondent.code}?lang=en")
+    assert intro.status_code == 200
+    assert 'lang="en"' in intro.text
+    assert "How you stay anonymous" in intro.text
+    page = respondent.client.get(respondent.url(1))
+    assert FIRST.items[0].text.en in page.text and FIRST.title.en in page.text
+    assert "Strongly agree" in page.text and "Don't know / not applicable" in html.unescape(page.text)
+    respondent.complete(uniform_answers("5"))
+    assert session.scalars(select(Response)).one().language == "en"
+    thanks = respondent.client.get(f"/s/{respondent.code}/bedankt")
+    assert "Thank you" in thanks.text
+
+
+def test_intro_tells_time_needed_and_how_anonymity_is_protected(respondent):
+    intro = respondent.client.get(f"/s/{respondent.code}")
+    assert intro.status_code == 200
+    assert f"ongeveer {INSTRUMENT.minutes} minuten" in intro.text
+    assert "IP-adres" in intro.text
+    assert "minstens 5 mensen" in intro.text
+
+
+def test_every_page_sends_security_headers_and_no_inline_script(respondent):
+    for url in (f"/s/{respondent.code}", respondent.url(1), respondent.url(7)):
+        response = respondent.client.get(url)
+        policy = response.headers["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "object-src 'none'" in policy
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert "<script>" not in response.text
+
+
+def test_restart_lets_someone_else_fill_in_on_the_same_device(respondent, session):
+    respondent.complete(uniform_answers("4"))
+    thanks = respondent.client.get(f"/s/{respondent.code}/bedankt")
+    restarted = respondent.client.post(f"/s/{respondent.code}/opnieuw", data={"csrf_token": csrf_from(thanks.text)})
+    assert restarted.status_code == 302
+    assert respondent.client.get(respondent.url(1)).status_code == 200
+    Respondent(respondent.client, respondent.code).complete(uniform_answers("2"))
+    assert count(session, Response) == 2
