@@ -262,7 +262,7 @@ def test_questionnaire_in_english(respondent, session):
     respondent.complete(uniform_answers("5"))
     assert session.scalars(select(Response)).one().language == "en"
     thanks = respondent.client.get(f"/s/{respondent.code}/bedankt")
-    assert "Thank you" in thanks.text
+    assert "Thanks for filling this in!" in thanks.text
 
 
 def test_intro_tells_time_needed_and_how_anonymity_is_protected(respondent):
