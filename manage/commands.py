@@ -3,7 +3,7 @@ from datetime import date
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from extensions import db
 from models import Partnership, Round
@@ -27,6 +27,7 @@ def get_partnership(slug: str) -> Partnership:
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command():
     """Create the demo partnership with three closed rounds and one open round (once)."""
     round_ = create_demo()

@@ -243,11 +243,13 @@ def available_versions(directory: Path = INSTRUMENT_DIR) -> list[int]:
     return sorted(int(path.stem[1:]) for path in directory.glob("v*.toml") if path.stem[1:].isdigit())
 
 
-@lru_cache(maxsize=None)
 def get_instrument(version: int | None = None) -> Instrument:
     """The instrument of one version (the latest when None), loaded once per process."""
-    if version is None:
-        version = available_versions()[-1]
+    return _load_version(available_versions()[-1] if version is None else version)
+
+
+@lru_cache(maxsize=None)
+def _load_version(version: int) -> Instrument:
     path = INSTRUMENT_DIR / f"v{version}.toml"
     if not path.exists():
         raise InstrumentError(f"no instrument version {version} in {INSTRUMENT_DIR}")

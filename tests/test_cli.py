@@ -1,0 +1,81 @@
+"""`flask` commands: demo data, partnerships and rounds."""
+import re
+import statistics
+from datetime import date
+
+from sqlalchemy import func, select
+
+from models import Partnership, Response, ResponseScore, Round, RoundState
+from surveys.instrument import get_instrument
+from surveys.scoring import dimension_scores
+
+LINK = re.compile(r"http://127\.0\.0\.1:5000/s/([a-z0-9]+)")
+
+
+def mean_score(session, round_id, dimension, level=None):
+    query = select(ResponseScore.score).join(Response).where(Response.round_id == round_id, ResponseScore.dimension == dimension)
+    if level:
+        query = query.where(Response.level == level)
+    return statistics.fmean(session.scalars(query))
+
+
+def test_demo_creates_three_closed_rounds_and_one_open_round_once(runner, session, client):
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    code = LINK.search(first.output).group(1)
+    assert client.get(f"/s/{code}").status_code == 200  # the printed link works
+
+    second = runner.invoke(args=["demo"])
+    assert LINK.search(second.output).group(1) == code
+    assert session.scalar(select(func.count()).select_from(Partnership)) == 1
+
+    rounds = session.scalars(select(Round).order_by(Round.opens_on)).all()
+    assert [r.state() for r in rounds] == [RoundState.CLOSED] * 3 + [RoundState.OPEN]
+    assert rounds[-1].public_code == code
+    for round_ in rounds[:3]:
+        responses = session.scalars(select(Response).where(Response.round_id == round_.id)).all()
+        assert 30 <= len(responses) <= 60
+        assert {r.level for r in responses} == {"werkvloer", "beleid", "bestuur"}
+        assert len({r.domain for r in responses}) >= 6
+        assert all(round_.opens_on <= r.submitted_on <= round_.closes_on for r in responses)
+
+    # Governance sees more momentum than the work floor; investment grows over the rounds.
+    t0, t2 = rounds[0].id, rounds[2].id
+    assert mean_score(session, t0, "momentum", "bestuur") > mean_score(session, t0, "momentum", "werkvloer") + 0.4
+    assert mean_score(session, t2, "investment") > mean_score(session, t0, "investment") + 0.3
+
+
+def test_demo_scores_are_the_scoring_of_the_stored_answers(runner, session):
+    runner.invoke(args=["demo"])
+    instrument = get_instrument(1)
+    for response in session.scalars(select(Response).limit(20)):
+        expected = dimension_scores(instrument, {a.item_key: a.value for a in response.answers})
+        stored = {s.dimension: s.score for s in response.scores}
+        assert stored == {k: v for k, v in expected.items() if v is not None}
+
+
+def test_create_partnership_and_round_prints_a_working_link(runner, session, client):
+    created = runner.invoke(args=["partnership", "create", "twente", "Samen Twente", "--region", "Twente"])
+    assert created.exit_code == 0 and "twente" in created.output
+    duplicate = runner.invoke(args=["partnership", "create", "twente", "Nog eens"])
+    assert duplicate.exit_code != 0 and "exists already" in duplicate.output
+
+    today = date.today().isoformat()
+    made = runner.invoke(args=["round", "create", "twente", "T0 nulmeting", "--opens", today, "--closes", "2099-12-31"])
+    assert made.exit_code == 0, made.output
+    code = LINK.search(made.output).group(1)
+    round_ = session.scalars(select(Round)).one()
+    assert (round_.title, round_.instrument_version, round_.public_code) == ("T0 nulmeting", 1, code)
+    assert client.get(f"/s/{code}").status_code == 200
+
+    listed = runner.invoke(args=["round", "list", "twente"])
+    assert "T0 nulmeting" in listed.output and "open" in listed.output and code in listed.output
+
+
+def test_round_command_refuses_bad_input(runner):
+    runner.invoke(args=["partnership", "create", "twente", "Samen Twente"])
+    assert "No partnership 'nergens'" in runner.invoke(args=["round", "create", "nergens", "T0", "--closes", "2099-01-01"]).output
+    backwards = runner.invoke(args=["round", "create", "twente", "T0", "--opens", "2030-01-02", "--closes", "2030-01-01"])
+    assert backwards.exit_code != 0 and "before the opening day" in backwards.output
+    unknown = runner.invoke(args=["round", "create", "twente", "T0", "--closes", "2099-01-01", "--instrument", "9"])
+    assert unknown.exit_code != 0 and "No instrument version 9" in unknown.output
