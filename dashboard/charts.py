@@ -18,8 +18,19 @@ def _closed(values: list):
     return values + values[:1]
 
 
+def wrap(label: str, width: int = 14) -> str:
+    """Break a long axis label over lines, so radars fit a phone screen."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
 def radar_trace(instrument: Instrument, scores: dict[str, float | None], language: str, name: str, color: str) -> go.Scatterpolar:
-    labels = [d.title.get(language) for d in instrument.dimensions]
+    labels = [wrap(d.title.get(language)) for d in instrument.dimensions]
     values = [scores.get(d.key) for d in instrument.dimensions]
     return go.Scatterpolar(
         r=_closed(values),
@@ -37,10 +48,11 @@ def radar_layout(height: int) -> dict:
     return {
         "polar": {
             "radialaxis": {"range": list(SCALE_RANGE), "tickvals": [1, 2, 3, 4, 5], "angle": 90, "tickfont": {"size": 10}},
-            "angularaxis": {"direction": "clockwise", "rotation": 90, "tickfont": {"size": 11}},
+            "angularaxis": {"direction": "clockwise", "rotation": 90, "tickfont": {"size": 10}},
         },
         "showlegend": False,
-        "margin": {"l": 70, "r": 70, "t": 30, "b": 30},
+        "autosize": True,
+        "margin": {"l": 80, "r": 80, "t": 40, "b": 40},
         "height": height,
         "font": {"family": FONT},
         "paper_bgcolor": "rgba(0,0,0,0)",

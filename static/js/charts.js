@@ -7,6 +7,7 @@
       var target = document.getElementById(holder.getAttribute("data-chart-for"));
       if (!target || !window.Plotly) { return; }
       var figure = JSON.parse(holder.textContent);
+      target.hidden = false; // shown only when it can be drawn; the table is always there
       window.Plotly.newPlot(target, figure.data, figure.layout, {
         responsive: true,
         displaylogo: false,

@@ -1,0 +1,133 @@
+"""A person completes the whole questionnaire in Chromium, on a phone and on a desktop,
+in Dutch and in English, and corrects one missing answer on the way."""
+import pytest
+from sqlalchemy import select
+
+from extensions import db
+from manage.demo import create_demo
+from models import Response
+from surveys.instrument import get_instrument
+from surveys.scoring import dimension_scores
+
+from .conftest import PageWatch
+
+pytestmark = pytest.mark.browser
+
+INSTRUMENT = get_instrument(1)
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+# The option each statement gets, by position on the page: a mix with "weet ik niet".
+CHOICES = [4, 2, 5, 6, 3]  # 1..5 are the scale, 6 is "weet ik niet"
+
+TEXTS = {
+    "nl": {"start": "Begin met de vragenlijst", "next": "Volgende", "submit": "Versturen", "missing": "Kies een antwoord bij deze stelling.", "thanks": "Bedankt voor het invullen!"},
+    "en": {"start": "Start the questionnaire", "next": "Next", "submit": "Submit", "missing": "Choose an answer for this statement.", "thanks": "Thanks for filling this in!"},
+}
+
+
+@pytest.fixture(scope="module")
+def survey_url(live_app):
+    with live_app.app_context():
+        round_ = create_demo()
+        return f"{live_app.config['LIVE_URL']}/s/{round_.public_code}"
+
+
+def expected_value(position: int) -> int | None:
+    choice = CHOICES[position % len(CHOICES)]
+    return None if choice == 6 else choice
+
+
+def choose(page, item_key: str, position: int) -> None:
+    """Click the label of the option, as a person taps it."""
+    page.click(f"label[for='{item_key}-{CHOICES[position % len(CHOICES)] - 1}']")
+
+
+@pytest.mark.parametrize(
+    "viewport, language",
+    [(PHONE, "nl"), (PHONE, "en"), (DESKTOP, "nl"), (DESKTOP, "en")],
+    ids=["phone-nl", "phone-en", "desktop-nl", "desktop-en"],
+)
+def test_complete_questionnaire_with_one_missing_answer_corrected(browser, live_app, survey_url, artifacts, viewport, language):
+    texts = TEXTS[language]
+    context = browser.new_context(viewport=viewport, locale="nl-NL")
+    page = context.new_page()
+    watch = PageWatch(page, live_app.config["LIVE_URL"])
+    name = f"{'phone' if viewport is PHONE else 'desktop'}-{language}"
+    with live_app.app_context():
+        before = db.session.scalar(select(db.func.count()).select_from(Response))
+
+    page.goto(survey_url)
+    if language == "en":
+        page.click("text=English")
+    page.screenshot(path=artifacts / f"intro-{name}.png", full_page=True)
+    page.click(f"text={texts['start']}")
+
+    for step, dimension in enumerate(INSTRUMENT.dimensions, start=1):
+        assert page.locator("h1").inner_text() == dimension.title.get(language)
+        for position, item in enumerate(dimension.items):
+            if step == 1 and position == 0:
+                continue  # forget the first statement
+            choose(page, item.key, position)
+        if step == 4:
+            page.fill("#comment", "Meer met de jongere zelf praten.")
+        if step == 1:
+            page.click(f"button:has-text('{texts['next']}')")
+            summary = page.locator(".error-summary")
+            assert summary.is_visible()
+            assert page.locator(f"#{dimension.items[0].key}-error").inner_text().endswith(texts["missing"])
+            page.screenshot(path=artifacts / f"missing-answer-{name}.png", full_page=True)
+            # Everything already chosen is still chosen.
+            assert page.locator("input[type=radio]:checked").count() == len(dimension.items) - 1
+            summary.locator("a").first.click()
+            choose(page, dimension.items[0].key, 0)
+        if viewport is PHONE:
+            assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        if step == 2:
+            page.screenshot(path=artifacts / f"statements-{name}.png", full_page=True)
+        page.click(f"button:has-text('{texts['next']}')")
+
+    page.check("#level-2")   # bestuur
+    page.check("#domain-3")  # gemeente
+    page.click(f"button:has-text('{texts['submit']}')")
+
+    assert page.locator("h1").inner_text() == texts["thanks"]
+    page.wait_for_selector("#own-scores .main-svg")
+    axes = page.locator("#own-scores .angularaxistick").count()
+    page.screenshot(path=artifacts / f"thanks-{name}.png", full_page=True)
+    assert axes == 6
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    assert watch.errors == [] and watch.foreign == []
+
+    with live_app.app_context():
+        responses = db.session.scalars(select(Response).order_by(Response.id)).all()
+        assert len(responses) == before + 1
+        stored = responses[-1]
+        answers = {a.item_key: a.value for a in stored.answers}
+        expected = {item.key: expected_value(position) for d in INSTRUMENT.dimensions for position, item in enumerate(d.items)}
+        assert answers == expected
+        assert (stored.level, stored.domain, stored.language) == ("bestuur", "gemeente", language)
+        assert [c.text for c in stored.comments] == ["Meer met de jongere zelf praten."]
+        scores = {s.dimension: s.score for s in stored.scores}
+        assert scores == pytest.approx({k: v for k, v in dimension_scores(INSTRUMENT, expected).items() if v is not None})
+        # The radar shows the respondent's own scores.
+        drawn = page.evaluate("document.getElementById('own-scores').data[0].r")
+        assert drawn[:6] == pytest.approx([scores[d.key] for d in INSTRUMENT.dimensions])
+    context.close()
+
+
+def test_questionnaire_works_without_javascript(browser, live_app, survey_url):
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(survey_url + "/1")
+    page.click("button:has-text('Volgende')")
+    assert page.locator(".error-summary").is_visible()
+    for dimension in INSTRUMENT.dimensions:
+        for item in dimension.items:
+            page.click(f"label[for='{item.key}-2']")  # neutral: 3 either way round
+        page.click("button:has-text('Volgende')")
+    page.check("#level-0")
+    page.check("#domain-0")
+    page.click("button:has-text('Versturen')")
+    assert page.locator("h1").inner_text() == "Bedankt voor het invullen!"
+    assert page.locator("table.scores td.num").first.inner_text() == "3,0"
+    context.close()
