@@ -1,10 +1,26 @@
 """The app factory: `flask --app app run`, `flask --app app demo`, gunicorn 'app:create_app()'."""
+import logging
+import re
+
 from flask import Flask, render_template, request, session, url_for
 from flask_babel import format_date, format_decimal, get_locale
 from flask_wtf.csrf import CSRFError
 
 from config import Config
 from extensions import babel, csrf, db, migrate
+
+
+class WithoutClientAddress(logging.Filter):
+    """The development server logs every request with the client's IP address; respondents
+    are anonymous, so the address is dropped. (gunicorn keeps no access log unless asked.)"""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = re.sub(r"^\S+ - - ", "", record.msg)
+        return True
+
+
+logging.getLogger("werkzeug").addFilter(WithoutClientAddress())
 
 
 def create_app(config: dict | None = None) -> Flask:

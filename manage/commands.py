@@ -9,6 +9,8 @@ from extensions import db
 from models import Partnership, Round
 from surveys.instrument import available_versions
 
+from surveys.responses import purge_drafts
+
 from .demo import create_demo
 
 partnership_cli = AppGroup("partnership", help="Partnerships (samenwerkingsverbanden).")
@@ -77,7 +79,18 @@ def list_rounds(slug: str):
         click.echo(f"{round_.title}\t{round_.state().value}\t{round_.opens_on} to {round_.closes_on}\t{survey_link(round_)}")
 
 
+@click.command("purge-drafts")
+@with_appcontext
+def purge_drafts_command():
+    """Delete unfinished questionnaires of closed rounds or untouched for the session lifetime
+    (run daily, for example from cron)."""
+    keep = current_app.config["PERMANENT_SESSION_LIFETIME"]
+    deleted = purge_drafts(untouched_since=date.today() - keep)
+    click.echo(f"Deleted {deleted} unfinished questionnaire(s).")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(demo_command)
+    app.cli.add_command(purge_drafts_command)
     app.cli.add_command(partnership_cli)
     app.cli.add_command(round_cli)

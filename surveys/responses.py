@@ -10,10 +10,10 @@ import secrets
 from collections.abc import Mapping
 from datetime import date
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 
 from extensions import db
-from models import Answer, Comment, Draft, Response, ResponseScore
+from models import Answer, Comment, Draft, Response, ResponseScore, Round
 
 from .forms import UNKNOWN
 from .instrument import Instrument
@@ -109,3 +109,15 @@ def submit_draft(token: str, round_id: int, instrument: Instrument, language: st
         db.session.rollback()
         raise
     return scores
+
+
+def purge_drafts(untouched_since: date, today: date | None = None) -> int:
+    """Delete drafts nobody has touched since a day, and drafts of rounds that have closed
+    (they can never be submitted). Returns how many were deleted."""
+    today = today or date.today()
+    closed_rounds = select(Round.id).where(or_(Round.closed_early.is_(True), Round.closes_on < today))
+    result = db.session.execute(
+        delete(Draft).where(or_(Draft.updated_on < untouched_since, Draft.round_id.in_(closed_rounds)))
+    )
+    db.session.commit()
+    return result.rowcount

@@ -79,3 +79,21 @@ def test_round_command_refuses_bad_input(runner):
     assert backwards.exit_code != 0 and "before the opening day" in backwards.output
     unknown = runner.invoke(args=["round", "create", "twente", "T0", "--closes", "2099-01-01", "--instrument", "9"])
     assert unknown.exit_code != 0 and "No instrument version 9" in unknown.output
+
+
+def test_purge_drafts_removes_abandoned_and_closed_round_drafts(runner, session, make_round, client):
+    from datetime import timedelta
+
+    from models import Draft
+
+    open_round = make_round()
+    closed_round = make_round(opens_on=date.today() - timedelta(days=20), closes_on=date.today() - timedelta(days=1))
+    session.add_all([
+        Draft(token="fresh", round_id=open_round.id, data={}, updated_on=date.today()),
+        Draft(token="old", round_id=open_round.id, data={}, updated_on=date.today() - timedelta(days=30)),
+        Draft(token="closed", round_id=closed_round.id, data={}, updated_on=date.today()),
+    ])
+    session.commit()
+    result = runner.invoke(args=["purge-drafts"])
+    assert "Deleted 2" in result.output
+    assert session.scalars(select(Draft.token)).all() == ["fresh"]
