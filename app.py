@@ -1,5 +1,6 @@
 """The app factory: `flask --app app run`, `flask --app app demo`, gunicorn 'app:create_app()'."""
 import logging
+import os
 import re
 
 from flask import Flask, render_template, request, session, url_for
@@ -29,6 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
     app.config["MIN_GROUP_SIZE"] = max(3, int(app.config["MIN_GROUP_SIZE"]))
+    os.makedirs(app.instance_path, exist_ok=True)  # home of the default SQLite file
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
