@@ -4,6 +4,8 @@ A questionnaire page is one dimension's statements plus its optional comment; th
 holds the profile questions. Raw form values are kept as strings: "1".."5", or UNKNOWN for
 "weet ik niet / n.v.t.".
 """
+import unicodedata
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
@@ -15,6 +17,13 @@ from .instrument import Dimension, Instrument
 
 UNKNOWN = "dk"
 COMMENT_FIELD = "comment"
+
+
+def without_control_characters(text: str | None) -> str | None:
+    """Drop NUL and other control characters (PostgreSQL refuses NUL); keep newlines and tabs."""
+    if text is None:
+        return None
+    return "".join(char for char in text if char in "\n\t" or unicodedata.category(char) != "Cc")
 
 
 def scale_choices(instrument: Instrument, language: str) -> list[tuple[str, str]]:
@@ -41,6 +50,7 @@ def dimension_form_class(instrument: Instrument, dimension: Dimension, language:
     }
     fields[COMMENT_FIELD] = TextAreaField(
         _l("Toelichting (niet verplicht)"),
+        filters=[without_control_characters],
         validators=[
             OptionalValidator(),
             Length(

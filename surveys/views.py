@@ -104,7 +104,9 @@ def draft_tokens() -> dict:
 def display_intro(code: str):
     round_ = open_round(code)
     instrument = get_instrument(round_.instrument_version)
-    return render_template("surveys/intro.html", round=round_, instrument=instrument)
+    draft = load_draft(draft_tokens().get(code), round_.id)
+    resume_step = (first_incomplete_step(instrument, draft.data) or step_count(instrument)) if draft else None
+    return render_template("surveys/intro.html", round=round_, instrument=instrument, resume_step=resume_step)
 
 
 @bp.route("/<code>/<int:step>", methods=["GET", "POST"])

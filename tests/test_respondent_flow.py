@@ -290,3 +290,18 @@ def test_restart_lets_someone_else_fill_in_on_the_same_device(respondent, sessio
     assert respondent.client.get(respondent.url(1)).status_code == 200
     Respondent(respondent.client, respondent.code).complete(uniform_answers("2"))
     assert count(session, Response) == 2
+
+
+def test_control_characters_in_a_comment_are_dropped_not_a_500(respondent, session):
+    answers = uniform_answers("3")
+    respondent.complete(answers, comments={"urgency": "Goed\x00 bezig\x07\nnieuwe regel"})
+    assert session.scalars(select(Comment.text)).one() == "Goed bezig\nnieuwe regel"
+
+
+def test_intro_offers_to_continue_where_the_respondent_left_off(respondent):
+    assert "Begin met de vragenlijst" in respondent.client.get(f"/s/{respondent.code}").text
+    answers = uniform_answers("3")
+    respondent.post(1, respondent.page_data(1, answers))
+    respondent.post(2, respondent.page_data(2, answers))
+    intro = respondent.client.get(f"/s/{respondent.code}").text
+    assert "Ga verder waar je was" in intro and f'href="/s/{respondent.code}/3"' in intro
