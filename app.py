@@ -4,11 +4,11 @@ import os
 import re
 
 from flask import Flask, render_template, request, session, url_for
-from flask_babel import format_date, format_decimal, get_locale
+from flask_babel import format_date, format_decimal, format_percent, get_locale
 from flask_wtf.csrf import CSRFError
 
 from config import Config
-from extensions import babel, csrf, db, migrate
+from extensions import babel, csrf, db, login_manager, migrate
 
 
 class WithoutClientAddress(logging.Filter):
@@ -57,16 +57,20 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True)  # batch mode: ALTER TABLE on SQLite
     csrf.init_app(app)
+    login_manager.init_app(app)
     babel.init_app(app, locale_selector=select_language)
     app.before_request(remember_language_choice)
 
 
 def register_blueprints(app: Flask) -> None:
     from assets import bp as assets_bp
+    from auth.views import bp as auth_bp
+    from dashboard.views import api as api_bp
+    from dashboard.views import bp as dashboard_bp
     from surveys.views import bp as surveys_bp
 
-    app.register_blueprint(assets_bp)
-    app.register_blueprint(surveys_bp)
+    for blueprint in (assets_bp, auth_bp, dashboard_bp, api_bp, surveys_bp):
+        app.register_blueprint(blueprint)
     app.add_url_rule("/", "home", lambda: render_template("home.html"))
 
 
@@ -102,6 +106,7 @@ def register_template_helpers(app: Flask) -> None:
         language_url=language_url,
         format_date=format_date,
         format_decimal=format_decimal,
+        format_percent=format_percent,
         plotly_filename=plotly_filename,
     )
 

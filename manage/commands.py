@@ -6,15 +6,17 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from extensions import db
-from models import Partnership, Round
+from models import Partnership, Role, Round
 from surveys.instrument import available_versions
 
 from surveys.responses import purge_drafts
 
-from .demo import create_demo
+from .accounts import AccountError, create_user, find_user, grant
+from .demo import DEMO_LEADER_EMAIL, DEMO_LEADER_PASSWORD, create_demo
 
 partnership_cli = AppGroup("partnership", help="Partnerships (samenwerkingsverbanden).")
 round_cli = AppGroup("round", help="Rounds (metingen) and their survey links.")
+user_cli = AppGroup("user", help="Leader, viewer and administrator accounts.")
 
 
 def survey_link(round_: Round) -> str:
@@ -35,6 +37,7 @@ def demo_command():
     round_ = create_demo()
     click.echo(f"Demo partnership: {round_.partnership.name}")
     click.echo(f"Survey link of the open round '{round_.title}': {survey_link(round_)}")
+    click.echo(f"Dashboard: {current_app.config['PUBLIC_URL']}/inloggen  email: {DEMO_LEADER_EMAIL}  password: {DEMO_LEADER_PASSWORD}")
 
 
 @partnership_cli.command("create")
@@ -89,8 +92,36 @@ def purge_drafts_command():
     click.echo(f"Deleted {deleted} unfinished questionnaire(s).")
 
 
+@user_cli.command("create")
+@click.argument("email")
+@click.option("--name", default="", help="Full name.")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True, help="Asked for when left out.")
+@click.option("--admin", is_flag=True, help="Administrator: sees and leads every partnership.")
+def create_user_command(email: str, name: str, password: str, admin: bool):
+    """Create an account for EMAIL."""
+    try:
+        create_user(email, password, name=name, is_admin=admin)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Created {'administrator' if admin else 'user'} {email}.")
+
+
+@user_cli.command("grant")
+@click.argument("email")
+@click.argument("slug")
+@click.option("--role", type=click.Choice([role.value for role in Role]), default=Role.LEADER.value, show_default=True)
+def grant_command(email: str, slug: str, role: str):
+    """Give user EMAIL a role in partnership SLUG."""
+    user = find_user(email)
+    if user is None:
+        raise click.ClickException(f"No user {email}.")
+    grant(user, get_partnership(slug), Role(role))
+    click.echo(f"{email} is now {role} of {slug}.")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(purge_drafts_command)
     app.cli.add_command(partnership_cli)
     app.cli.add_command(round_cli)
+    app.cli.add_command(user_cli)

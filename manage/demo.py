@@ -6,12 +6,17 @@ import random
 from datetime import date, timedelta
 
 from extensions import db
-from models import Partnership, Round
+from models import Partnership, Role, Round
 from surveys.instrument import Instrument, get_instrument
 from surveys.responses import add_response
 from surveys.scoring import flip
 
+from .accounts import create_user, find_user, grant
+
 DEMO_SLUG = "demo"
+# A demo account, printed by `flask demo`: for trying the app, never for real data.
+DEMO_LEADER_EMAIL = "leider@demo.example"
+DEMO_LEADER_PASSWORD = "demo-leider-2026"
 
 # Days before today on which each round opens, its length in days and how many respond.
 ROUNDS = [
@@ -104,4 +109,6 @@ def create_demo(today: date | None = None, seed: int = 2026) -> Round:
             db.session.flush()
             _add_round_responses(rng, instrument, round_, index, count, last_day=today)
         db.session.commit()
+    leader = find_user(DEMO_LEADER_EMAIL) or create_user(DEMO_LEADER_EMAIL, DEMO_LEADER_PASSWORD, name="Demo projectleider")
+    grant(leader, partnership, Role.LEADER)
     return partnership.rounds[-1]

@@ -7,8 +7,12 @@ from .draft import Draft
 from .partnership import Partnership
 from .response import Answer, Comment, Response, ResponseScore
 from .round import Round, RoundState
+from .user import Membership, Role, User
 
-__all__ = ["Answer", "Comment", "Draft", "Partnership", "Response", "ResponseScore", "Round", "RoundState"]
+__all__ = [
+    "Answer", "Comment", "Draft", "Membership", "Partnership", "Response", "ResponseScore", "Role", "Round",
+    "RoundState", "User",
+]
 
 
 @event.listens_for(Engine, "connect")

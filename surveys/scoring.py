@@ -69,3 +69,25 @@ def aggregate(values: Iterable[float | None]) -> Aggregate:
         sd=statistics.stdev(numbers) if len(numbers) > 1 else None,
         distribution=tuple(distribution),
     )
+
+
+def aggregate_from_sums(n: int, total: float, total_of_squares: float, distribution: tuple[int, ...]) -> Aggregate:
+    """The same aggregate, from sums a database computed (so no value leaves the database)."""
+    if n == 0:
+        return Aggregate(0, None, None, tuple(distribution))
+    mean = total / n
+    sd = math.sqrt(max(0.0, (total_of_squares - n * mean * mean) / (n - 1))) if n > 1 else None
+    return Aggregate(n, mean, sd, tuple(distribution))
+
+
+# Score bands, for headline cards and colours.
+CONCERN_BELOW, STRENGTH_FROM = 3.0, 4.0
+
+
+def band(score: float | None) -> str | None:
+    """"concern" below 3.0, "borderline" from 3.0 to under 4.0, "strength" from 4.0."""
+    if score is None:
+        return None
+    if score < CONCERN_BELOW:
+        return "concern"
+    return "strength" if score >= STRENGTH_FROM else "borderline"

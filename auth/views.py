@@ -1,0 +1,63 @@
+"""Sign-in and sign-out for leaders."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from extensions import db, login_manager
+from models import User
+
+from .forms import LoginForm
+
+bp = Blueprint("auth", __name__)
+
+# Checked when the email is unknown, so that an unknown email takes as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("no account has this password")
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """The cookie holds "<id>:<session_version>"; an old version is a signed-out cookie."""
+    try:
+        id_, version = (int(part) for part in user_id.split(":"))
+    except ValueError:
+        return None
+    user = db.session.get(User, id_)
+    return user if user is not None and user.session_version == version else None
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site, never another host."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("dashboard.index")
+
+
+@bp.route("/inloggen", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = db.session.scalar(select(User).where(func.lower(User.email) == form.email.data.strip().lower()))
+        if user is not None and user.check_password(form.password.data):
+            login_user(user)
+            return redirect(safe_next(request.args.get("next")))
+        if user is None:
+            check_password_hash(_DUMMY_HASH, form.password.data)
+        form.password.errors.append(_("Dit e-mailadres en wachtwoord horen niet bij elkaar."))
+    status = 422 if form.errors else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/uitloggen")
+@login_required
+def logout():
+    current_user.session_version += 1  # every copy of the session cookie stops working
+    db.session.commit()
+    logout_user()
+    flash(_("Je bent uitgelogd."))
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,127 @@
+"""What leaders may see of their rounds: aggregates from SQL, passed through the anonymity
+threshold. Pages, charts, exports and the API all take their numbers from here and from
+nowhere else, so no path around the threshold exists."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+
+from models import Round
+from surveys.instrument import Instrument, Item
+from surveys.scoring import HIGH, LOW, Aggregate, aggregate_from_sums
+
+from . import queries
+from .anonymity import large_enough, shown_groups
+from .queries import TOTAL
+
+
+def min_group_size() -> int:
+    return current_app.config["MIN_GROUP_SIZE"]
+
+
+@dataclass(frozen=True)
+class GroupResult:
+    key: str  # TOTAL, or a level or domain key
+    n: int  # respondents
+    scores: dict[str, Aggregate]  # per dimension
+
+    def mean(self, dimension: str) -> float | None:
+        aggregate = self.scores.get(dimension)
+        return aggregate.mean if aggregate else None
+
+    def means(self) -> dict[str, float | None]:
+        return {dimension: aggregate.mean for dimension, aggregate in self.scores.items()}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The groups of one grouping (levels or domains) in a round that may be shown."""
+
+    by: str
+    groups: tuple[GroupResult, ...]
+    hidden: tuple[str, ...]  # keys of groups with respondents that are not shown
+
+
+@dataclass(frozen=True)
+class RoundResult:
+    round: Round
+    n: int
+    total: GroupResult | None  # None: too few respondents to show anything
+
+    @property
+    def shown(self) -> bool:
+        return self.total is not None
+
+
+def round_results(rounds: list[Round]) -> list[RoundResult]:
+    """Every round with its respondent count; scores only for rounds large enough."""
+    ids = [round_.id for round_ in rounds]
+    counts = queries.respondent_counts(ids)
+    scores = queries.dimension_aggregates(ids)
+    results = []
+    for round_ in rounds:
+        n = counts.get((round_.id, TOTAL), 0)
+        total = GroupResult(TOTAL, n, scores.get((round_.id, TOTAL), {})) if large_enough(n, min_group_size()) else None
+        results.append(RoundResult(round_, n, total))
+    return results
+
+
+def comparison(round_: Round, by: str, order: tuple[str, ...]) -> Comparison:
+    """The levels or domains of one round, in the given order, that may be shown."""
+    counts = {key: n for (_, key), n in queries.respondent_counts([round_.id], by).items()}
+    shown = shown_groups(counts, sum(counts.values()), min_group_size())
+    scores = queries.dimension_aggregates([round_.id], by) if shown else {}
+    groups = tuple(GroupResult(key, counts[key], scores.get((round_.id, key), {})) for key in order if key in shown)
+    hidden = tuple(key for key in order if key in counts and key not in shown)
+    return Comparison(by, groups, hidden)
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    item: Item
+    counts: tuple[int, ...]  # answers 1..5
+    unknown: int  # "weet ik niet"
+    aggregate: Aggregate  # of the answers as given (not flipped)
+
+    @property
+    def unknown_share(self) -> float:
+        total = self.aggregate.n + self.unknown
+        return self.unknown / total if total else 0.0
+
+
+def item_results(round_: Round, instrument: Instrument, round_n: int) -> list[ItemResult] | None:
+    """Each statement's answer distribution, or None when the round is too small."""
+    if not large_enough(round_n, min_group_size()):
+        return None
+    answered = queries.answer_counts(round_.id)
+    results = []
+    for item in instrument.items:
+        counts = answered.get(item.key, {})
+        distribution = tuple(counts.get(value, 0) for value in range(LOW, HIGH + 1))
+        n = sum(distribution)
+        total = sum(value * count for value, count in zip(range(LOW, HIGH + 1), distribution))
+        squares = sum(value * value * count for value, count in zip(range(LOW, HIGH + 1), distribution))
+        results.append(ItemResult(item, distribution, counts.get(None, 0), aggregate_from_sums(n, total, squares, distribution)))
+    return results
+
+
+def round_comments(round_: Round, round_n: int) -> dict[str, list[str]] | None:
+    """Comments per dimension of a round, only when the round is large enough."""
+    if not large_enough(round_n, min_group_size()):
+        return None
+    return queries.comments(round_.id)
+
+
+def answers_for_export(round_: Round, round_n: int) -> list[tuple[str, dict[str, int | None]]] | None:
+    """The anonymised answers of a round: (level or "" when that level is not shown, answers),
+    in a stable order that says nothing about who answered when. None when the round is too small."""
+    if not large_enough(round_n, min_group_size()):
+        return None
+    rows = queries.answer_rows(round_.id)
+    counts: dict[str, int] = {}
+    for level, _ in rows:
+        counts[level] = counts.get(level, 0) + 1
+    shown = shown_groups(counts, len(rows), min_group_size())
+    anonymised = [(level if level in shown else "", answers) for level, answers in rows]
+    return sorted(anonymised, key=lambda row: (row[0], sorted((k, -1 if v is None else v) for k, v in row[1].items())))

@@ -1,0 +1,245 @@
+"""The leaders' side: dashboards, the printable report, exports and the JSON API.
+Every route finds its partnership through auth.access and its numbers through
+dashboard.results (which applies the anonymity threshold)."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from auth.access import partnership_or_404, round_or_404, visible_partnerships
+from models import Partnership, Round
+from surveys.instrument import Instrument, get_instrument
+from surveys.scoring import band
+
+from . import charts, exports
+from .results import (
+    RoundResult,
+    answers_for_export,
+    comparison,
+    item_results,
+    min_group_size,
+    round_comments,
+    round_results,
+)
+from .summary import changes, headline
+
+bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+api = Blueprint("api", __name__, url_prefix="/api")
+
+LANGUAGE_FALLBACK = "nl"
+
+
+def language() -> str:
+    return str(get_locale() or LANGUAGE_FALLBACK)
+
+
+def previous_shown(results: list[RoundResult], current: RoundResult) -> RoundResult | None:
+    """The last round before `current` that is large enough to compare with."""
+    earlier = [r for r in results[: results.index(current)] if r.shown]
+    return earlier[-1] if earlier else None
+
+
+def selected(results: list[RoundResult], round_id: int | None) -> RoundResult | None:
+    """The round asked for, else the latest round with results to show, else the latest."""
+    if round_id is not None:
+        return next((r for r in results if r.round.id == round_id), None)
+    shown = [r for r in results if r.shown]
+    return shown[-1] if shown else (results[-1] if results else None)
+
+
+def option_labels(instrument: Instrument, question: str) -> dict[str, str]:
+    return {option.key: option.label.get(language()) for option in instrument.profile_question(question).options}
+
+
+@bp.get("/")
+@login_required
+def index():
+    partnerships = visible_partnerships(current_user)
+    if len(partnerships) == 1:
+        return redirect(url_for(".partnership", slug=partnerships[0].slug))
+    return render_template("dashboard/index.html", partnerships=partnerships)
+
+
+def round_view(partnership: Partnership, results: list[RoundResult], current: RoundResult, instrument: Instrument) -> dict:
+    """Everything the dashboard and the report show of one round."""
+    lang = language()
+    previous = previous_shown(results, current)
+    levels = comparison(current.round, "level", tuple(option_labels(instrument, "level")))
+    domains = comparison(current.round, "domain", tuple(option_labels(instrument, "domain")))
+    items = item_results(current.round, instrument, current.n)
+    sort = request.args.get("sort", "instrument")
+    if items and sort == "spread":
+        items = sorted(items, key=lambda item: -(item.aggregate.sd or 0))
+    level_names, domain_names = option_labels(instrument, "level"), option_labels(instrument, "domain")
+    return {
+        "current": current,
+        "previous": previous,
+        "headline": headline(current.total.means(), previous.total.means() if previous else None) if current.shown else None,
+        "changes": changes(current.total.means(), previous.total.means() if previous else None) if current.shown else {},
+        "levels": levels,
+        "domains": domains,
+        "level_names": level_names,
+        "domain_names": domain_names,
+        "items": items,
+        "sort": sort,
+        "comments": round_comments(current.round, current.n),
+        "level_radar": charts.groups_radar(instrument, [(level_names[g.key], g.means()) for g in levels.groups], lang) if levels.groups else None,
+        "domain_radar": charts.groups_radar(instrument, [(domain_names[g.key], g.means()) for g in domains.groups], lang) if domains.groups else None,
+        "item_bars": {
+            dimension.key: charts.statement_bars(
+                [(item.item.text.get(lang), item.counts) for item in items if item.item.dimension == dimension.key],
+                [option.label.get(lang) for option in instrument.scale.options],
+            )
+            for dimension in instrument.dimensions
+        } if items else {},
+    }
+
+
+@bp.get("/<slug>/")
+@login_required
+def partnership(slug: str):
+    partnership = partnership_or_404(slug)
+    results = round_results(partnership.rounds)
+    round_id = request.args.get("round", type=int)
+    if round_id is not None:
+        round_or_404(partnership, round_id)
+    current = selected(results, round_id)
+    instrument = get_instrument(current.round.instrument_version) if current else get_instrument()
+    lang = language()
+    shown = [r for r in results if r.shown]
+    context = {
+        "partnership": partnership,
+        "results": results,
+        "instrument": instrument,
+        "rounds_radar": charts.rounds_radar(instrument, [(r.round.title, r.total.means()) for r in shown], lang) if shown else None,
+        "trends": {
+            d.key: charts.trend_chart(
+                [(r.round.title, r.total.mean(d.key) if r.shown else None, r.n) for r in results], d.title.get(lang), "n"
+            )
+            for d in instrument.dimensions
+        } if shown else {},
+        "round_changes": {r.round.id: changes(r.total.means(), p.total.means() if (p := previous_shown(results, r)) else None) for r in shown},
+    }
+    if current:
+        context.update(round_view(partnership, results, current, instrument))
+    return render_template("dashboard/partnership.html", **context)
+
+
+@bp.get("/<slug>/rounds/<int:round_id>/report")
+@login_required
+def report(slug: str, round_id: int):
+    partnership = partnership_or_404(slug)
+    round_or_404(partnership, round_id)
+    results = round_results(partnership.rounds)
+    current = selected(results, round_id)
+    instrument = get_instrument(current.round.instrument_version)
+    context = round_view(partnership, results, current, instrument)
+    pair = [r for r in (context["previous"], current) if r is not None and r.shown]
+    context["pair_radar"] = charts.rounds_radar(instrument, [(r.round.title, r.total.means()) for r in pair], language()) if pair else None
+    return render_template("dashboard/report.html", partnership=partnership, instrument=instrument, **context)
+
+
+# --- exports and API -----------------------------------------------------------------------
+
+
+def score_table(partnership: Partnership, instrument: Instrument) -> tuple[list[str], list[list]]:
+    """Aggregate scores per round, and per level and domain within each round, as rows."""
+    header = ["round", "opens_on", "group_type", "group", "respondents", "dimension", "mean", "sd", "n_scored"]
+    rows = []
+    for result in round_results(partnership.rounds):
+        if not result.shown:
+            continue
+        groups = [("total", result.total)]
+        for by in ("level", "domain"):
+            groups += [(by, g) for g in comparison(result.round, by, tuple(option_labels(instrument, by))).groups]
+        for group_type, group in groups:
+            for dimension in instrument.dimensions:
+                aggregate = group.scores.get(dimension.key)
+                rows.append([
+                    result.round.title, result.round.opens_on.isoformat(), group_type, group.key, group.n, dimension.key,
+                    round(aggregate.mean, 3) if aggregate and aggregate.mean is not None else None,
+                    round(aggregate.sd, 3) if aggregate and aggregate.sd is not None else None,
+                    aggregate.n if aggregate else 0,
+                ])
+    return header, rows
+
+
+def answers_table(round_: Round, n: int, instrument: Instrument) -> tuple[list[str], list[list]] | None:
+    rows = answers_for_export(round_, n)
+    if rows is None:
+        return None
+    keys = [item.key for item in instrument.items]
+    header = ["level"] + keys
+    return header, [[level] + [("weet ik niet" if answers.get(k) is None else answers[k]) for k in keys] for level, answers in rows]
+
+
+def download(header, rows, fmt: str, filename: str, sheet: str) -> Response:
+    if fmt == "csv":
+        return Response(exports.to_csv(header, rows), mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'})
+    if fmt == "xlsx":
+        return Response(
+            exports.to_xlsx(header, rows, sheet),
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={"Content-Disposition": f'attachment; filename="{filename}.xlsx"'},
+        )
+    abort(404)
+
+
+@bp.get("/<slug>/export/scores.<fmt>")
+@login_required
+def export_scores(slug: str, fmt: str):
+    partnership = partnership_or_404(slug)
+    header, rows = score_table(partnership, get_instrument())
+    return download(header, rows, fmt, f"{partnership.slug}-scores", "scores")
+
+
+@bp.get("/<slug>/rounds/<int:round_id>/export/answers.<fmt>")
+@login_required
+def export_answers(slug: str, round_id: int, fmt: str):
+    partnership = partnership_or_404(slug)
+    round_ = round_or_404(partnership, round_id)
+    result = round_results([round_])[0]
+    table = answers_table(round_, result.n, get_instrument(round_.instrument_version))
+    if table is None:
+        abort(404)
+    return download(*table, fmt, f"{partnership.slug}-{round_.id}-answers", "answers")
+
+
+def aggregate_json(aggregate) -> dict:
+    return {"n": aggregate.n, "mean": aggregate.mean, "sd": aggregate.sd, "distribution": list(aggregate.distribution)}
+
+
+@api.get("/partnerships/<slug>/rounds/<int:round_id>")
+@login_required
+def round_aggregates(slug: str, round_id: int):
+    """Read-only aggregates of one round, for leaders and viewers of its partnership."""
+    partnership = partnership_or_404(slug)
+    round_ = round_or_404(partnership, round_id)
+    result = round_results([round_])[0]
+    instrument = get_instrument(round_.instrument_version)
+    body = {
+        "partnership": partnership.slug,
+        "round": {"id": round_.id, "title": round_.title, "opens_on": round_.opens_on.isoformat(), "closes_on": round_.closes_on.isoformat()},
+        "min_group_size": min_group_size(),
+        "respondents": result.n if result.shown else None,
+        "shown": result.shown,
+        "total": None,
+        "levels": {},
+        "domains": {},
+    }
+    if result.shown:
+        body["total"] = {key: aggregate_json(a) for key, a in result.total.scores.items()}
+        for by, name in (("level", "levels"), ("domain", "domains")):
+            for group in comparison(round_, by, tuple(option_labels(instrument, by))).groups:
+                body[name][group.key] = {"respondents": group.n, "scores": {k: aggregate_json(a) for k, a in group.scores.items()}}
+    return jsonify(body)
+
+
+bp.add_app_template_global(band, "band")
+
+
+@bp.app_template_global()
+def band_label(score: float | None) -> str:
+    return {"concern": _("aandachtspunt"), "borderline": _("twijfelgeval"), "strength": _("sterk punt")}.get(band(score), "")
