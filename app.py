@@ -2,8 +2,9 @@
 import logging
 import os
 import re
+from urllib.parse import urlencode
 
-from flask import Flask, render_template, request, session, url_for
+from flask import Flask, render_template, request, session
 from flask_babel import format_date, format_decimal, format_percent, get_locale
 from flask_wtf.csrf import CSRFError
 
@@ -91,11 +92,9 @@ def register_commands(app: Flask) -> None:
 
 
 def language_url(language: str) -> str:
-    """The current page in another language (a GET, so a posted page reloads from its draft)."""
-    if request.endpoint is None:
-        return url_for("home", lang=language)
-    args = {**request.args.to_dict(), **(request.view_args or {}), "lang": language}
-    return url_for(request.endpoint, **args)
+    """The current page (path and query) in another language."""
+    args = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+    return f"{request.path}?{urlencode(args + [('lang', language)])}"
 
 
 def register_template_helpers(app: Flask) -> None:

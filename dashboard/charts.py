@@ -44,7 +44,7 @@ def radar_trace(
         opacity=1 if fill else 0.85,
         line={"color": color, "width": width},
         marker={"size": 5 + width},
-        connectgaps=True,
+        connectgaps=False,  # a dimension without a score shows as a gap, not as a full shape
         hovertemplate=f"{name}<br>%{{theta}}: %{{r:.1f}}<extra></extra>",
     )
 

@@ -10,7 +10,7 @@ import secrets
 from collections.abc import Mapping
 from datetime import date
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, insert, or_, select, update
 
 from extensions import db
 from models import Answer, Comment, Draft, Response, ResponseScore, Round
@@ -31,24 +31,42 @@ def parse_answer(raw: str) -> int | None:
     return None if raw == UNKNOWN else int(raw)
 
 
-def load_draft(token: str | None, round_id: int) -> Draft | None:
+def draft_data(token: str | None, round_id: int) -> dict | None:
+    """The answers saved so far, or None when there is no such draft (never started,
+    submitted meanwhile, or cleaned up)."""
     if not token:
         return None
-    return db.session.scalar(select(Draft).where(Draft.token == token, Draft.round_id == round_id))
+    return db.session.scalar(select(Draft.data).where(Draft.token == token, Draft.round_id == round_id))
 
 
-def save_draft(draft: Draft | None, round_id: int, updates: Mapping[str, Mapping[str, str]]) -> Draft:
-    """Merge a page's values into the draft (created on the first save) and commit."""
-    if draft is None:
-        draft = Draft(token=secrets.token_urlsafe(32), round_id=round_id, data=empty_draft_data())
-        db.session.add(draft)
-    data = {section: dict(draft.data.get(section, {})) for section in SECTIONS}
+def merged(data: dict | None, updates: Mapping[str, Mapping[str, str]]) -> dict:
+    result = {section: dict((data or {}).get(section, {})) for section in SECTIONS}
     for section, values in updates.items():
-        data[section].update(values)
-    draft.data = data  # a new dict, so SQLAlchemy sees the change
-    draft.updated_on = date.today()
+        result[section].update(values)
+    return result
+
+
+def start_draft(round_id: int, updates: Mapping[str, Mapping[str, str]]) -> tuple[str, dict]:
+    """A new draft holding the first page's values; returns (token, data)."""
+    token, data = secrets.token_urlsafe(32), merged(None, updates)
+    db.session.execute(insert(Draft).values(token=token, round_id=round_id, data=data, updated_on=date.today()))
     db.session.commit()
-    return draft
+    return token, data
+
+
+def update_draft(token: str, round_id: int, updates: Mapping[str, Mapping[str, str]]) -> dict | None:
+    """Merge a page's values into the draft; None when the draft is gone (submitted by a
+    simultaneous request, or cleaned up). Plain statements, so a concurrent delete is a
+    row count of zero and never an error."""
+    data = draft_data(token, round_id)
+    if data is None:
+        return None
+    data = merged(data, updates)
+    result = db.session.execute(
+        update(Draft).where(Draft.token == token, Draft.round_id == round_id).values(data=data, updated_on=date.today())
+    )
+    db.session.commit()
+    return data if result.rowcount == 1 else None
 
 
 def add_response(

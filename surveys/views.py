@@ -9,12 +9,13 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from dashboard.charts import respondent_radar
+from config import Config
 from extensions import db
 from models import Round, RoundState
 
 from .forms import COMMENT_FIELD, dimension_form_class, profile_form_class
 from .instrument import Instrument, get_instrument
-from .responses import load_draft, save_draft, submit_draft
+from .responses import draft_data, start_draft, submit_draft, update_draft
 
 bp = Blueprint("surveys", __name__, url_prefix="/s")
 
@@ -95,63 +96,116 @@ def first_incomplete_step(instrument: Instrument, data: dict) -> int | None:
     return None
 
 
+# The respondent's session holds, per survey code, the token of their draft ("drafts")
+# and, after submitting, their scores for the thank-you page ("thanks"): both only in
+# their own cookie.
+SUBMITTED = "submitted"  # in "thanks" once the scores have been shown (or were never known)
+
+
 def draft_tokens() -> dict:
     session.permanent = True  # an unfinished questionnaire survives closing the browser
     return session.setdefault("drafts", {})
+
+
+def remember_draft(code: str, token: str) -> None:
+    draft_tokens()[code] = token
+    session.modified = True
+
+
+def forget_draft(code: str) -> None:
+    draft_tokens().pop(code, None)
+    session.modified = True
+
+
+def mark_submitted(code: str, scores: dict | None = None) -> None:
+    thanks = session.setdefault("thanks", {})
+    thanks[code] = scores if scores is not None else thanks.get(code, SUBMITTED)
+    session.modified = True
+
+
+def has_submitted(code: str) -> bool:
+    return code in session.get("thanks", {})
+
+
+def step_url(code: str, step: int, **args) -> str:
+    return url_for(".display_step", code=code, step=step, **args)
 
 
 @bp.get("/<code>")
 def display_intro(code: str):
     round_ = open_round(code)
     instrument = get_instrument(round_.instrument_version)
-    draft = load_draft(draft_tokens().get(code), round_.id)
-    resume_step = (first_incomplete_step(instrument, draft.data) or step_count(instrument)) if draft else None
-    return render_template("surveys/intro.html", round=round_, instrument=instrument, resume_step=resume_step)
+    data = draft_data(draft_tokens().get(code), round_.id)
+    resume_step = (first_incomplete_step(instrument, data) or step_count(instrument)) if data else None
+    return render_template(
+        "surveys/intro.html", round=round_, instrument=instrument, resume_step=resume_step,
+        already_submitted=has_submitted(code) and not data,
+    )
 
 
 @bp.route("/<code>/<int:step>", methods=["GET", "POST"])
 def display_step(code: str, step: int):
     round_ = open_round(code)
     instrument = get_instrument(round_.instrument_version)
-    if not 1 <= step <= step_count(instrument):
+    last = step_count(instrument)
+    if not 1 <= step <= last:
         abort(404)
     token = draft_tokens().get(code)
-    draft = load_draft(token, round_.id)
-    if draft is None and (token or code in session.get("thanks", {})):
-        # Submitted already (double click, back button, resend): never a second response.
-        return redirect(url_for(".display_thanks", code=code))
+    data = draft_data(token, round_.id)
+    if data is None and token:
+        forget_draft(code)  # submitted meanwhile, or cleaned up: start afresh
+        if request.method == "POST" and step == last:
+            mark_submitted(code)  # the same submission posted twice: never a second response
+            return redirect(url_for(".display_thanks", code=code))
+    elif data is None and has_submitted(code):
+        return redirect(url_for(".display_thanks", code=code))  # back button after submitting
 
     if request.method == "GET":
-        form = form_for(instrument, step, formdata=stored_values(instrument, step, draft.data) if draft else None)
+        form = form_for(instrument, step, formdata=stored_values(instrument, step, data) if data else None)
         if request.args.get("check"):
-            form.validate()  # show what is still missing after a submit attempt
+            form.validate()  # show what is missing or wrong after a post
         return render_page(round_, instrument, step, form, status=422 if form.errors else 200)
+    return save_page(round_, instrument, step, data)
 
+
+def save_page(round_: Round, instrument: Instrument, step: int, data: dict | None):
+    """Save what was posted, then go where the respondent asked (post/redirect/get)."""
+    code = round_.public_code
     form = form_for(instrument, step)
     valid = form.validate()
-    draft = save_draft(draft, round_.id, draft_updates(instrument, step, form))
-    draft_tokens()[code] = draft.token
-    session.modified = True
+    updates = draft_updates(instrument, step, form)
+    token = draft_tokens().get(code)
+    if token:
+        data = update_draft(token, round_.id, updates)
+        if data is None:  # a simultaneous request of this respondent just submitted it
+            forget_draft(code)
+            mark_submitted(code)
+            return redirect(url_for(".display_thanks", code=code))
+    else:
+        token, data = start_draft(round_.id, updates)
+        remember_draft(code, token)
 
-    if request.form.get("action") == "back":
-        return redirect(url_for(".display_step", code=code, step=max(1, step - 1)))
+    action = request.form.get("action", "next")
+    if action.startswith("lang:") and action[5:] in Config.LANGUAGES:
+        session["lang"] = action[5:]
+        return redirect(step_url(code, step))
+    if action == "back":
+        return redirect(step_url(code, max(1, step - 1)))
     if not valid:
-        return render_page(round_, instrument, step, form, status=422)
+        return redirect(step_url(code, step, check=1))
     if step < step_count(instrument):
-        return redirect(url_for(".display_step", code=code, step=step + 1))
-    return submit(round_, instrument, draft)
+        return redirect(step_url(code, step + 1))
+    return submit(round_, instrument, token, data)
 
 
-def submit(round_: Round, instrument: Instrument, draft):
-    missing = first_incomplete_step(instrument, draft.data)
-    if missing is not None:
-        return redirect(url_for(".display_step", code=round_.public_code, step=missing, check=1))
+def submit(round_: Round, instrument: Instrument, token: str, data: dict):
     code = round_.public_code
-    scores = submit_draft(draft.token, round_.id, instrument, language())
-    # Kept in the respondent's own cookie only, for the thank-you page.
-    session.setdefault("thanks", {})[code] = scores
-    draft_tokens().pop(code, None)
-    session.modified = True
+    missing = first_incomplete_step(instrument, data)
+    if missing is not None:
+        return redirect(step_url(code, missing, check=1))
+    scores = submit_draft(token, round_.id, instrument, language())
+    forget_draft(code)
+    mark_submitted(code, scores)  # None: a simultaneous post of the same draft won
     return redirect(url_for(".display_thanks", code=code))
 
 
@@ -176,9 +230,14 @@ def display_thanks(code: str):
     round_ = db.session.scalar(db.select(Round).where(Round.public_code == code))
     if round_ is None:
         raise RoundUnavailable(None, None)
+    entry = session.get("thanks", {}).get(code)
+    if entry is None:
+        return redirect(url_for(".display_intro", code=code))
     instrument = get_instrument(round_.instrument_version)
-    # None when the same submission arrived twice and this request lost the race.
-    scores = session.get("thanks", {}).get(code)
+    scores = entry if isinstance(entry, dict) else None
+    if scores:
+        session["thanks"][code] = SUBMITTED  # shown once: the next person on this device won't see them
+        session.modified = True
     figure = respondent_radar(instrument, scores, language(), name=_("Jouw scores")) if scores else None
     return render_template("surveys/thanks.html", round=round_, instrument=instrument, scores=scores, figure=figure)
 
@@ -187,5 +246,5 @@ def display_thanks(code: str):
 def display_restart(code: str):
     """Start a new questionnaire on this device (for example for a colleague)."""
     session.get("thanks", {}).pop(code, None)
-    session.modified = True
+    forget_draft(code)
     return redirect(url_for(".display_intro", code=code))

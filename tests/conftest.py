@@ -137,9 +137,12 @@ class Respondent:
     def url(self, step) -> str:
         return f"/s/{self.code}/{step}"
 
-    def post(self, step, data: dict, action: str = "next"):
+    def post(self, step, data: dict, action: str = "next", follow: bool = False):
+        """Post a page (with the token of the page as fetched); `follow` follows the
+        redirect that comes after every post, to the next page or back to this one."""
         page = self.client.get(self.url(step))
-        return self.client.post(self.url(step), data={**data, "csrf_token": csrf_from(page.text), "action": action})
+        data = {**data, "csrf_token": csrf_from(page.text), "action": action}
+        return self.client.post(self.url(step), data=data, follow_redirects=follow)
 
     def page_data(self, step: int, answers: dict, comments: dict | None = None, profile: dict | None = None) -> dict:
         if step > len(self.instrument.dimensions):

@@ -44,8 +44,10 @@ def test_profile_asks_level_and_domain():
     instrument = get_instrument(1)
     level = instrument.profile_question("level")
     domain = instrument.profile_question("domain")
-    assert [o.key for o in level.options] == ["werkvloer", "beleid", "bestuur"]
-    assert {o.key for o in domain.options} == {"onderwijs", "werk_inkomen", "zorg_jeugdhulp", "gemeente", "leerplicht_rmc", "jongere", "anders"}
+    assert [o.key for o in level.options] == ["werkvloer", "beleid", "bestuur", "geen_antwoord"]
+    assert {o.key for o in domain.options} == {
+        "onderwijs", "werk_inkomen", "zorg_jeugdhulp", "gemeente", "leerplicht_rmc", "jongere", "anders", "geen_antwoord",
+    }
 
 
 def test_latest_version_is_loaded_by_default_and_only_once():

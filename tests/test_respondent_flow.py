@@ -1,5 +1,6 @@
 """The respondent's path over HTTP, on SQLite and PostgreSQL."""
 import html
+import threading
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -53,9 +54,10 @@ def test_complete_questionnaire_stores_one_whole_response_with_correct_scores(re
 
 def test_missing_answer_is_marked_and_nothing_filled_in_is_lost(respondent, session):
     answers = {item.key: "4" for item in FIRST.items[1:]}
-    response = respondent.post(1, {**answers, "comment": "Goed begin."})
+    response = respondent.post(1, {**answers, "comment": "Goed begin."}, follow=True)
     assert response.status_code == 422
     html = response.text
+    assert response.history[0].status_code == 302  # post/redirect/get: no resubmission warning
     assert 'class="error-summary"' in html
     assert f'href="#{FIRST.items[0].key}-0"' in html  # the summary links to the field
     assert "Kies een antwoord bij deze stelling." in html
@@ -88,7 +90,7 @@ def test_answers_survive_page_changes_and_reloads(respondent):
 def test_over_long_comment_is_explained_and_kept(respondent):
     limit = INSTRUMENT.comment_max_length
     long_text = "x" * (limit + 5)
-    response = respondent.post(1, {**{i.key: "3" for i in FIRST.items}, "comment": long_text})
+    response = respondent.post(1, {**{i.key: "3" for i in FIRST.items}, "comment": long_text}, follow=True)
     assert response.status_code == 422
     assert f"Je toelichting is {limit + 5} tekens lang; er passen er {limit}." in response.text
     assert long_text in response.text  # not silently cut
@@ -165,14 +167,14 @@ def test_post_without_csrf_token_is_refused_and_stores_nothing(respondent, sessi
 def test_out_of_range_values_get_a_clear_message(respondent, value):
     data = {i.key: "3" for i in FIRST.items}
     data[FIRST.items[2].key] = value
-    response = respondent.post(1, data)
+    response = respondent.post(1, data, follow=True)
     assert response.status_code == 422
     assert "Kies een antwoord bij deze stelling." in response.text
     assert "<script>" not in response.text.split("</header>")[1].split("<footer")[0].replace("</script>", "")
 
 
 def test_unknown_profile_option_is_refused(respondent):
-    response = respondent.post(7, {"level": "directeur", "domain": "gemeente"})
+    response = respondent.post(7, {"level": "directeur", "domain": "gemeente"}, follow=True)
     assert response.status_code == 422
     assert "Kies een antwoord bij deze vraag." in response.text
 
@@ -305,3 +307,76 @@ def test_intro_offers_to_continue_where_the_respondent_left_off(respondent):
     respondent.post(2, respondent.page_data(2, answers))
     intro = respondent.client.get(f"/s/{respondent.code}").text
     assert "Ga verder waar je was" in intro and f'href="/s/{respondent.code}/3"' in intro
+
+
+def test_simultaneous_posts_of_the_same_submission_store_one_response_and_no_error(app, respondent, session):
+    """A double click lands as several requests at once, all with the same cookie."""
+    answers = uniform_answers("4")
+    for step in range(1, 7):
+        respondent.post(step, respondent.page_data(step, answers))
+    page = respondent.client.get(respondent.url(7))
+    data = {"level": "beleid", "domain": "gemeente", "csrf_token": csrf_from(page.text), "action": "next"}
+    cookie = respondent.client.get_cookie("session").value
+    clients = [app.test_client() for _ in range(4)]
+    for other in clients:
+        other.set_cookie("session", cookie)
+    barrier = threading.Barrier(len(clients))
+    statuses = []
+
+    def post(other):
+        barrier.wait()
+        statuses.append(other.post(respondent.url(7), data=data).status_code)
+
+    threads = [threading.Thread(target=post, args=(other,)) for other in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [302] * len(clients)
+    assert count(session, Response) == 1
+    assert count(session, Answer) == len(INSTRUMENT.items)
+
+
+def test_comment_field_has_no_maxlength_that_would_cut_silently(respondent):
+    page = respondent.client.get(respondent.url(1)).text
+    assert 'id="comment"' in page and "maxlength" not in page
+
+
+def test_a_cleaned_up_draft_starts_afresh_instead_of_claiming_it_was_sent(respondent, session):
+    respondent.post(1, respondent.page_data(1, uniform_answers("3")))
+    session.execute(Draft.__table__.delete())
+    session.commit()
+    page = respondent.client.get(respondent.url(1))
+    assert page.status_code == 200 and "checked" not in page.text
+    respondent.complete(uniform_answers("3"))
+    assert count(session, Response) == 1
+
+
+def test_thank_you_page_is_only_for_who_submitted(respondent):
+    first_visit = respondent.client.get(f"/s/{respondent.code}/bedankt")
+    assert first_visit.status_code == 302 and first_visit.headers["Location"].endswith(f"/s/{respondent.code}")
+
+
+def test_own_scores_are_shown_once_so_the_next_person_on_the_device_does_not_see_them(respondent):
+    respondent.complete(uniform_answers("4"))
+    first = respondent.client.get(f"/s/{respondent.code}/bedankt").text
+    assert "Jouw scores" in first
+    again = respondent.client.get(f"/s/{respondent.code}/bedankt").text
+    assert "Jouw scores" not in again and "al ontvangen" in again
+    intro = respondent.client.get(f"/s/{respondent.code}").text
+    assert "al ingevuld en verstuurd" in intro and "Start een nieuwe vragenlijst" in intro
+
+
+def test_language_switch_on_a_questionnaire_page_saves_what_was_filled_in(respondent):
+    chosen = {FIRST.items[0].key: "5", FIRST.items[1].key: "dk"}
+    switched = respondent.post(1, chosen, action="lang:en")
+    assert switched.status_code == 302 and switched.headers["Location"].endswith(respondent.url(1))
+    page = respondent.client.get(respondent.url(1)).text
+    assert FIRST.title.en in page
+    assert f'checked id="{FIRST.items[0].key}-4"' in page and f'checked id="{FIRST.items[1].key}-5"' in page
+
+
+@pytest.mark.parametrize("query", ["_method=POST", "_external=1", "_anchor=x", "lang=xx", "check=1&check=2"])
+def test_odd_query_arguments_never_cause_an_error(respondent, query):
+    for path in ("/", f"/s/{respondent.code}", respondent.url(2), f"/s/{respondent.code}/bedankt", "/s/unknown"):
+        assert respondent.client.get(f"{path}?{query}").status_code < 500

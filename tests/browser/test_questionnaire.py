@@ -71,7 +71,7 @@ def test_complete_questionnaire_with_one_missing_answer_corrected(browser, live_
         if step == 4:
             page.fill("#comment", "Meer met de jongere zelf praten.")
         if step == 1:
-            page.click(f"button:has-text('{texts['next']}')")
+            page.get_by_role("button", name=texts['next'], exact=True).click()
             summary = page.locator(".error-summary")
             assert summary.is_visible()
             assert page.locator(f"#{dimension.items[0].key}-error").inner_text().endswith(texts["missing"])
@@ -84,11 +84,11 @@ def test_complete_questionnaire_with_one_missing_answer_corrected(browser, live_
             assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         if step == 2:
             page.screenshot(path=artifacts / f"statements-{name}.png", full_page=True)
-        page.click(f"button:has-text('{texts['next']}')")
+        page.get_by_role("button", name=texts['next'], exact=True).click()
 
     page.check("#level-2")   # bestuur
     page.check("#domain-3")  # gemeente
-    page.click(f"button:has-text('{texts['submit']}')")
+    page.get_by_role("button", name=texts['submit'], exact=True).click()
 
     assert page.locator("h1").inner_text() == texts["thanks"]
     page.wait_for_selector("#own-scores .main-svg")
@@ -119,15 +119,28 @@ def test_questionnaire_works_without_javascript(browser, live_app, survey_url):
     context = browser.new_context(viewport=PHONE, java_script_enabled=False)
     page = context.new_page()
     page.goto(survey_url + "/1")
-    page.click("button:has-text('Volgende')")
+    page.get_by_role("button", name='Volgende', exact=True).click()
     assert page.locator(".error-summary").is_visible()
     for dimension in INSTRUMENT.dimensions:
         for item in dimension.items:
             page.click(f"label[for='{item.key}-2']")  # neutral: 3 either way round
-        page.click("button:has-text('Volgende')")
+        page.get_by_role("button", name='Volgende', exact=True).click()
     page.check("#level-0")
     page.check("#domain-0")
-    page.click("button:has-text('Versturen')")
+    page.get_by_role("button", name='Versturen', exact=True).click()
     assert page.locator("h1").inner_text() == "Bedankt voor het invullen!"
     assert page.locator("table.scores td.num").first.inner_text() == "3,0"
+    context.close()
+
+
+def test_switching_language_mid_page_keeps_the_answers(browser, live_app, survey_url):
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(survey_url + "/2")
+    items = INSTRUMENT.dimensions[1].items
+    page.click(f"label[for='{items[0].key}-4']")
+    page.click(f"label[for='{items[1].key}-5']")
+    page.get_by_role("button", name="English").click()
+    assert page.locator("h1").inner_text() == INSTRUMENT.dimensions[1].title.en
+    assert page.is_checked(f"#{items[0].key}-4") and page.is_checked(f"#{items[1].key}-5")
     context.close()
