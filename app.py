@@ -79,7 +79,7 @@ def register_errorhandlers(app: Flask) -> None:
     def error_page(error):
         return render_template("error.html", code=error.code), error.code
 
-    for code in (400, 403, 404, 405, 410, 413, 422, 429):
+    for code in (400, 401, 403, 404, 405, 410, 413, 422, 429):
         app.register_error_handler(code, error_page)
     app.register_error_handler(CSRFError, error_page)
     app.register_error_handler(500, lambda error: (render_template("error.html", code=500), 500))

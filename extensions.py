@@ -1,6 +1,5 @@
 """Flask extensions, created unbound here and bound to the app in `create_app`."""
 from flask_babel import Babel
-from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -27,6 +26,4 @@ migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()
 login_manager = LoginManager()
-login_manager.login_view = "auth.login"
-login_manager.login_message = _l("Log in om deze pagina te zien.")
 login_manager.session_protection = "basic"

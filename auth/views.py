@@ -1,7 +1,7 @@
 """Sign-in and sign-out for leaders."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
@@ -27,6 +27,15 @@ def load_user(user_id: str) -> User | None:
         return None
     user = db.session.get(User, id_)
     return user if user is not None and user.session_version == version else None
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    """Pages send a visitor to the sign-in page; the API answers 401."""
+    if request.blueprint == "api":
+        abort(401)
+    flash(_("Log in om deze pagina te zien."))
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
 def safe_next(target: str | None) -> str:

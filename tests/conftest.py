@@ -169,3 +169,47 @@ def uniform_answers(value: str = "4") -> dict:
 def respondent(client, make_round):
     round_ = make_round()
     return Respondent(client, round_.public_code)
+
+
+# --- leaders and responses, through the same code as the app -------------------------------
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def make_user(app):
+    from manage.accounts import create_user, grant
+    from models import Role
+
+    def make(email: str, partnership: Partnership | None = None, role: str = "leader", admin: bool = False) -> str:
+        with app.app_context():
+            user = create_user(email, PASSWORD, name=email.split("@")[0], is_admin=admin)
+            if partnership is not None:
+                grant(user, db.session.get(Partnership, partnership.id), Role(role))
+        return email
+
+    return make
+
+
+def login(client, email: str, password: str = PASSWORD):
+    page = client.get("/inloggen")
+    return client.post("/inloggen", data={"email": email, "password": password, "csrf_token": csrf_from(page.text)})
+
+
+@pytest.fixture
+def add_responses(app):
+    """Store `count` responses in a round through the submission code; `value(n, item)`
+    gives respondent n's answer to an item (None for "weet ik niet")."""
+    from surveys.responses import add_response
+
+    instrument = get_instrument(1)
+
+    def add(round_: Round, count: int, value=lambda n, item: 4, level="werkvloer", domain="gemeente", comments=None):
+        with app.app_context():
+            for n in range(count):
+                answers = {item.key: value(n, item) for item in instrument.items}
+                profile = {"level": level, "domain": domain}
+                add_response(round_.id, instrument, answers, comments or {}, profile, "nl", round_.opens_on)
+            db.session.commit()
+
+    return add

@@ -109,3 +109,20 @@ def test_aggregate_counts_only_numbers_and_stays_on_the_scale(values):
     shuffled = list(values)
     random.Random(1).shuffle(shuffled)
     assert aggregate(shuffled).distribution == result.distribution
+
+
+@given(st.lists(st.floats(min_value=1, max_value=5), max_size=50))
+def test_aggregate_from_database_sums_equals_aggregate(values):
+    from surveys.scoring import aggregate_from_sums
+
+    expected = aggregate(values)
+    got = aggregate_from_sums(len(values), sum(values), sum(v * v for v in values), expected.distribution)
+    assert got.n == expected.n
+    assert (got.mean is None) == (expected.mean is None) and (got.mean is None or math.isclose(got.mean, expected.mean))
+    assert (got.sd is None) == (expected.sd is None) and (got.sd is None or math.isclose(got.sd, expected.sd, abs_tol=1e-6))
+
+
+def test_score_bands():
+    from surveys.scoring import band
+
+    assert [band(v) for v in (None, 1.0, 2.99, 3.0, 3.95, 4.0, 5.0)] == [None, "concern", "concern", "borderline", "borderline", "strength", "strength"]

@@ -1,0 +1,88 @@
+"""Who may see what: every route of the URL map that takes a partnership or a round is
+walked as every kind of visitor. A new route without the access check fails here."""
+from datetime import date, timedelta
+
+import pytest
+
+from .conftest import login
+from .test_dashboard import scored
+
+PROTECTED_ARGUMENTS = {"slug", "round_id"}
+
+
+@pytest.fixture
+def two_partnerships(make_round, add_responses, make_user):
+    today = date.today()
+    ours = make_round("T1", opens_on=today - timedelta(days=30), closes_on=today - timedelta(days=1))
+    theirs = make_round("T1 elders", opens_on=today - timedelta(days=30), closes_on=today - timedelta(days=1))
+    add_responses(ours, 6, scored(4))
+    add_responses(theirs, 6, scored(2))
+    make_user("leider@ons.example", ours.partnership, "leader")
+    make_user("kijker@ons.example", ours.partnership, "viewer")
+    make_user("leider@elders.example", theirs.partnership, "leader")
+    make_user("beheer@example.org", admin=True)
+    return ours, theirs
+
+
+def protected_urls(app, round_):
+    """Every URL of a rule that takes a partnership or round, filled in for `round_`."""
+    values = {"slug": round_.partnership.slug, "round_id": round_.id, "fmt": "csv"}
+    urls = []
+    with app.test_request_context():
+        from flask import url_for
+
+        for rule in app.url_map.iter_rules():
+            if rule.arguments & PROTECTED_ARGUMENTS and "GET" in rule.methods:
+                urls.append(url_for(rule.endpoint, **{name: values[name] for name in rule.arguments}))
+    return urls
+
+
+def test_the_url_map_has_protected_routes(app, two_partnerships):
+    urls = protected_urls(app, two_partnerships[0])
+    assert len(urls) >= 5, urls  # dashboard, report, two exports, API, ...
+
+
+@pytest.mark.parametrize(
+    "who, expected",
+    [
+        (None, "sign-in"),
+        ("kijker@ons.example", 200),
+        ("leider@ons.example", 200),
+        ("beheer@example.org", 200),
+        ("leider@elders.example", 404),
+    ],
+    ids=["anonymous", "viewer", "leader", "admin", "leader-of-another-partnership"],
+)
+def test_every_partnership_route_for_every_role(app, client, two_partnerships, who, expected):
+    ours, _ = two_partnerships
+    if who:
+        login(client, who)
+    for url in protected_urls(app, ours):
+        response = client.get(url)
+        if expected == "sign-in":
+            if url.startswith("/api/"):
+                assert response.status_code == 401, url
+            else:
+                assert response.status_code == 302 and "/inloggen" in response.headers["Location"], url
+        else:
+            assert response.status_code == expected, url
+
+
+def test_a_round_of_another_partnership_under_our_slug_is_404(app, client, two_partnerships):
+    ours, theirs = two_partnerships
+    login(client, "leider@ons.example")
+    for url in protected_urls(app, theirs):
+        mixed = url.replace(theirs.partnership.slug, ours.partnership.slug)
+        if str(theirs.id) in mixed:
+            assert client.get(mixed).status_code == 404, mixed
+
+
+def test_partnership_list_shows_only_ones_own(client, two_partnerships):
+    ours, theirs = two_partnerships
+    login(client, "leider@ons.example")
+    index = client.get("/dashboard/")
+    assert index.status_code == 302 and index.headers["Location"].endswith(f"/dashboard/{ours.partnership.slug}/")
+    admin = client.application.test_client()
+    login(admin, "beheer@example.org")
+    page = admin.get("/dashboard/").text
+    assert ours.partnership.name in page and theirs.partnership.name in page

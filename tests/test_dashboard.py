@@ -1,0 +1,200 @@
+"""The leaders' dashboard, report, exports and API show the right numbers, and never a
+group below the anonymity threshold (MIN_GROUP_SIZE = 5 in the tests)."""
+import csv
+import io
+import json
+import re
+from datetime import date, timedelta
+
+import pytest
+from openpyxl import load_workbook
+
+from surveys.instrument import get_instrument
+from surveys.scoring import flip
+
+from .conftest import login
+
+INSTRUMENT = get_instrument(1)
+SECRET_COMMENT = "Alleen in de kleine meting"
+
+
+def scored(value: int):
+    """Answers that give every dimension exactly `value` (reverse items answered mirrored)."""
+    return lambda n, item: flip(value) if item.reverse else value
+
+
+@pytest.fixture
+def rounds(make_round, add_responses, make_user):
+    """T0: werkvloer 6x3, bestuur 5x5, beleid 2x4 (13). T1: werkvloer 6x4, bestuur 6x2 (12).
+    T2: 3 responses, too few to show."""
+    today = date.today()
+    t0 = make_round("T0 nulmeting", opens_on=today - timedelta(days=400), closes_on=today - timedelta(days=380))
+    partnership = t0.partnership
+    t1 = make_round("T1 najaar", opens_on=today - timedelta(days=200), closes_on=today - timedelta(days=180), partnership=partnership)
+    t2 = make_round("T2 voorjaar", opens_on=today - timedelta(days=20), closes_on=today - timedelta(days=5), partnership=partnership)
+    add_responses(t0, 6, scored(3), level="werkvloer", domain="onderwijs")
+    add_responses(t0, 5, scored(5), level="bestuur", domain="gemeente")
+    add_responses(t0, 2, scored(4), level="beleid", domain="gemeente")
+    add_responses(t1, 6, scored(4), level="werkvloer", domain="onderwijs", comments={"youth": "Samen optrekken werkt"})
+    add_responses(t1, 6, scored(2), level="bestuur", domain="gemeente")
+    add_responses(t2, 3, scored(1), level="bestuur", domain="jongere", comments={"youth": SECRET_COMMENT})
+    make_user("leider@p.example", partnership)
+    return {"partnership": partnership, "t0": t0, "t1": t1, "t2": t2}
+
+
+@pytest.fixture
+def leader(client, rounds):
+    login(client, "leider@p.example")
+    return client
+
+
+def figure(html: str, chart_id: str) -> dict:
+    match = re.search(rf'<script type="application/json" data-chart-for="{chart_id}">(.*?)</script>', html, re.S)
+    assert match, f"no chart {chart_id}"
+    return json.loads(match.group(1))
+
+
+def test_dashboard_compares_the_rounds_that_are_large_enough(leader, rounds):
+    page = leader.get(f"/dashboard/{rounds['partnership'].slug}/")
+    assert page.status_code == 200
+    radar = figure(page.text, "rounds-radar")
+    assert [trace["name"] for trace in radar["data"]] == ["T0 nulmeting", "T1 najaar"]
+    assert radar["data"][0]["r"][:6] == pytest.approx([51 / 13] * 6)
+    assert radar["data"][1]["r"][:6] == pytest.approx([3.0] * 6)
+    assert radar["data"][1]["line"]["width"] > radar["data"][0]["line"]["width"]  # latest emphasised
+    assert radar["layout"]["polar"]["radialaxis"]["range"] == [1, 5]
+    assert "T2 voorjaar" in page.text and "te weinig respondenten" in page.text
+    assert SECRET_COMMENT not in page.text
+    # Headline of the latest shown round (T1) against T0.
+    assert "3,0" in page.text and "-0,9" in page.text
+
+
+def test_level_comparison_hides_small_groups_and_what_subtraction_would_reveal(leader, rounds):
+    slug, t0 = rounds["partnership"].slug, rounds["t0"]
+    page = leader.get(f"/dashboard/{slug}/?round={t0.id}").text
+    radar = figure(page, "levels-radar")
+    # beleid (2) is too small; bestuur (5) is large enough, but T0 total minus werkvloer and
+    # bestuur would give away beleid's two people, so bestuur is hidden as well.
+    assert [trace["name"] for trace in radar["data"]] == ["Uitvoerend / werkvloer"]
+    assert radar["data"][0]["r"][:6] == pytest.approx([3.0] * 6)
+    assert re.search(r"Niet getoond[^<]*</p>|Niet getoond.*?Beleid, Bestuur", page, re.S)
+
+    t1_page = leader.get(f"/dashboard/{slug}/?round={rounds['t1'].id}").text
+    levels = figure(t1_page, "levels-radar")
+    assert {trace["name"]: trace["r"][0] for trace in levels["data"]} == {"Uitvoerend / werkvloer": 4.0, "Bestuur": 2.0}
+
+
+def test_trends_have_a_point_per_round_with_n_and_a_gap_for_a_small_round(leader, rounds):
+    page = leader.get(f"/dashboard/{rounds['partnership'].slug}/").text
+    trend = figure(page, "trend-youth")["data"][0]
+    assert trend["x"] == ["T0 nulmeting", "T1 najaar", "T2 voorjaar"]
+    assert trend["y"][0] == pytest.approx(51 / 13) and trend["y"][1] == pytest.approx(3.0) and trend["y"][2] is None
+    assert trend["text"] == ["n=13", "n=12", "n=3"]
+
+
+def test_statement_detail_and_sorting_by_disagreement(leader, rounds):
+    slug, t1 = rounds["partnership"].slug, rounds["t1"]
+    page = leader.get(f"/dashboard/{slug}/?round={t1.id}").text
+    bars = figure(page, "bars-urgency")
+    assert len(bars["data"]) == 6 and bars["layout"]["barmode"] == "relative"
+    first = INSTRUMENT.dimensions[0].items[0]
+    row = re.search(rf"{re.escape(first.text.nl)}.*?</tr>", page, re.S).group(0)
+    assert [cell for cell in re.findall(r'<td class="num">([^<]*)</td>', row)] == ["3,0", "1,0", "0%", "0", "6", "0", "6", "0"]
+    assert "Samen optrekken werkt" in page
+
+    sorted_page = leader.get(f"/dashboard/{slug}/?round={t1.id}&sort=spread").text
+    assert "<strong>meeste verdeeldheid eerst</strong>" in sorted_page
+
+
+def test_small_round_shows_nothing_but_its_count_being_too_small(leader, rounds):
+    page = leader.get(f"/dashboard/{rounds['partnership'].slug}/?round={rounds['t2'].id}").text
+    assert "te weinig respondenten" in page
+    assert SECRET_COMMENT not in page
+    for chart in ("levels-radar", "domains-radar", "bars-youth"):
+        assert f'data-chart-for="{chart}"' not in page
+
+
+def parse_csv(data: bytes) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def test_score_exports_hold_the_shown_groups_only(leader, rounds):
+    slug = rounds["partnership"].slug
+    response = leader.get(f"/dashboard/{slug}/export/scores.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    rows = parse_csv(response.data)
+    groups = {(r["round"], r["group_type"], r["group"]) for r in rows}
+    assert groups == {
+        ("T0 nulmeting", "total", "total"), ("T0 nulmeting", "level", "werkvloer"), ("T0 nulmeting", "domain", "onderwijs"),
+        ("T0 nulmeting", "domain", "gemeente"),
+        ("T1 najaar", "total", "total"), ("T1 najaar", "level", "werkvloer"), ("T1 najaar", "level", "bestuur"),
+        ("T1 najaar", "domain", "onderwijs"), ("T1 najaar", "domain", "gemeente"),
+    }
+    t0_total = [r for r in rows if r["round"] == "T0 nulmeting" and r["group_type"] == "total"]
+    assert len(t0_total) == 6 and {float(r["mean"]) for r in t0_total} == {round(51 / 13, 3)}
+    assert {r["respondents"] for r in t0_total} == {"13"}
+
+    workbook = load_workbook(io.BytesIO(leader.get(f"/dashboard/{slug}/export/scores.xlsx").data))
+    sheet = list(workbook.active.values)
+    assert list(sheet[0]) == list(rows[0].keys())
+    assert len(sheet) == len(rows) + 1
+    assert {(r[0], r[2], r[3]) for r in sheet[1:]} == groups
+
+
+def test_answer_exports_hide_small_levels_and_small_rounds(leader, rounds):
+    slug = rounds["partnership"].slug
+    t0 = parse_csv(leader.get(f"/dashboard/{slug}/rounds/{rounds['t0'].id}/export/answers.csv").data)
+    assert len(t0) == 13
+    assert sorted({row["level"] for row in t0}) == ["", "werkvloer"]
+    assert set(t0[0]) == {"level", *[item.key for item in INSTRUMENT.items]}  # no date, language, id or domain
+    t1 = load_workbook(io.BytesIO(leader.get(f"/dashboard/{slug}/rounds/{rounds['t1'].id}/export/answers.xlsx").data)).active
+    assert t1.max_row == 13 and {row[0] for row in t1.iter_rows(min_row=2, values_only=True)} == {"werkvloer", "bestuur"}
+    assert leader.get(f"/dashboard/{slug}/rounds/{rounds['t2'].id}/export/answers.csv").status_code == 404
+    assert leader.get(f"/dashboard/{slug}/export/scores.pdf").status_code == 404
+
+
+def test_formula_like_titles_are_neutralised_in_exports(leader, rounds, session):
+    from models import Round
+
+    t1 = session.get(Round, rounds["t1"].id)
+    t1.title = "=HYPERLINK(\"http://evil\")"
+    session.commit()
+    rows = parse_csv(leader.get(f"/dashboard/{rounds['partnership'].slug}/export/scores.csv").data)
+    assert "'=HYPERLINK(\"http://evil\")" in {r["round"] for r in rows}
+    sheet = load_workbook(io.BytesIO(leader.get(f"/dashboard/{rounds['partnership'].slug}/export/scores.xlsx").data)).active
+    cell = next(c for c in sheet["A"] if str(c.value).startswith("'="))
+    assert cell.data_type == "s"
+
+
+def test_api_returns_aggregates_of_shown_groups(leader, rounds):
+    slug = rounds["partnership"].slug
+    body = leader.get(f"/api/partnerships/{slug}/rounds/{rounds['t0'].id}").get_json()
+    assert body["respondents"] == 13 and body["min_group_size"] == 5
+    assert body["total"]["youth"]["mean"] == pytest.approx(51 / 13) and body["total"]["youth"]["n"] == 13
+    assert list(body["levels"]) == ["werkvloer"]
+    small = leader.get(f"/api/partnerships/{slug}/rounds/{rounds['t2'].id}").get_json()
+    assert small["shown"] is False and small["respondents"] is None and small["total"] is None
+    assert small["levels"] == {} and small["domains"] == {}
+
+
+def test_report_compares_a_round_with_the_previous_one(leader, rounds):
+    page = leader.get(f"/dashboard/{rounds['partnership'].slug}/rounds/{rounds['t1'].id}/report")
+    assert page.status_code == 200
+    assert "T1 najaar" in page.text and "vergeleken met" in page.text and "T0 nulmeting" in page.text
+    radar = figure(page.text, "pair-radar")
+    assert [trace["name"] for trace in radar["data"]] == ["T0 nulmeting", "T1 najaar"]
+    assert "@media print" in (leader.get("/static/css/app.css").text)
+
+
+def test_threshold_is_configurable_but_never_below_three(app):
+    from app import create_app
+
+    assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "MIN_GROUP_SIZE": 1}).config["MIN_GROUP_SIZE"] == 3
+    assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "MIN_GROUP_SIZE": 8}).config["MIN_GROUP_SIZE"] == 8
+
+
+def test_dashboard_in_english(leader, rounds):
+    leader.get("/?lang=en")
+    page = leader.get(f"/dashboard/{rounds['partnership'].slug}/").text
+    assert "Shared urgency and ambition" in page and "too few respondents" in page
