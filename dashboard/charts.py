@@ -11,6 +11,9 @@ from surveys.instrument import Instrument
 SCALE_RANGE = (1, 5)
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 ACCENT = "#1f6f78"
+GRID = "#d5dde0"
+# Figures carry no plotly template (it would be copied into every figure: slow and heavy);
+# the few styles needed are set on each figure.
 
 
 def _closed(values: list):
@@ -53,10 +56,10 @@ def radar_layout(height: int) -> dict:
     return {
         "polar": {
             "bgcolor": "#f6f9fa",
-            "radialaxis": {"range": list(SCALE_RANGE), "tickvals": [1, 2, 3, 4, 5], "angle": 90, "tickfont": {"size": 10}, "gridcolor": "#d5dde0"},
-            "angularaxis": {"direction": "clockwise", "rotation": 90, "tickfont": {"size": 10}, "gridcolor": "#d5dde0"},
+            "radialaxis": {"range": list(SCALE_RANGE), "tickvals": [1, 2, 3, 4, 5], "angle": 90, "tickfont": {"size": 10}, "gridcolor": GRID},
+            "angularaxis": {"direction": "clockwise", "rotation": 90, "tickfont": {"size": 10}, "gridcolor": GRID},
         },
-        "template": "plotly_white",
+        "template": "none",
         "showlegend": False,
         "legend": {"orientation": "h", "y": -0.12, "x": 0.5, "xanchor": "center"},
         "autosize": True,
@@ -115,7 +118,7 @@ def trend_chart(points: list[tuple[str, float | None, int]], title: str, n_label
     """One dimension across rounds: (round title, mean or None when hidden, n) per point."""
     figure = go.Figure(
         go.Scatter(
-            x=[title_ for title_, _, _ in points],
+            x=[wrap(title_, 12) for title_, _, _ in points],
             y=[mean for _, mean, _ in points],
             text=[f"{n_label}={n}" for _, _, n in points],
             mode="lines+markers+text",
@@ -128,11 +131,11 @@ def trend_chart(points: list[tuple[str, float | None, int]], title: str, n_label
         ),
         layout={
             "title": {"text": title, "font": {"size": 14}, "x": 0, "xanchor": "left"},
-            "yaxis": {"range": [0.8, 5.2], "tickvals": [1, 2, 3, 4, 5], "fixedrange": True},
-            "xaxis": {"type": "category", "fixedrange": True},
-            "template": "plotly_white",
+            "yaxis": {"range": [0.8, 5.2], "tickvals": [1, 2, 3, 4, 5], "fixedrange": True, "showgrid": True, "gridcolor": GRID},
+            "xaxis": {"type": "category", "fixedrange": True, "showline": True, "linecolor": GRID, "tickangle": 0, "tickfont": {"size": 10}},
+            "template": "none",
             "height": 240,
-            "margin": {"l": 30, "r": 10, "t": 40, "b": 40},
+            "margin": {"l": 30, "r": 10, "t": 40, "b": 50},
             "font": {"family": FONT},
             "showlegend": False,
             "paper_bgcolor": "rgba(0,0,0,0)",
@@ -169,11 +172,11 @@ def statement_bars(rows: list[tuple[str, tuple[int, ...]]], scale_labels: list[s
     figure = go.Figure(
         traces,
         layout={
-            "template": "plotly_white",
+            "template": "none",
             "barmode": "relative",
             "height": 90 + 62 * len(rows),
             "margin": {"l": 10, "r": 10, "t": 10, "b": 40},
-            "xaxis": {"range": [-100, 100], "tickvals": [-100, -50, 0, 50, 100], "ticktext": ["100%", "50%", "0", "50%", "100%"], "fixedrange": True},
+            "xaxis": {"range": [-100, 100], "tickvals": [-100, -50, 0, 50, 100], "ticktext": ["100%", "50%", "0", "50%", "100%"], "fixedrange": True, "showgrid": True, "gridcolor": GRID, "zeroline": True, "zerolinecolor": "#56656c"},
             "yaxis": {"autorange": "reversed", "automargin": True, "fixedrange": True},
             "legend": {"orientation": "h", "y": -0.15, "traceorder": "normal"},
             "font": {"family": FONT, "size": 11},
