@@ -72,6 +72,12 @@ class PageWatch:
             self.errors.append(f"{message.text} ({message.location.get('url')})")
 
 
+def radar_axes(page, chart_id: str) -> list[str]:
+    """The axis labels a drawn radar shows (plotly draws a tick and a label per axis)."""
+    script = f"[...document.querySelectorAll('#{chart_id} .angularaxistick text')].map(t => t.textContent)"
+    return list(dict.fromkeys(page.evaluate(script)))
+
+
 @pytest.fixture
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
