@@ -114,20 +114,21 @@ def groups_radar(instrument: Instrument, series: list[tuple[str, dict[str, float
     return as_json_ready(go.Figure(traces, layout=layout))
 
 
-def trend_chart(points: list[tuple[str, float | None, int]], title: str, n_label: str) -> dict:
-    """One dimension across rounds: (round title, mean or None when hidden, n) per point."""
+def trend_chart(points: list[tuple[str, float | None, str]], title: str) -> dict:
+    """One dimension across rounds: (round title, mean or None when hidden, label) per
+    point; the label (n and change since the previous round) is written under the point."""
     figure = go.Figure(
         go.Scatter(
             x=[wrap(title_, 12) for title_, _, _ in points],
             y=[mean for _, mean, _ in points],
-            text=[f"{n_label}={n}" for _, _, n in points],
+            text=[label for _, _, label in points],
             mode="lines+markers+text",
             textposition="bottom center",
             textfont={"size": 10},
             line={"color": ACCENT, "width": 2.5},
             marker={"size": 8},
             connectgaps=False,
-            hovertemplate="%{x}: %{y:.2f} (%{text})<extra></extra>",
+            hovertemplate="%{x}: %{y:.2f}<br>%{text}<extra></extra>",
         ),
         layout={
             "title": {"text": title, "font": {"size": 14}, "x": 0, "xanchor": "left"},

@@ -4,7 +4,7 @@ dashboard.results (which applies the anonymity threshold)."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -47,6 +47,12 @@ def selected(results: list[RoundResult], round_id: int | None) -> RoundResult | 
         return next((r for r in results if r.round.id == round_id), None)
     shown = [r for r in results if r.shown]
     return shown[-1] if shown else (results[-1] if results else None)
+
+
+def trend_label(result: RoundResult, change: float | None) -> str:
+    """Under a trend point: its n, and its change since the previous round."""
+    label = f"n={result.n}"
+    return label if change is None else f"{label}<br>{format_decimal(change, '+0.0;-0.0')}"
 
 
 def option_labels(instrument: Instrument, question: str) -> dict[str, str]:
@@ -109,18 +115,20 @@ def partnership(slug: str):
     instrument = get_instrument(current.round.instrument_version) if current else get_instrument()
     lang = language()
     shown = [r for r in results if r.shown]
+    round_changes = {r.round.id: changes(r.total.means(), p.total.means() if (p := previous_shown(results, r)) else None) for r in shown}
     context = {
         "partnership": partnership,
         "results": results,
         "instrument": instrument,
         "rounds_radar": charts.rounds_radar(instrument, [(r.round.title, r.total.means()) for r in shown], lang) if shown else None,
+        "round_changes": round_changes,
         "trends": {
             d.key: charts.trend_chart(
-                [(r.round.title, r.total.mean(d.key) if r.shown else None, r.n) for r in results], d.title.get(lang), "n"
+                [(r.round.title, r.total.mean(d.key) if r.shown else None, trend_label(r, round_changes.get(r.round.id, {}).get(d.key))) for r in results],
+                d.title.get(lang),
             )
             for d in instrument.dimensions
         } if shown else {},
-        "round_changes": {r.round.id: changes(r.total.means(), p.total.means() if (p := previous_shown(results, r)) else None) for r in shown},
     }
     if current:
         context.update(round_view(partnership, results, current, instrument))

@@ -89,7 +89,7 @@ def test_trends_have_a_point_per_round_with_n_and_a_gap_for_a_small_round(leader
     trend = figure(page, "trend-youth")["data"][0]
     assert [x.replace("<br>", " ") for x in trend["x"]] == ["T0 nulmeting", "T1 najaar", "T2 voorjaar"]
     assert trend["y"][0] == pytest.approx(51 / 13) and trend["y"][1] == pytest.approx(3.0) and trend["y"][2] is None
-    assert trend["text"] == ["n=13", "n=12", "n=3"]
+    assert trend["text"] == ["n=13", "n=12<br>-0,9", "n=3"]
 
 
 def test_statement_detail_and_sorting_by_disagreement(leader, rounds):
@@ -185,6 +185,13 @@ def test_report_compares_a_round_with_the_previous_one(leader, rounds):
     radar = figure(page.text, "pair-radar")
     assert [trace["name"] for trace in radar["data"]] == ["T0 nulmeting", "T1 najaar"]
     assert "@media print" in (leader.get("/static/css/app.css").text)
+
+
+def test_report_of_a_small_round_shows_nothing(leader, rounds):
+    page = leader.get(f"/dashboard/{rounds['partnership'].slug}/rounds/{rounds['t2'].id}/report")
+    assert page.status_code == 200
+    assert "te weinig respondenten" in page.text and SECRET_COMMENT not in page.text
+    assert 'data-chart-for="levels-radar"' not in page.text
 
 
 def test_threshold_is_configurable_but_never_below_three(app):
