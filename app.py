@@ -2,14 +2,14 @@
 import logging
 import os
 import re
-from urllib.parse import urlencode
 
-from flask import Flask, render_template, request, session
-from flask_babel import format_date, format_decimal, format_percent, get_locale
+from flask import Flask, render_template
+from flask_babel import format_date, format_decimal, format_percent
 from flask_wtf.csrf import CSRFError
 
 from config import Config
 from extensions import babel, csrf, db, login_manager, migrate
+from i18n import current_language, language_url, remember_language_choice, select_language
 
 
 class WithoutClientAddress(logging.Filter):
@@ -39,17 +39,6 @@ def create_app(config: dict | None = None) -> Flask:
     register_headers(app)
     register_template_helpers(app)
     return app
-
-
-def select_language() -> str:
-    """Dutch unless the respondent chose English with the switch (?lang=en)."""
-    return session.get("lang", "nl")
-
-
-def remember_language_choice():
-    chosen = request.args.get("lang")
-    if chosen in Config.LANGUAGES:
-        session["lang"] = chosen
 
 
 def register_extensions(app: Flask) -> None:
@@ -91,17 +80,11 @@ def register_commands(app: Flask) -> None:
     register(app)
 
 
-def language_url(language: str) -> str:
-    """The current page (path and query) in another language."""
-    args = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
-    return f"{request.path}?{urlencode(args + [('lang', language)])}"
-
-
 def register_template_helpers(app: Flask) -> None:
     from assets import plotly_filename
 
     app.jinja_env.globals.update(
-        current_language=lambda: str(get_locale()),
+        current_language=current_language,
         language_url=language_url,
         format_date=format_date,
         format_decimal=format_decimal,

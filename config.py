@@ -37,4 +37,3 @@ class Config:
 
     BABEL_DEFAULT_LOCALE = "nl"
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
-    LANGUAGES = ("nl", "en")

@@ -4,11 +4,12 @@ dashboard.results (which applies the anonymity threshold)."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from auth.access import partnership_or_404, round_or_404, visible_partnerships
+from i18n import current_language
 from models import Partnership, Round
 from surveys.instrument import Instrument, get_instrument
 from surveys.scoring import band
@@ -27,12 +28,6 @@ from .summary import changes, headline
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 api = Blueprint("api", __name__, url_prefix="/api")
-
-LANGUAGE_FALLBACK = "nl"
-
-
-def language() -> str:
-    return str(get_locale() or LANGUAGE_FALLBACK)
 
 
 def previous_shown(results: list[RoundResult], current: RoundResult) -> RoundResult | None:
@@ -56,7 +51,7 @@ def trend_label(result: RoundResult, change: float | None) -> str:
 
 
 def option_labels(instrument: Instrument, question: str) -> dict[str, str]:
-    return {option.key: option.label.get(language()) for option in instrument.profile_question(question).options}
+    return {option.key: option.label.get(current_language()) for option in instrument.profile_question(question).options}
 
 
 @bp.get("/")
@@ -70,7 +65,7 @@ def index():
 
 def round_view(partnership: Partnership, results: list[RoundResult], current: RoundResult, instrument: Instrument) -> dict:
     """Everything the dashboard and the report show of one round."""
-    lang = language()
+    lang = current_language()
     previous = previous_shown(results, current)
     levels = comparison(current.round, "level", tuple(option_labels(instrument, "level")))
     domains = comparison(current.round, "domain", tuple(option_labels(instrument, "domain")))
@@ -113,7 +108,7 @@ def partnership(slug: str):
         round_or_404(partnership, round_id)
     current = selected(results, round_id)
     instrument = get_instrument(current.round.instrument_version) if current else get_instrument()
-    lang = language()
+    lang = current_language()
     shown = [r for r in results if r.shown]
     round_changes = {r.round.id: changes(r.total.means(), p.total.means() if (p := previous_shown(results, r)) else None) for r in shown}
     context = {
@@ -145,7 +140,7 @@ def report(slug: str, round_id: int):
     instrument = get_instrument(current.round.instrument_version)
     context = round_view(partnership, results, current, instrument)
     pair = [r for r in (context["previous"], current) if r is not None and r.shown]
-    context["pair_radar"] = charts.rounds_radar(instrument, [(r.round.title, r.total.means()) for r in pair], language()) if pair else None
+    context["pair_radar"] = charts.rounds_radar(instrument, [(r.round.title, r.total.means()) for r in pair], current_language()) if pair else None
     return render_template("dashboard/report.html", partnership=partnership, instrument=instrument, **context)
 
 

@@ -8,7 +8,6 @@ from flask.cli import AppGroup, with_appcontext
 from extensions import db
 from models import Partnership, Role, Round
 from surveys.instrument import available_versions
-
 from surveys.responses import purge_drafts
 
 from .accounts import AccountError, create_user, find_user, grant

@@ -4,13 +4,12 @@ Every page saves what was filled in to the respondent's draft before it checks a
 so nothing typed is ever lost; pages redirect after a successful post (no resubmission).
 """
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from dashboard.charts import respondent_radar
-from config import Config
 from extensions import db
+from i18n import choose_language, current_language
 from models import Round, RoundState
 
 from .forms import COMMENT_FIELD, dimension_form_class, profile_form_class
@@ -31,10 +30,6 @@ class RoundUnavailable(Exception):
 def round_unavailable(error: RoundUnavailable):
     status = {None: 404, RoundState.NOT_YET_OPEN: 403, RoundState.CLOSED: 410}[error.state]
     return render_template("surveys/unavailable.html", round=error.round, state=error.state), status
-
-
-def language() -> str:
-    return str(get_locale())
 
 
 def open_round(code: str) -> Round:
@@ -58,9 +53,9 @@ def step_count(instrument: Instrument) -> int:
 def form_for(instrument: Instrument, step: int, **kwargs):
     """The page's form; from the posted data unless `formdata` says otherwise."""
     if step <= len(instrument.dimensions):
-        form_class = dimension_form_class(instrument, instrument.dimensions[step - 1], language())
+        form_class = dimension_form_class(instrument, instrument.dimensions[step - 1], current_language())
     else:
-        form_class = profile_form_class(instrument, language())
+        form_class = profile_form_class(instrument, current_language())
     return form_class(**kwargs)
 
 
@@ -186,8 +181,8 @@ def save_page(round_: Round, instrument: Instrument, step: int, data: dict | Non
         remember_draft(code, token)
 
     action = request.form.get("action", "next")
-    if action.startswith("lang:") and action[5:] in Config.LANGUAGES:
-        session["lang"] = action[5:]
+    if action.startswith("lang:"):
+        choose_language(action.removeprefix("lang:"))
         return redirect(step_url(code, step))
     if action == "back":
         return redirect(step_url(code, max(1, step - 1)))
@@ -203,7 +198,7 @@ def submit(round_: Round, instrument: Instrument, token: str, data: dict):
     missing = first_incomplete_step(instrument, data)
     if missing is not None:
         return redirect(step_url(code, missing, check=1))
-    scores = submit_draft(token, round_.id, instrument, language())
+    scores = submit_draft(token, round_.id, instrument, current_language())
     forget_draft(code)
     mark_submitted(code, scores)  # None: a simultaneous post of the same draft won
     return redirect(url_for(".display_thanks", code=code))
@@ -238,7 +233,7 @@ def display_thanks(code: str):
     if scores:
         session["thanks"][code] = SUBMITTED  # shown once: the next person on this device won't see them
         session.modified = True
-    figure = respondent_radar(instrument, scores, language(), name=_("Jouw scores")) if scores else None
+    figure = respondent_radar(instrument, scores, current_language(), name=_("Jouw scores")) if scores else None
     return render_template("surveys/thanks.html", round=round_, instrument=instrument, scores=scores, figure=figure)
 
 

@@ -152,6 +152,12 @@ class Respondent:
         data["comment"] = (comments or {}).get(dimension.key, "")
         return data
 
+    def answer_statements(self, answers: dict) -> str:
+        """Answer every dimension page; returns the CSRF token of the profile page."""
+        for step in range(1, len(self.instrument.dimensions) + 1):
+            assert self.post(step, self.page_data(step, answers)).status_code == 302
+        return csrf_from(self.client.get(self.url(len(self.instrument.dimensions) + 1)).text)
+
     def complete(self, answers: dict, comments: dict | None = None, profile: dict | None = None):
         """Answer every page in order; returns the last response (a redirect when all is well)."""
         steps = len(self.instrument.dimensions) + 1

@@ -2,6 +2,7 @@
 import pytest
 from sqlalchemy import select
 
+from extensions import db
 from models import Membership, Role, User
 
 from .conftest import PASSWORD, csrf_from, login
@@ -58,8 +59,6 @@ def test_a_cookie_copied_before_sign_out_is_refused_afterwards(app, client, lead
 def test_a_password_change_ends_every_other_session(app, client, leader, session):
     login(client, "leider@p.example")
     with app.app_context():
-        from extensions import db
-
         user = db.session.scalar(select(User).where(User.email == "leider@p.example"))
         user.set_password("a brand new password")
         db.session.commit()

@@ -1,11 +1,11 @@
 """`flask` commands: demo data, partnerships and rounds."""
 import re
 import statistics
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from models import Partnership, Response, ResponseScore, Round, RoundState
+from models import Draft, Partnership, Response, ResponseScore, Round, RoundState
 from surveys.instrument import get_instrument
 from surveys.scoring import dimension_scores
 
@@ -82,10 +82,6 @@ def test_round_command_refuses_bad_input(runner):
 
 
 def test_purge_drafts_removes_abandoned_and_closed_round_drafts(runner, session, make_round, client):
-    from datetime import timedelta
-
-    from models import Draft
-
     open_round = make_round()
     closed_round = make_round(opens_on=date.today() - timedelta(days=20), closes_on=date.today() - timedelta(days=1))
     session.add_all([

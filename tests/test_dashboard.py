@@ -9,6 +9,8 @@ from datetime import date, timedelta
 import pytest
 from openpyxl import load_workbook
 
+from app import create_app
+from models import Round
 from surveys.instrument import get_instrument
 from surveys.scoring import flip
 
@@ -155,8 +157,6 @@ def test_answer_exports_hide_small_levels_and_small_rounds(leader, rounds):
 
 
 def test_formula_like_titles_are_neutralised_in_exports(leader, rounds, session):
-    from models import Round
-
     t1 = session.get(Round, rounds["t1"].id)
     t1.title = "=HYPERLINK(\"http://evil\")"
     session.commit()
@@ -195,8 +195,6 @@ def test_report_of_a_small_round_shows_nothing(leader, rounds):
 
 
 def test_threshold_is_configurable_but_never_below_three(app):
-    from app import create_app
-
     assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "MIN_GROUP_SIZE": 1}).config["MIN_GROUP_SIZE"] == 3
     assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "MIN_GROUP_SIZE": 8}).config["MIN_GROUP_SIZE"] == 8
 

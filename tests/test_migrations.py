@@ -1,16 +1,14 @@
 """The schema comes from the migrations: one head, and the models agree with it."""
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from flask_migrate import Config as _unused  # noqa: F401  (Flask-Migrate is the entry point)
 
 from config import BASE_DIR
 from extensions import db
 
 
 def test_migrations_have_a_single_head():
-    from alembic.config import Config
-
     config = Config()
     config.set_main_option("script_location", str(BASE_DIR / "migrations"))
     assert len(ScriptDirectory.from_config(config).get_heads()) == 1

@@ -114,10 +114,8 @@ def test_submit_with_an_incomplete_earlier_page_sends_the_respondent_back_to_it(
 
 def test_the_same_submission_posted_twice_stores_one_response(respondent, session):
     answers = uniform_answers("4")
-    for step in range(1, 7):
-        respondent.post(step, respondent.page_data(step, answers))
-    page = respondent.client.get(respondent.url(7))
-    data = {"level": "werkvloer", "domain": "jongere", "csrf_token": csrf_from(page.text), "action": "next"}
+    token = respondent.answer_statements(answers)
+    data = {"level": "werkvloer", "domain": "jongere", "csrf_token": token, "action": "next"}
     first = respondent.client.post(respondent.url(7), data=data)
     again = respondent.client.post(respondent.url(7), data=data)  # double click / resend
     assert first.status_code == again.status_code == 302
@@ -131,12 +129,10 @@ def test_the_same_submission_posted_twice_stores_one_response(respondent, sessio
 def test_a_copied_session_cookie_posting_after_submission_stores_nothing(app, respondent, session):
     """Two tabs (or a request that raced the first): the second finds its draft gone."""
     answers = uniform_answers("5")
-    for step in range(1, 7):
-        respondent.post(step, respondent.page_data(step, answers))
-    page = respondent.client.get(respondent.url(7))
+    token = respondent.answer_statements(answers)
     other_tab = app.test_client()
     other_tab.set_cookie("session", respondent.client.get_cookie("session").value)
-    data = {"level": "beleid", "domain": "anders", "csrf_token": csrf_from(page.text), "action": "next"}
+    data = {"level": "beleid", "domain": "anders", "csrf_token": token, "action": "next"}
     assert respondent.client.post(respondent.url(7), data=data).status_code == 302
     late = other_tab.post(respondent.url(7), data=data)
     assert late.status_code == 302 and late.headers["Location"].endswith("/bedankt")
@@ -146,10 +142,8 @@ def test_a_copied_session_cookie_posting_after_submission_stores_nothing(app, re
 
 def test_submitting_two_hours_after_opening_the_page_loses_nothing(respondent, session):
     answers = uniform_answers("2")
-    for step in range(1, 7):
-        respondent.post(step, respondent.page_data(step, answers))
-    page = respondent.client.get(respondent.url(7))
-    token = csrf_from(page.text)
+    token = respondent.answer_statements(answers)
+    token = token
     with freeze_time(datetime.now() + timedelta(hours=2, minutes=5)):
         final = respondent.client.post(respondent.url(7), data={"level": "beleid", "domain": "zorg_jeugdhulp", "csrf_token": token, "action": "next"})
     assert final.status_code == 302 and final.headers["Location"].endswith("/bedankt")
@@ -207,13 +201,11 @@ def test_closed_round_gets_410_in_both_languages(client, make_round):
 
 def test_round_closing_while_filling_in_stores_nothing(respondent, session):
     answers = uniform_answers("3")
-    for step in range(1, 7):
-        respondent.post(step, respondent.page_data(step, answers))
-    page = respondent.client.get(respondent.url(7))
+    token = respondent.answer_statements(answers)
     round_ = session.scalars(select(Round)).one()
     round_.closed_early = True
     session.commit()
-    late = respondent.client.post(respondent.url(7), data={"level": "beleid", "domain": "gemeente", "csrf_token": csrf_from(page.text), "action": "next"})
+    late = respondent.client.post(respondent.url(7), data={"level": "beleid", "domain": "gemeente", "csrf_token": token, "action": "next"})
     assert late.status_code == 410
     assert "Deze vragenlijst is gesloten" in late.text
     assert count(session, Response, Answer, ResponseScore) == 0
@@ -221,9 +213,7 @@ def test_round_closing_while_filling_in_stores_nothing(respondent, session):
 
 def test_a_failing_submission_is_rolled_back_whole(app, respondent, monkeypatch, session):
     answers = uniform_answers("4")
-    for step in range(1, 7):
-        respondent.post(step, respondent.page_data(step, answers))
-    page = respondent.client.get(respondent.url(7))
+    token = respondent.answer_statements(answers)
 
     def fail(*args, **kwargs):  # the database refuses the scores half-way through
         raise RuntimeError("disk full")
@@ -232,7 +222,7 @@ def test_a_failing_submission_is_rolled_back_whole(app, respondent, monkeypatch,
 
     monkeypatch.setattr(response_module.ResponseScore, "__init__", fail)
     app.config["PROPAGATE_EXCEPTIONS"] = False
-    failed = respondent.client.post(respondent.url(7), data={"level": "beleid", "domain": "gemeente", "csrf_token": csrf_from(page.text), "action": "next"})
+    failed = respondent.client.post(respondent.url(7), data={"level": "beleid", "domain": "gemeente", "csrf_token": token, "action": "next"})
     assert failed.status_code == 500
     assert "niets half opgeslagen" in failed.text
     assert count(session, Response, Answer, Comment) == 0
@@ -312,10 +302,8 @@ def test_intro_offers_to_continue_where_the_respondent_left_off(respondent):
 def test_simultaneous_posts_of_the_same_submission_store_one_response_and_no_error(app, respondent, session):
     """A double click lands as several requests at once, all with the same cookie."""
     answers = uniform_answers("4")
-    for step in range(1, 7):
-        respondent.post(step, respondent.page_data(step, answers))
-    page = respondent.client.get(respondent.url(7))
-    data = {"level": "beleid", "domain": "gemeente", "csrf_token": csrf_from(page.text), "action": "next"}
+    token = respondent.answer_statements(answers)
+    data = {"level": "beleid", "domain": "gemeente", "csrf_token": token, "action": "next"}
     cookie = respondent.client.get_cookie("session").value
     clients = [app.test_client() for _ in range(4)]
     for other in clients:

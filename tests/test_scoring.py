@@ -8,7 +8,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from surveys.instrument import get_instrument
-from surveys.scoring import aggregate, bucket, dimension_score, dimension_scores, flip, item_value
+from surveys.scoring import (
+    aggregate,
+    aggregate_from_sums,
+    band,
+    bucket,
+    dimension_score,
+    dimension_scores,
+    flip,
+    item_value,
+)
 
 INSTRUMENT = get_instrument(1)
 URGENCY = INSTRUMENT.dimension("urgency")
@@ -113,8 +122,6 @@ def test_aggregate_counts_only_numbers_and_stays_on_the_scale(values):
 
 @given(st.lists(st.floats(min_value=1, max_value=5), max_size=50))
 def test_aggregate_from_database_sums_equals_aggregate(values):
-    from surveys.scoring import aggregate_from_sums
-
     expected = aggregate(values)
     got = aggregate_from_sums(len(values), sum(values), sum(v * v for v in values), expected.distribution)
     assert got.n == expected.n
@@ -123,6 +130,4 @@ def test_aggregate_from_database_sums_equals_aggregate(values):
 
 
 def test_score_bands():
-    from surveys.scoring import band
-
     assert [band(v) for v in (None, 1.0, 2.99, 3.0, 3.95, 4.0, 5.0)] == [None, "concern", "concern", "borderline", "borderline", "strength", "strength"]

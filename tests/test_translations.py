@@ -26,13 +26,17 @@ def test_every_text_in_the_code_is_translated_to_english():
     assert not missing, f"untranslated (run pybabel extract/update and translate): {missing}"
 
 
+def as_tuple(text) -> tuple:
+    """Plural messages are lists in one reader and tuples in the other."""
+    return tuple(text) if isinstance(text, (list, tuple)) else (text,)
+
+
 def test_compiled_catalog_matches_the_po_file():
     with open(CATALOG / "messages.po", "rb") as po, open(CATALOG / "messages.mo", "rb") as mo:
         source, compiled = read_po(po), read_mo(mo)
     for message in source:
         if message.id:
             stored = compiled.get(message.id)
-            as_tuple = lambda text: tuple(text) if isinstance(text, (list, tuple)) else (text,)  # noqa: E731
             assert stored is not None and as_tuple(stored.string) == as_tuple(message.string), (
                 f"messages.mo is stale for {message.id!r}: run pybabel compile -d translations"
             )
