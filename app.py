@@ -57,9 +57,12 @@ def register_blueprints(app: Flask) -> None:
     from auth.views import bp as auth_bp
     from dashboard.views import api as api_bp
     from dashboard.views import bp as dashboard_bp
+    from manage.views import bp as manage_bp
+    from manage.views import welcome as welcome_bp
     from surveys.views import bp as surveys_bp
+    from surveys.views import personal as personal_bp
 
-    for blueprint in (assets_bp, auth_bp, dashboard_bp, api_bp, surveys_bp):
+    for blueprint in (assets_bp, auth_bp, dashboard_bp, api_bp, manage_bp, welcome_bp, surveys_bp, personal_bp):
         app.register_blueprint(blueprint)
     app.add_url_rule("/", "home", lambda: render_template("home.html"))
 

@@ -35,5 +35,13 @@ class Config:
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
     MAX_CONTENT_LENGTH = 256 * 1024
 
+    # Email (invitations, reminders). Without MAIL_SERVER nothing is sent and leaders copy the links.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = _int("MAIL_PORT", 587)
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "1") == "1"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "samenwerkingsmonitor@localhost")
+
     BABEL_DEFAULT_LOCALE = "nl"
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")

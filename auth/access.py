@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from extensions import db
-from models import Membership, Partnership, Role, Round
+from models import Coordinatorship, Membership, Partnership, Programme, Role, Round
 
 RANK = {Role.VIEWER: 1, Role.LEADER: 2}
 
@@ -45,4 +45,36 @@ def visible_partnerships(user) -> list[Partnership]:
     query = select(Partnership).order_by(Partnership.name)
     if not user.is_admin:
         query = query.join(Membership).where(Membership.user_id == user.id)
+    return list(db.session.scalars(query))
+
+
+def admin_or_404() -> None:
+    if not (current_user.is_authenticated and current_user.is_admin):
+        abort(404)
+
+
+def programme_or_404(slug: str) -> Programme:
+    """A programme, for its coordinators and administrators only."""
+    programme = db.session.scalar(select(Programme).where(Programme.slug == slug))
+    if programme is None or not current_user.is_authenticated:
+        abort(404)
+    if not current_user.is_admin and not db.session.scalar(
+        select(Coordinatorship).where(Coordinatorship.user_id == current_user.id, Coordinatorship.programme_id == programme.id)
+    ):
+        abort(404)
+    return programme
+
+
+def visible_programmes(user) -> list[Programme]:
+    query = select(Programme).order_by(Programme.name)
+    if not user.is_admin:
+        query = query.join(Coordinatorship).where(Coordinatorship.user_id == user.id)
+    return list(db.session.scalars(query))
+
+
+def led_partnerships(user) -> list[Partnership]:
+    """Partnerships the user may manage."""
+    query = select(Partnership).order_by(Partnership.name)
+    if not user.is_admin:
+        query = query.join(Membership).where(Membership.user_id == user.id, Membership.role == Role.LEADER)
     return list(db.session.scalars(query))

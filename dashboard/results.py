@@ -47,22 +47,31 @@ class Comparison:
 class RoundResult:
     round: Round
     n: int
-    total: GroupResult | None  # None: too few respondents to show anything
+    total: GroupResult | None  # None: too few respondents, or results hidden until the round closes
 
     @property
     def shown(self) -> bool:
         return self.total is not None
 
+    @property
+    def hidden_until_closed(self) -> bool:
+        return self.round.results_hidden()
+
+
+def may_show(round_: Round, n: int) -> bool:
+    """A round's results may be shown: enough respondents, and not hidden while open."""
+    return large_enough(n, min_group_size()) and not round_.results_hidden()
+
 
 def round_results(rounds: list[Round]) -> list[RoundResult]:
-    """Every round with its respondent count; scores only for rounds large enough."""
+    """Every round with its respondent count; scores only for rounds that may be shown."""
     ids = [round_.id for round_ in rounds]
     counts = queries.respondent_counts(ids)
     scores = queries.dimension_aggregates(ids)
     results = []
     for round_ in rounds:
         n = counts.get((round_.id, TOTAL), 0)
-        total = GroupResult(TOTAL, n, scores.get((round_.id, TOTAL), {})) if large_enough(n, min_group_size()) else None
+        total = GroupResult(TOTAL, n, scores.get((round_.id, TOTAL), {})) if may_show(round_, n) else None
         results.append(RoundResult(round_, n, total))
     return results
 
@@ -70,7 +79,8 @@ def round_results(rounds: list[Round]) -> list[RoundResult]:
 def comparison(round_: Round, by: str, order: tuple[str, ...]) -> Comparison:
     """The levels or domains of one round, in the given order, that may be shown."""
     counts = {key: n for (_, key), n in queries.respondent_counts([round_.id], by).items()}
-    shown = shown_groups(counts, sum(counts.values()), min_group_size())
+    total = sum(counts.values())
+    shown = shown_groups(counts, total, min_group_size()) if may_show(round_, total) else set()
     scores = queries.dimension_aggregates([round_.id], by) if shown else {}
     groups = tuple(GroupResult(key, counts[key], scores.get((round_.id, key), {})) for key in order if key in shown)
     hidden = tuple(key for key in order if key in counts and key not in shown)
@@ -91,8 +101,8 @@ class ItemResult:
 
 
 def item_results(round_: Round, instrument: Instrument, round_n: int) -> list[ItemResult] | None:
-    """Each statement's answer distribution, or None when the round is too small."""
-    if not large_enough(round_n, min_group_size()):
+    """Each statement's answer distribution, or None when the round may not be shown."""
+    if not may_show(round_, round_n):
         return None
     answered = queries.answer_counts(round_.id)
     results = []
@@ -107,16 +117,16 @@ def item_results(round_: Round, instrument: Instrument, round_n: int) -> list[It
 
 
 def round_comments(round_: Round, round_n: int) -> dict[str, list[str]] | None:
-    """Comments per dimension of a round, only when the round is large enough."""
-    if not large_enough(round_n, min_group_size()):
+    """Comments per dimension of a round, only when the round may be shown."""
+    if not may_show(round_, round_n):
         return None
     return queries.comments(round_.id)
 
 
 def answers_for_export(round_: Round, round_n: int) -> list[tuple[str, dict[str, int | None]]] | None:
     """The anonymised answers of a round: (level or "" when that level is not shown, answers),
-    in a stable order that says nothing about who answered when. None when the round is too small."""
-    if not large_enough(round_n, min_group_size()):
+    in a stable order that says nothing about who answered when. None when the round may not be shown."""
+    if not may_show(round_, round_n):
         return None
     rows = queries.answer_rows(round_.id)
     counts: dict[str, int] = {}

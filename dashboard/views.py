@@ -8,7 +8,9 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from auth.access import partnership_or_404, round_or_404, visible_partnerships
+from auth.access import partnership_or_404, programme_or_404, round_or_404, visible_partnerships
+from extensions import db
+from manage.audit import record
 from i18n import current_language
 from models import Partnership, Round
 from surveys.instrument import Instrument, get_instrument
@@ -144,6 +146,42 @@ def report(slug: str, round_id: int):
     return render_template("dashboard/report.html", partnership=partnership, instrument=instrument, **context)
 
 
+# --- programme view --------------------------------------------------------------------------
+
+
+@bp.get("/programma/<programme_slug>/")
+@login_required
+def programme(programme_slug: str):
+    """A programme's partnerships side by side (each with its latest round that may be
+    shown) and one partnership against the programme average. Partnerships without such a
+    round are left out of the table and the average; names can be hidden for a presentation."""
+    programme = programme_or_404(programme_slug)
+    instrument = get_instrument()
+    lang = current_language()
+    anonymous = request.args.get("anoniem") == "1"
+    included = []
+    for partnership in programme.partnerships:
+        shown = [r for r in round_results(partnership.rounds) if r.shown]
+        if shown:
+            included.append((partnership, shown[-1]))
+    labels = {p.id: (f"{_('Samenwerkingsverband')} {chr(65 + i)}" if anonymous else p.name) for i, (p, _r) in enumerate(included)}
+    average = programme_average([r.total.means() for _p, r in included])
+    chosen = next((pair for pair in included if str(pair[0].id) == request.args.get("p")), included[0] if included else None)
+    radar = charts.groups_radar(
+        instrument, [(labels[chosen[0].id], chosen[1].total.means()), (_("Programmagemiddelde"), average)], lang,
+    ) if chosen else None
+    return render_template(
+        "dashboard/programme.html", programme=programme, instrument=instrument, included=included, labels=labels,
+        average=average, chosen=chosen, radar=radar, anonymous=anonymous, left_out=len(programme.partnerships) - len(included),
+    )
+
+
+def programme_average(scores: list[dict[str, float | None]]) -> dict[str, float | None]:
+    """Each partnership counts once, whatever its size."""
+    keys = {key for s in scores for key in s}
+    return {key: (sum(values) / len(values) if (values := [s[key] for s in scores if s.get(key) is not None]) else None) for key in keys}
+
+
 # --- exports and API -----------------------------------------------------------------------
 
 
@@ -195,6 +233,8 @@ def download(header, rows, fmt: str, filename: str, sheet: str) -> Response:
 def export_scores(slug: str, fmt: str):
     partnership = partnership_or_404(slug)
     header, rows = score_table(partnership, get_instrument())
+    record(partnership, "export.scores", fmt)
+    db.session.commit()
     return download(header, rows, fmt, f"{partnership.slug}-scores", "scores")
 
 
@@ -207,6 +247,8 @@ def export_answers(slug: str, round_id: int, fmt: str):
     table = answers_table(round_, result.n, get_instrument(round_.instrument_version))
     if table is None:
         abort(404)
+    record(partnership, "export.answers", f"{round_.title} ({fmt})")
+    db.session.commit()
     return download(*table, fmt, f"{partnership.slug}-{round_.id}-answers", "answers")
 
 

@@ -1,8 +1,10 @@
 """Leader accounts and their access to partnerships."""
+from datetime import date, timedelta
+
 from sqlalchemy import func, select
 
 from extensions import db
-from models import Membership, Partnership, Role, User
+from models import AccountInvitation, Coordinatorship, Membership, Partnership, Role, User, new_token, token_hash
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -41,3 +43,55 @@ def grant(user: User, partnership: Partnership, role: Role) -> Membership:
     membership.role = role
     db.session.commit()
     return membership
+
+
+INVITATION_DAYS = 14
+
+
+def invite_account(email: str, role: Role | None, partnership: Partnership | None = None, programme=None) -> str:
+    """An invitation link token for a partnership role, or (role None) for coordinating a
+    programme. The caller commits."""
+    token = new_token()
+    db.session.add(AccountInvitation(
+        email=email.strip().lower(), token_hash=token_hash(token), role=role,
+        partnership_id=partnership.id if partnership else None, programme_id=programme.id if programme else None,
+        expires_on=date.today() + timedelta(days=INVITATION_DAYS),
+    ))
+    return token
+
+
+def open_account_invitation(token: str) -> AccountInvitation | None:
+    """The invitation behind a token if it is unused and not expired; else None."""
+    return db.session.scalar(select(AccountInvitation).where(
+        AccountInvitation.token_hash == token_hash(token),
+        AccountInvitation.accepted.is_(False),
+        AccountInvitation.expires_on >= date.today(),
+    ))
+
+
+def accept(invitation: AccountInvitation, password: str | None, name: str = "") -> User:
+    """Give the invited role, creating the account when there is none (then a password is needed)."""
+    user = find_user(invitation.email)
+    if user is None:
+        user = create_user(invitation.email, password or "", name=name)
+    if invitation.partnership_id:
+        grant(user, db.session.get(Partnership, invitation.partnership_id), invitation.role)
+    if invitation.programme_id and not db.session.scalar(select(Coordinatorship).where(
+        Coordinatorship.user_id == user.id, Coordinatorship.programme_id == invitation.programme_id)):
+        db.session.add(Coordinatorship(user_id=user.id, programme_id=invitation.programme_id))
+    invitation.accepted = True
+    db.session.commit()
+    return user
+
+
+def members(partnership: Partnership) -> list[Membership]:
+    return list(db.session.scalars(
+        select(Membership).join(User).where(Membership.partnership_id == partnership.id).order_by(User.email)
+    ))
+
+
+def pending_invitations(partnership: Partnership) -> list[AccountInvitation]:
+    return list(db.session.scalars(select(AccountInvitation).where(
+        AccountInvitation.partnership_id == partnership.id, AccountInvitation.accepted.is_(False),
+        AccountInvitation.expires_on >= date.today(),
+    ).order_by(AccountInvitation.email)))

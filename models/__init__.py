@@ -3,15 +3,18 @@ import sqlite3
 
 from sqlalchemy import Engine, event
 
+from .audit import AuditEvent
 from .draft import Draft
-from .partnership import Partnership
+from .invitation import AccountInvitation, Invitation, new_token, token_hash
+from .partnership import Partnership, Programme
 from .response import Answer, Comment, Response, ResponseScore
 from .round import Round, RoundState
-from .user import Membership, Role, User
+from .user import Coordinatorship, Membership, Role, User
 
 __all__ = [
-    "Answer", "Comment", "Draft", "Membership", "Partnership", "Response", "ResponseScore", "Role", "Round",
-    "RoundState", "User",
+    "AccountInvitation", "Answer", "AuditEvent", "Comment", "Coordinatorship", "Draft", "Invitation", "Membership",
+    "Partnership", "Programme", "Response", "ResponseScore", "Role", "Round", "RoundState", "User", "new_token",
+    "token_hash",
 ]
 
 

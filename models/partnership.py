@@ -1,9 +1,21 @@
 from datetime import date
 
-from sqlalchemy import String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
+
+
+class Programme(db.Model):
+    """A (national or regional) programme that several partnerships belong to."""
+
+    __tablename__ = "programme"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+    partnerships: Mapped[list["Partnership"]] = relationship(back_populates="programme", order_by="Partnership.name")
 
 
 class Partnership(db.Model):
@@ -17,6 +29,9 @@ class Partnership(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     region: Mapped[str] = mapped_column(String(200), default="")
     created_on: Mapped[date] = mapped_column(default=date.today)
+    programme_id: Mapped[int | None] = mapped_column(ForeignKey("programme.id", ondelete="SET NULL"), index=True)
+
+    programme: Mapped[Programme | None] = relationship(back_populates="partnerships")
 
     rounds: Mapped[list["Round"]] = relationship(  # noqa: F821
         back_populates="partnership", cascade="all, delete-orphan", order_by="Round.opens_on"

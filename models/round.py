@@ -2,7 +2,7 @@ import enum
 import secrets
 from datetime import date
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
@@ -37,6 +37,8 @@ class Round(db.Model):
     closes_on: Mapped[date]
     #: Closed by hand before its closing date.
     closed_early: Mapped[bool] = mapped_column(default=False)
+    #: Leaders see no results while the round is open, so early answers do not steer the rest.
+    hide_results_while_open: Mapped[bool] = mapped_column(default=False, server_default=false())
     #: Random code in the public survey link.
     public_code: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_code)
 
@@ -44,6 +46,16 @@ class Round(db.Model):
     responses: Mapped[list["Response"]] = relationship(  # noqa: F821
         back_populates="round", cascade="all, delete-orphan", passive_deletes=True
     )
+    invitations: Mapped[list["Invitation"]] = relationship(  # noqa: F821
+        back_populates="round", cascade="all, delete-orphan", passive_deletes=True, order_by="Invitation.email"
+    )
+
+    def results_hidden(self, today: date | None = None) -> bool:
+        return self.hide_results_while_open and self.state(today) is not RoundState.CLOSED
+
+    def days_left(self, today: date | None = None) -> int | None:
+        today = today or date.today()
+        return (self.closes_on - today).days + 1 if self.state(today) is RoundState.OPEN else None
 
     def state(self, today: date | None = None) -> RoundState:
         today = today or date.today()

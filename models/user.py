@@ -54,3 +54,15 @@ class Membership(db.Model):
 
     user: Mapped[User] = relationship(back_populates="memberships")
     partnership: Mapped["Partnership"] = relationship()  # noqa: F821
+
+
+class Coordinatorship(db.Model):
+    """A programme coordinator sees the programme's partnerships side by side (aggregates
+    of whole partnerships only)."""
+
+    __tablename__ = "coordinatorship"
+    __table_args__ = (UniqueConstraint("user_id", "programme_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"), index=True)

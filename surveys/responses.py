@@ -17,6 +17,7 @@ from models import Answer, Comment, Draft, Response, ResponseScore, Round
 
 from .forms import UNKNOWN
 from .instrument import Instrument
+from .invitations import claim
 from .scoring import dimension_scores
 
 SECTIONS = ("answers", "comments", "profile")
@@ -98,8 +99,15 @@ def add_response(
     return scores
 
 
-def submit_draft(token: str, round_id: int, instrument: Instrument, language: str) -> dict[str, float | None] | None:
-    """Store the draft as a response and delete it, in one transaction.
+class InvitationUsed(Exception):
+    """The personal link was used for another response meanwhile; nothing was stored."""
+
+
+def submit_draft(
+    token: str, round_id: int, instrument: Instrument, language: str, invitation: str | None = None,
+) -> dict[str, float | None] | None:
+    """Store the draft as a response and delete it, in one transaction; with a personal
+    link, mark its invitation as responded in the same transaction.
 
     Returns the respondent's scores, or None when the draft is already gone (the same
     submission posted twice). The DELETE comes first: it takes the write lock, so of two
@@ -113,6 +121,8 @@ def submit_draft(token: str, round_id: int, instrument: Instrument, language: st
         if data is None:
             db.session.rollback()
             return None
+        if invitation is not None and not claim(invitation, round_id):
+            raise InvitationUsed()
         scores = add_response(
             round_id,
             instrument,

@@ -14,9 +14,11 @@ from models import Round, RoundState
 
 from .forms import COMMENT_FIELD, dimension_form_class, profile_form_class
 from .instrument import Instrument, get_instrument
-from .responses import draft_data, start_draft, submit_draft, update_draft
+from .invitations import find_open_invitation
+from .responses import InvitationUsed, draft_data, start_draft, submit_draft, update_draft
 
 bp = Blueprint("surveys", __name__, url_prefix="/s")
+personal = Blueprint("personal", __name__)  # personal survey links: /u/<token>
 
 
 class RoundUnavailable(Exception):
@@ -198,7 +200,14 @@ def submit(round_: Round, instrument: Instrument, token: str, data: dict):
     missing = first_incomplete_step(instrument, data)
     if missing is not None:
         return redirect(step_url(code, missing, check=1))
-    scores = submit_draft(token, round_.id, instrument, current_language())
+    invitation = session.get("invitations", {}).get(code)
+    try:
+        scores = submit_draft(token, round_.id, instrument, current_language(), invitation=invitation)
+    except InvitationUsed:
+        session.get("invitations", {}).pop(code, None)
+        session.modified = True
+        return render_template("surveys/link_used.html", round=round_), 409
+    session.get("invitations", {}).pop(code, None)
     forget_draft(code)
     mark_submitted(code, scores)  # None: a simultaneous post of the same draft won
     return redirect(url_for(".display_thanks", code=code))
@@ -235,6 +244,20 @@ def display_thanks(code: str):
         session.modified = True
     figure = respondent_radar(instrument, scores, current_language(), name=_("Jouw scores")) if scores else None
     return render_template("surveys/thanks.html", round=round_, instrument=instrument, scores=scores, figure=figure)
+
+
+@personal.get("/u/<token>")
+def personal_link(token: str):
+    """A personal, single-use link: remembered in the session until the questionnaire is
+    sent. Unknown, used and expired links all get the same answer."""
+    invitation = find_open_invitation(token)
+    if invitation is None or invitation.round.state() is not RoundState.OPEN:
+        return render_template("surveys/link_invalid.html"), 404
+    code = invitation.round.public_code
+    session.permanent = True
+    session.setdefault("invitations", {})[code] = token
+    session.modified = True
+    return redirect(url_for("surveys.display_intro", code=code))
 
 
 @bp.post("/<code>/opnieuw")

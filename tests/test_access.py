@@ -29,13 +29,14 @@ def protected_urls(app, round_, partnership=None):
     """Every URL of a rule that takes a partnership or round, filled in for `round_` (under
     the slug of `partnership` when given, to mix one partnership's round into another's URL)."""
     slug = (partnership or round_.partnership).slug
-    values = {"slug": slug, "round_id": round_.id, "fmt": "csv"}
+    values = {"slug": slug, "round_id": round_.id}
     urls = []
     with app.test_request_context():
         for rule in app.url_map.iter_rules():
             if rule.arguments & PROTECTED_ARGUMENTS and "GET" in rule.methods:
                 if partnership is None or "round_id" in rule.arguments:
-                    urls.append(url_for(rule.endpoint, **{name: values[name] for name in rule.arguments}))
+                    fmt = "png" if rule.endpoint == "manage.qr_code" else "csv"
+                    urls.append(url_for(rule.endpoint, **{name: {**values, "fmt": fmt}[name] for name in rule.arguments}))
     return urls
 
 
@@ -44,22 +45,24 @@ def test_the_url_map_has_protected_routes(app, two_partnerships):
     assert len(urls) >= 5, urls  # dashboard, report, two exports, API, ...
 
 
-@pytest.mark.parametrize(
-    "who, expected",
-    [
-        (None, "sign-in"),
-        ("kijker@ons.example", 200),
-        ("leider@ons.example", 200),
-        ("beheer@example.org", 200),
-        ("leider@elders.example", 404),
-    ],
-    ids=["anonymous", "viewer", "leader", "admin", "leader-of-another-partnership"],
-)
-def test_every_partnership_route_for_every_role(app, client, two_partnerships, who, expected):
+# What each visitor gets on a partnership's routes: leaders and administrators everything,
+# viewers the results but not the management pages, everyone else nothing.
+EXPECTED = {
+    None: {"results": "sign-in", "manage": "sign-in"},
+    "kijker@ons.example": {"results": 200, "manage": 404},
+    "leider@ons.example": {"results": 200, "manage": 200},
+    "beheer@example.org": {"results": 200, "manage": 200},
+    "leider@elders.example": {"results": 404, "manage": 404},
+}
+
+
+@pytest.mark.parametrize("who", list(EXPECTED), ids=["anonymous", "viewer", "leader", "admin", "leader-of-another-partnership"])
+def test_every_partnership_route_for_every_role(app, client, two_partnerships, who):
     ours, _ = two_partnerships
     if who:
         login(client, who)
     for url in protected_urls(app, ours):
+        expected = EXPECTED[who]["manage" if url.startswith("/beheer/") else "results"]
         response = client.get(url)
         if expected == "sign-in":
             if url.startswith("/api/"):

@@ -1,0 +1,84 @@
+"""Forms of the management pages (all with CSRF)."""
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import EqualTo, InputRequired, Length, Optional, Regexp, ValidationError
+
+from manage.accounts import MIN_PASSWORD_LENGTH
+from surveys.instrument import available_versions
+
+SLUG = Regexp(r"^[a-z0-9][a-z0-9-]*$", message=_l("Alleen kleine letters, cijfers en streepjes."))
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: CSRF only."""
+
+
+class ProgrammeForm(FlaskForm):
+    name = StringField(_l("Naam"), validators=[InputRequired(_l("Vul een naam in.")), Length(max=200)])
+    slug = StringField(_l("Korte naam voor in de adresbalk"), validators=[InputRequired(_l("Vul een korte naam in.")), Length(max=80), SLUG])
+
+
+class PartnershipForm(FlaskForm):
+    name = StringField(_l("Naam"), validators=[InputRequired(_l("Vul een naam in.")), Length(max=200)])
+    slug = StringField(_l("Korte naam voor in de adresbalk"), validators=[InputRequired(_l("Vul een korte naam in.")), Length(max=80), SLUG])
+    region = StringField(_l("Regio"), validators=[Optional(), Length(max=200)])
+    programme = SelectField(_l("Programma"), choices=[], validate_choice=True)
+
+
+class MemberForm(FlaskForm):
+    email = EmailField(_l("E-mailadres"), validators=[InputRequired(_l("Vul een e-mailadres in.")), Length(max=254)])
+    role = SelectField(_l("Rol"), choices=[("leader", _l("Projectleider: beheert metingen en ziet uitkomsten")), ("viewer", _l("Meekijker: ziet alleen uitkomsten"))])
+
+    def validate_email(self, field):
+        if not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", field.data.strip()):
+            raise ValidationError(_l("Dit is geen geldig e-mailadres."))
+
+
+class CoordinatorForm(FlaskForm):
+    email = MemberForm.email
+
+
+class RoundForm(FlaskForm):
+    title = StringField(_l("Titel"), description=_l("Bijvoorbeeld ‘T0 nulmeting’ of ‘T1 voorjaar 2027’."),
+                        validators=[InputRequired(_l("Vul een titel in.")), Length(max=200)])
+    instrument_version = SelectField(_l("Versie van de vragenlijst"), coerce=int)
+    opens_on = DateField(_l("Open vanaf"), validators=[InputRequired(_l("Vul een datum in."))])
+    closes_on = DateField(_l("Open tot en met"), validators=[InputRequired(_l("Vul een datum in."))])
+    hide_results_while_open = BooleanField(_l("Uitkomsten pas tonen als de meting gesloten is"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instrument_version.choices = [(v, f"{_l('Versie')} {v}") for v in available_versions()]
+
+    def validate_closes_on(self, field):
+        if self.opens_on.data and field.data and field.data < self.opens_on.data:
+            raise ValidationError(_l("De sluitingsdatum ligt vóór de openingsdatum."))
+
+
+class InvitationsForm(FlaskForm):
+    emails = TextAreaField(_l("E-mailadressen"), description=_l("Eén per regel, of gescheiden door komma's."),
+                           validators=[InputRequired(_l("Plak een of meer e-mailadressen.")), Length(max=100_000)])
+
+
+class ConfirmDeleteForm(FlaskForm):
+    confirm = StringField(_l("Typ de naam ter bevestiging"), validators=[InputRequired(_l("Typ de naam ter bevestiging."))])
+
+    def __init__(self, expected: str, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.expected = expected
+
+    def validate_confirm(self, field):
+        if field.data.strip() != self.expected:
+            raise ValidationError(_l("De naam klopt niet; er is niets verwijderd."))
+
+
+class AcceptForm(FlaskForm):
+    name = StringField(_l("Je naam"), validators=[Optional(), Length(max=200)])
+    password = PasswordField(_l("Kies een wachtwoord"), validators=[
+        InputRequired(_l("Kies een wachtwoord.")),
+        Length(min=MIN_PASSWORD_LENGTH, max=500, message=_l("Een wachtwoord heeft minstens %(min)d tekens.")),
+    ])
+    repeat = PasswordField(_l("Herhaal het wachtwoord"), validators=[EqualTo("password", _l("De wachtwoorden zijn niet gelijk."))])

@@ -1,0 +1,393 @@
+"""Management pages for leaders and administrators: partnerships, members, rounds, links,
+invitations, response tracking, the audit log and deleting. Every partnership route goes
+through auth.access with the leader role; every change is written to the audit log."""
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+import segno
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user
+from sqlalchemy import delete, func, select
+
+from auth.access import admin_or_404, led_partnerships, partnership_or_404, round_or_404, visible_programmes
+from dashboard.anonymity import shown_groups
+from dashboard.queries import respondent_counts
+from extensions import db
+from models import AuditEvent, Membership, Partnership, Programme, Role, Round
+from surveys.instrument import get_instrument
+from surveys.invitations import invite, parse_emails, remind
+
+from . import mailer
+from .accounts import accept, find_user, invite_account, members, open_account_invitation, pending_invitations
+from .audit import record
+from .forms import (
+    AcceptForm,
+    ActionForm,
+    ConfirmDeleteForm,
+    CoordinatorForm,
+    InvitationsForm,
+    MemberForm,
+    PartnershipForm,
+    ProgrammeForm,
+    RoundForm,
+)
+
+bp = Blueprint("manage", __name__, url_prefix="/beheer")
+welcome = Blueprint("welcome", __name__)
+
+REOPEN_DAYS = 14
+
+
+def public_url(endpoint: str, **values) -> str:
+    return url_for(endpoint, _external=True, **values)
+
+
+def survey_url(round_: Round) -> str:
+    return public_url("surveys.display_intro", code=round_.public_code)
+
+
+# --- overview, programmes, partnerships ------------------------------------------------------
+
+
+@bp.get("/")
+@login_required
+def index():
+    return render_template(
+        "manage/index.html", partnerships=led_partnerships(current_user), programmes=visible_programmes(current_user),
+    )
+
+
+@bp.route("/programmas/nieuw", methods=["GET", "POST"])
+@login_required
+def create_programme():
+    admin_or_404()
+    form = ProgrammeForm()
+    if form.validate_on_submit():
+        if db.session.scalar(select(Programme).where(Programme.slug == form.slug.data)):
+            form.slug.errors.append(_("Deze korte naam is al in gebruik."))
+        else:
+            db.session.add(Programme(name=form.name.data.strip(), slug=form.slug.data))
+            db.session.commit()
+            flash(_("Programma %(name)s aangemaakt.", name=form.name.data))
+            return redirect(url_for(".index"))
+    return render_template("manage/form.html", form=form, title=_("Nieuw programma")), 422 if form.errors else 200
+
+
+@bp.route("/programmas/<programme_slug>/coordinatoren", methods=["GET", "POST"])
+@login_required
+def invite_coordinator(programme_slug: str):
+    admin_or_404()
+    programme = db.session.scalar(select(Programme).where(Programme.slug == programme_slug)) or abort(404)
+    form = CoordinatorForm()
+    if form.validate_on_submit():
+        token = invite_account(form.email.data, None, programme=programme)
+        db.session.commit()
+        link = public_url("welcome.accept_invitation", token=token)
+        return render_template("manage/invitation_sent.html", links=[(form.email.data, link)],
+                               sent=send_account_invitation(form.email.data, link, programme.name), back=url_for(".index"))
+    return render_template("manage/form.html", form=form, title=_("Coördinator uitnodigen voor %(name)s", name=programme.name)), 422 if form.errors else 200
+
+
+def programme_choices() -> list[tuple[str, str]]:
+    return [("", _("(geen programma)"))] + [(str(p.id), p.name) for p in db.session.scalars(select(Programme).order_by(Programme.name))]
+
+
+@bp.route("/nieuw", methods=["GET", "POST"])
+@login_required
+def create_partnership():
+    admin_or_404()
+    form = PartnershipForm()
+    form.programme.choices = programme_choices()
+    if form.validate_on_submit():
+        if db.session.scalar(select(Partnership).where(Partnership.slug == form.slug.data)):
+            form.slug.errors.append(_("Deze korte naam is al in gebruik."))
+        else:
+            partnership = Partnership(name=form.name.data.strip(), slug=form.slug.data, region=(form.region.data or "").strip(),
+                                      programme_id=int(form.programme.data) if form.programme.data else None)
+            db.session.add(partnership)
+            db.session.flush()
+            record(partnership, "partnership.created", partnership.name)
+            db.session.commit()
+            return redirect(url_for(".partnership", slug=partnership.slug))
+    return render_template("manage/form.html", form=form, title=_("Nieuw samenwerkingsverband")), 422 if form.errors else 200
+
+
+@bp.route("/<slug>/", methods=["GET", "POST"])
+@login_required
+def partnership(slug: str):
+    """The partnership's settings, members and rounds."""
+    partnership = partnership_or_404(slug, Role.LEADER)
+    form = PartnershipForm(obj=partnership, programme=str(partnership.programme_id or ""))
+    form.programme.choices = programme_choices()
+    del form.slug  # the slug is part of every link: fixed once made
+    if not current_user.is_admin:
+        del form.programme  # which programme sees a partnership is the administrator's call
+    if form.validate_on_submit():
+        partnership.name, partnership.region = form.name.data.strip(), (form.region.data or "").strip()
+        if "programme" in form:
+            partnership.programme_id = int(form.programme.data) if form.programme.data else None
+        record(partnership, "partnership.updated", partnership.name)
+        db.session.commit()
+        flash(_("Opgeslagen."))
+        return redirect(url_for(".partnership", slug=slug))
+    return render_template(
+        "manage/partnership.html", partnership=partnership, form=form, member_form=MemberForm(), action=ActionForm(),
+        members=members(partnership), pending=pending_invitations(partnership), rounds=list(reversed(partnership.rounds)),
+    ), 422 if form.errors else 200
+
+
+def send_account_invitation(email: str, link: str, name: str) -> bool:
+    body = _("Je bent uitgenodigd voor de Samenwerkingsmonitor van %(name)s. Kies via deze link een wachtwoord (de link is 14 dagen geldig):\n\n%(link)s", name=name, link=link)
+    return mailer.send(email, _("Uitnodiging: Samenwerkingsmonitor %(name)s", name=name), body)
+
+
+@bp.post("/<slug>/leden")
+@login_required
+def invite_member(slug: str):
+    partnership = partnership_or_404(slug, Role.LEADER)
+    form = MemberForm()
+    if not form.validate_on_submit():
+        flash(" ".join(error for errors in form.errors.values() for error in errors))
+        return redirect(url_for(".partnership", slug=slug))
+    token = invite_account(form.email.data, Role(form.role.data), partnership=partnership)
+    record(partnership, "member.invited", f"{form.email.data.strip().lower()} ({form.role.data})")
+    db.session.commit()
+    link = public_url("welcome.accept_invitation", token=token)
+    sent = send_account_invitation(form.email.data, link, partnership.name)
+    return render_template("manage/invitation_sent.html", links=[(form.email.data, link)], sent=sent, back=url_for(".partnership", slug=slug))
+
+
+@bp.post("/<slug>/leden/<int:user_id>/verwijderen")
+@login_required
+def remove_member(slug: str, user_id: int):
+    partnership = partnership_or_404(slug, Role.LEADER)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    membership = db.session.scalar(select(Membership).where(Membership.partnership_id == partnership.id, Membership.user_id == user_id)) or abort(404)
+    leaders = db.session.scalar(select(func.count()).select_from(Membership).where(Membership.partnership_id == partnership.id, Membership.role == Role.LEADER))
+    if membership.role is Role.LEADER and leaders == 1:
+        flash(_("De laatste projectleider kan niet worden verwijderd."))
+        return redirect(url_for(".partnership", slug=slug))
+    record(partnership, "member.removed", membership.user.email)
+    db.session.delete(membership)
+    db.session.commit()
+    flash(_("%(email)s heeft geen toegang meer.", email=membership.user.email))
+    return redirect(url_for(".partnership", slug=slug))
+
+
+@bp.get("/<slug>/logboek")
+@login_required
+def audit_log(slug: str):
+    partnership = partnership_or_404(slug, Role.LEADER)
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.partnership_id == partnership.id).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(500))
+    return render_template("manage/audit.html", partnership=partnership, events=list(events))
+
+
+@bp.route("/<slug>/verwijderen", methods=["GET", "POST"])
+@login_required
+def delete_partnership(slug: str):
+    partnership = partnership_or_404(slug, Role.LEADER)
+    form = ConfirmDeleteForm(partnership.name)
+    if form.validate_on_submit():
+        name = partnership.name
+        # The database cascades to rounds, responses, answers, scores, comments, drafts,
+        # invitations, members and the audit log.
+        db.session.execute(delete(Partnership).where(Partnership.id == partnership.id))
+        db.session.commit()
+        flash(_("%(name)s en al zijn gegevens zijn verwijderd.", name=name))
+        return redirect(url_for(".index"))
+    return render_template("manage/confirm_delete.html", form=form, name=partnership.name, partnership=partnership,
+                           what=_("het samenwerkingsverband %(name)s met al zijn metingen, antwoorden, uitnodigingen, leden en het logboek", name=partnership.name)), 422 if form.errors else 200
+
+
+# --- rounds ---------------------------------------------------------------------------------
+
+
+@bp.route("/<slug>/metingen/nieuw", methods=["GET", "POST"])
+@login_required
+def create_round(slug: str):
+    partnership = partnership_or_404(slug, Role.LEADER)
+    form = RoundForm(opens_on=date.today(), closes_on=date.today() + timedelta(days=28), instrument_version=get_instrument().version)
+    if form.validate_on_submit():
+        round_ = Round(partnership_id=partnership.id)
+        form.populate_obj(round_)
+        db.session.add(round_)
+        db.session.flush()
+        record(partnership, "round.created", round_.title)
+        db.session.commit()
+        return redirect(url_for(".round_page", slug=slug, round_id=round_.id))
+    return render_template("manage/form.html", form=form, title=_("Nieuwe meting"), partnership=partnership), 422 if form.errors else 200
+
+
+@bp.route("/<slug>/metingen/<int:round_id>/", methods=["GET", "POST"])
+@login_required
+def round_page(slug: str, round_id: int):
+    """A round: its links, invitations, response tracking and settings."""
+    partnership = partnership_or_404(slug, Role.LEADER)
+    round_ = round_or_404(partnership, round_id)
+    form = RoundForm(obj=round_)
+    if form.validate_on_submit():
+        form.populate_obj(round_)
+        record(partnership, "round.updated", round_.title)
+        db.session.commit()
+        flash(_("Opgeslagen."))
+        return redirect(url_for(".round_page", slug=slug, round_id=round_id))
+    return render_template(
+        "manage/round.html", partnership=partnership, round=round_, form=form, action=ActionForm(),
+        invitations_form=InvitationsForm(), tracking=tracking(round_), survey_url=survey_url(round_),
+    ), 422 if form.errors else 200
+
+
+def tracking(round_: Round) -> dict:
+    """Responses so far, against invitations, per level and domain (only groups that may be
+    shown), and days left."""
+    responses = respondent_counts([round_.id]).get((round_.id, "total"), 0)
+    invited = len(round_.invitations)
+    responded = sum(1 for invitation in round_.invitations if invitation.responded)
+    instrument = get_instrument(round_.instrument_version)
+    groups = {}
+    for by in ("level", "domain"):
+        counts = {key: n for (_, key), n in respondent_counts([round_.id], by).items()}
+        shown = shown_groups(counts, responses, current_app.config["MIN_GROUP_SIZE"])
+        labels = {o.key: o.label for o in instrument.profile_question(by).options}
+        groups[by] = [(labels[key], counts[key]) for key in labels if key in shown]
+    return {
+        "responses": responses, "invited": invited, "responded": responded,
+        "rate": responded / invited if invited else None, "groups": groups, "days_left": round_.days_left(),
+    }
+
+
+def change_state(slug: str, round_id: int, opening: bool):
+    partnership = partnership_or_404(slug, Role.LEADER)
+    round_ = round_or_404(partnership, round_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    today = date.today()
+    if opening:
+        round_.closed_early = False
+        round_.opens_on = min(round_.opens_on, today)
+        if round_.closes_on < today:
+            round_.closes_on = today + timedelta(days=REOPEN_DAYS)
+            flash(_("De meting is open tot en met %(day)s; pas de datum zo nodig aan.", day=round_.closes_on.isoformat()))
+        record(partnership, "round.opened", round_.title)
+    else:
+        round_.closed_early = True
+        record(partnership, "round.closed", round_.title)
+    db.session.commit()
+    return redirect(url_for(".round_page", slug=slug, round_id=round_id))
+
+
+@bp.post("/<slug>/metingen/<int:round_id>/openen")
+@login_required
+def open_round(slug: str, round_id: int):
+    return change_state(slug, round_id, opening=True)
+
+
+@bp.post("/<slug>/metingen/<int:round_id>/sluiten")
+@login_required
+def close_round(slug: str, round_id: int):
+    return change_state(slug, round_id, opening=False)
+
+
+@bp.get("/<slug>/metingen/<int:round_id>/qr.<fmt>")
+@login_required
+def qr_code(slug: str, round_id: int, fmt: str):
+    """The open link as a QR code, for slides and posters."""
+    round_ = round_or_404(partnership_or_404(slug, Role.LEADER), round_id)
+    if fmt not in ("png", "svg"):
+        abort(404)
+    code = segno.make(survey_url(round_), error="m")
+    buffer = io.BytesIO()
+    code.save(buffer, kind=fmt, scale=10 if fmt == "png" else 4, border=2)
+    mimetype = "image/png" if fmt == "png" else "image/svg+xml"
+    filename = f"{slug}-{round_.public_code}.{fmt}"
+    return Response(buffer.getvalue(), mimetype=mimetype, headers={"Content-Disposition": f'inline; filename="{filename}"'})
+
+
+def send_survey_links(round_: Round, links: list[tuple[str, str]], reminder: bool) -> list[tuple[str, str]]:
+    """Email each link when mail is configured; returns [(email, url)] for the page."""
+    urls = [(email, public_url("personal.personal_link", token=token)) for email, token in links]
+    subject = _("Herinnering: vragenlijst %(name)s", name=round_.partnership.name) if reminder else _("Vragenlijst %(name)s", name=round_.partnership.name)
+    for email, url in urls:
+        body = _("Hoe gaat het met de samenwerking in %(name)s? Vul de korte, anonieme vragenlijst in (ongeveer 10 minuten, open tot en met %(day)s). Deze link is persoonlijk en werkt één keer:\n\n%(url)s",
+                 name=round_.partnership.name, day=round_.closes_on.isoformat(), url=url)
+        mailer.send(email, subject, body)
+    return urls
+
+
+@bp.post("/<slug>/metingen/<int:round_id>/uitnodigingen")
+@login_required
+def invite_respondents(slug: str, round_id: int):
+    partnership = partnership_or_404(slug, Role.LEADER)
+    round_ = round_or_404(partnership, round_id)
+    form = InvitationsForm()
+    if not form.validate_on_submit():
+        flash(" ".join(error for errors in form.errors.values() for error in errors))
+        return redirect(url_for(".round_page", slug=slug, round_id=round_id))
+    emails, invalid = parse_emails(form.emails.data)
+    if invalid:
+        flash(_("Niet verstuurd: dit zijn geen geldige e-mailadressen: %(list)s", list=", ".join(invalid[:20])))
+        return redirect(url_for(".round_page", slug=slug, round_id=round_id))
+    links = invite(round_, emails)
+    record(partnership, "invitations.sent", _("%(count)d uitnodigingen voor %(title)s", count=len(links), title=round_.title))
+    db.session.commit()
+    urls = send_survey_links(round_, links, reminder=False)
+    return render_template("manage/invitation_sent.html", links=urls, sent=mailer.mail_configured(), personal=True,
+                           skipped=len(emails) - len(links), back=url_for(".round_page", slug=slug, round_id=round_id))
+
+
+@bp.post("/<slug>/metingen/<int:round_id>/herinneren")
+@login_required
+def remind_respondents(slug: str, round_id: int):
+    partnership = partnership_or_404(slug, Role.LEADER)
+    round_ = round_or_404(partnership, round_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    links = remind(round_)
+    record(partnership, "invitations.reminded", _("%(count)d herinneringen voor %(title)s", count=len(links), title=round_.title))
+    db.session.commit()
+    urls = send_survey_links(round_, links, reminder=True)
+    return render_template("manage/invitation_sent.html", links=urls, sent=mailer.mail_configured(), personal=True, reminder=True,
+                           back=url_for(".round_page", slug=slug, round_id=round_id))
+
+
+@bp.route("/<slug>/metingen/<int:round_id>/verwijderen", methods=["GET", "POST"])
+@login_required
+def delete_round(slug: str, round_id: int):
+    partnership = partnership_or_404(slug, Role.LEADER)
+    round_ = round_or_404(partnership, round_id)
+    form = ConfirmDeleteForm(round_.title)
+    if form.validate_on_submit():
+        record(partnership, "round.deleted", round_.title)
+        # The database cascades to responses, answers, scores, comments, drafts and invitations.
+        db.session.execute(delete(Round).where(Round.id == round_.id))
+        db.session.commit()
+        flash(_("De meting %(title)s en al haar antwoorden zijn verwijderd.", title=round_.title))
+        return redirect(url_for(".partnership", slug=slug))
+    return render_template("manage/confirm_delete.html", form=form, name=round_.title, partnership=partnership,
+                           what=_("de meting %(title)s met alle antwoorden, toelichtingen en uitnodigingen", title=round_.title)), 422 if form.errors else 200
+
+
+# --- accepting an invitation to an account ---------------------------------------------------
+
+
+@welcome.route("/welkom/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    """Set a password (new account) or accept the role (existing account). Unknown, used and
+    expired links get the same answer."""
+    invitation = open_account_invitation(token)
+    if invitation is None:
+        return render_template("manage/invitation_invalid.html"), 404
+    existing = find_user(invitation.email)
+    form = AcceptForm()
+    if existing is not None:
+        del form.password, form.repeat, form.name
+    if form.validate_on_submit():
+        user = accept(invitation, form.password.data if existing is None else None, form.name.data if existing is None else "")
+        login_user(user)
+        flash(_("Welkom! Je hebt nu toegang."))
+        return redirect(url_for("dashboard.index"))
+    return render_template("manage/accept.html", form=form, invitation=invitation, existing=existing), 422 if form.errors else 200

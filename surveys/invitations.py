@@ -1,0 +1,74 @@
+"""Personal survey links: one single-use link per email address, stored hashed."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from sqlalchemy import select, update
+
+from extensions import db
+from models import Invitation, Round, new_token, token_hash
+
+EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
+
+
+def parse_emails(text: str) -> tuple[list[str], list[str]]:
+    """(valid addresses, invalid entries) from a pasted list: one per line, or separated by
+    commas, semicolons or spaces; "Name <address>" is understood; duplicates are dropped."""
+    valid: list[str] = []
+    invalid: list[str] = []
+    for entry in re.split(r"[\n,;]+", text):
+        entry = entry.strip()
+        if not entry:
+            continue
+        bracketed = re.search(r"<([^>]+)>", entry)
+        candidates = [bracketed.group(1).strip()] if bracketed else entry.split()
+        for candidate in candidates:
+            address = candidate.strip().lower()
+            if not EMAIL.match(address):
+                invalid.append(candidate)
+            elif address not in valid:
+                valid.append(address)
+    return valid, invalid
+
+
+def invite(round_: Round, emails: list[str]) -> list[tuple[str, str]]:
+    """New invitations for the addresses not yet invited to this round: [(email, token)].
+    The caller commits."""
+    existing = set(db.session.scalars(select(Invitation.email).where(Invitation.round_id == round_.id)))
+    links = []
+    for email in emails:
+        if email in existing:
+            continue
+        token = new_token()
+        db.session.add(Invitation(round_id=round_.id, email=email, token_hash=token_hash(token)))
+        links.append((email, token))
+    return links
+
+
+def remind(round_: Round) -> list[tuple[str, str]]:
+    """A fresh link for everyone who has not responded (the old link stops working, since
+    only hashes are kept). The caller commits."""
+    links = []
+    for invitation in db.session.scalars(select(Invitation).where(Invitation.round_id == round_.id, Invitation.responded.is_(False))):
+        token = new_token()
+        invitation.token_hash = token_hash(token)
+        invitation.reminded_on = date.today()
+        links.append((invitation.email, token))
+    return links
+
+
+def find_open_invitation(token: str) -> Invitation | None:
+    """The unused invitation behind a token, or None (unknown or used: the same answer)."""
+    return db.session.scalar(select(Invitation).where(Invitation.token_hash == token_hash(token), Invitation.responded.is_(False)))
+
+
+def claim(token: str, round_id: int) -> bool:
+    """Mark the invitation as responded, inside the submission's transaction. False when it
+    was used meanwhile (by a simultaneous post): then nothing may be stored."""
+    result = db.session.execute(
+        update(Invitation)
+        .where(Invitation.token_hash == token_hash(token), Invitation.round_id == round_id, Invitation.responded.is_(False))
+        .values(responded=True)
+    )
+    return result.rowcount == 1
