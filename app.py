@@ -3,13 +3,21 @@ import logging
 import os
 import re
 
-from flask import Flask, render_template
+from flask import Flask, jsonify, render_template, request
+from flask_login import current_user
 from flask_babel import format_date, format_decimal, format_percent
 from flask_wtf.csrf import CSRFError
+from werkzeug.routing import IntegerConverter
 
 from config import Config
 from extensions import babel, csrf, db, login_manager, migrate
-from i18n import current_language, language_url, remember_language_choice, select_language
+from i18n import (
+    current_language,
+    language_url,
+    remember_language_choice,
+    select_language,
+)
+from models import MAX_ID
 
 
 class WithoutClientAddress(logging.Filter):
@@ -52,7 +60,15 @@ def register_extensions(app: Flask) -> None:
     app.before_request(remember_language_choice)
 
 
+class IdConverter(IntegerConverter):
+    """<id:name> in a URL: a database id; anything larger than the column holds is a 404."""
+
+    def __init__(self, url_map):
+        super().__init__(url_map, min=1, max=MAX_ID)
+
+
 def register_blueprints(app: Flask) -> None:
+    app.url_map.converters["id"] = IdConverter
     from assets import bp as assets_bp
     from auth.views import bp as auth_bp
     from dashboard.views import api as api_bp
@@ -69,6 +85,8 @@ def register_blueprints(app: Flask) -> None:
 
 def register_errorhandlers(app: Flask) -> None:
     def error_page(error):
+        if request.blueprint == "api":
+            return jsonify(error=error.name, status=error.code), error.code
         return render_template("error.html", code=error.code), error.code
 
     for code in (400, 401, 403, 404, 405, 410, 413, 422, 429):
@@ -108,4 +126,6 @@ def register_headers(app: Flask) -> None:
         response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        if current_user.is_authenticated:  # results and exports stay out of shared caches
+            response.headers["Cache-Control"] = "no-store"
         return response

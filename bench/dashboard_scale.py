@@ -29,7 +29,7 @@ from sqlalchemy import insert, select, text  # noqa: E402
 
 from app import create_app  # noqa: E402
 from extensions import db  # noqa: E402
-from manage.demo import DEMO_LEADER_EMAIL, DEMO_LEADER_PASSWORD, create_demo  # noqa: E402
+from manage.demo import DEMO_LEADER_EMAIL, create_demo, reset_demo_leader  # noqa: E402
 from models import Answer, Partnership, Response, ResponseScore, Round  # noqa: E402
 from surveys.instrument import get_instrument  # noqa: E402
 
@@ -79,13 +79,14 @@ def build(kind: str, name: str, responses: int, workdir: Path):
     with app.app_context():
         upgrade()
         create_demo()
+        password = reset_demo_leader()
         fill(responses)
         db.session.execute(text("ANALYZE"))  # fresh planner statistics, as after any bulk load
         db.session.commit()
         total = db.session.scalar(select(db.func.count()).select_from(Response))
     print(f"{name}: {total} responses in the database, built in {time.perf_counter() - started:.1f} s", flush=True)
     client = app.test_client()
-    client.post("/inloggen", data={"email": DEMO_LEADER_EMAIL, "password": DEMO_LEADER_PASSWORD})
+    client.post("/inloggen", data={"email": DEMO_LEADER_EMAIL, "password": password})
     with app.app_context():
         round_id = db.session.scalar(select(Round.id).join(Partnership).where(Partnership.slug == "demo").order_by(Round.opens_on))
     return client, {"dashboard": "/dashboard/demo/", "api": f"/api/partnerships/demo/rounds/{round_id}"}

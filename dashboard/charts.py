@@ -44,6 +44,7 @@ def radar_trace(
         name=name,
         mode="lines+markers",
         fill="toself" if fill else "none",
+        fillcolor=f"rgba({int(color[1:3], 16)}, {int(color[3:5], 16)}, {int(color[5:7], 16)}, 0.18)" if fill else None,
         opacity=1 if fill else 0.85,
         line={"color": color, "width": width},
         marker={"size": 5 + width},
@@ -63,7 +64,7 @@ def radar_layout(height: int) -> dict:
         "showlegend": False,
         "legend": {"orientation": "h", "y": -0.12, "x": 0.5, "xanchor": "center"},
         "autosize": True,
-        "margin": {"l": 80, "r": 80, "t": 40, "b": 40},
+        "margin": {"l": 80, "r": 80, "t": 60, "b": 40},
         "height": height,
         "font": {"family": FONT},
         "paper_bgcolor": "rgba(0,0,0,0)",
@@ -82,7 +83,7 @@ def respondent_radar(instrument: Instrument, scores: dict[str, float | None], la
 
 
 # Rounds get colours from light to dark in time order; groups get distinct colours.
-ROUND_COLORS = ["#b9d7db", "#8bbcc2", "#5c9ea6", "#3a848d", "#1f6f78", "#134a50"]
+ROUND_COLORS = ["#8fb8bd", "#6fa3a9", "#4f8d94", "#3a7a82", "#1f6f78", "#0f3f44"]
 GROUP_COLORS = ["#1f6f78", "#d1495b", "#edae49", "#5b5f97", "#66a182", "#8d6a9f", "#2e4057"]
 
 
@@ -103,12 +104,20 @@ def rounds_radar(instrument: Instrument, series: list[tuple[str, dict[str, float
     return as_json_ready(go.Figure(traces, layout=layout))
 
 
-def groups_radar(instrument: Instrument, series: list[tuple[str, dict[str, float | None]]], language: str) -> dict:
-    """Groups (levels or domains) of one round, each its own colour, unfilled."""
+def groups_radar(
+    instrument: Instrument, series: list[tuple[str, dict[str, float | None]]], language: str,
+    reference: tuple[str, dict[str, float | None]] | None = None,
+) -> dict:
+    """Groups (levels or domains) of one round, each its own colour, unfilled; with an
+    optional reference (the whole round) as a dashed grey line."""
     traces = [
         radar_trace(instrument, scores, language, name, GROUP_COLORS[index % len(GROUP_COLORS)], width=2.5, fill=False)
         for index, (name, scores) in enumerate(series)
     ]
+    if reference:
+        dashed = radar_trace(instrument, reference[1], language, reference[0], "#56656c", width=1.5, fill=False)
+        dashed.line.dash = "dash"
+        traces.append(dashed)
     layout = radar_layout(height=460)
     layout["showlegend"] = True
     return as_json_ready(go.Figure(traces, layout=layout))

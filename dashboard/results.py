@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from models import Round
+from models import Round, RoundState
 from surveys.instrument import Instrument, Item
 from surveys.scoring import HIGH, LOW, Aggregate, aggregate_from_sums
 
@@ -58,6 +58,12 @@ class RoundResult:
         return self.round.results_hidden()
 
 
+def visible_scores(scores: dict[str, Aggregate]) -> dict[str, Aggregate]:
+    """Dimension scores that rest on enough people: with "weet ik niet" a dimension can have
+    fewer scores than the group has respondents."""
+    return {dimension: a for dimension, a in scores.items() if large_enough(a.n, min_group_size())}
+
+
 def may_show(round_: Round, n: int) -> bool:
     """A round's results may be shown: enough respondents, and not hidden while open."""
     return large_enough(n, min_group_size()) and not round_.results_hidden()
@@ -71,7 +77,7 @@ def round_results(rounds: list[Round]) -> list[RoundResult]:
     results = []
     for round_ in rounds:
         n = counts.get((round_.id, TOTAL), 0)
-        total = GroupResult(TOTAL, n, scores.get((round_.id, TOTAL), {})) if may_show(round_, n) else None
+        total = GroupResult(TOTAL, n, visible_scores(scores.get((round_.id, TOTAL), {}))) if may_show(round_, n) else None
         results.append(RoundResult(round_, n, total))
     return results
 
@@ -81,23 +87,37 @@ def comparison(round_: Round, by: str, order: tuple[str, ...]) -> Comparison:
     counts = {key: n for (_, key), n in queries.respondent_counts([round_.id], by).items()}
     total = sum(counts.values())
     shown = shown_groups(counts, total, min_group_size()) if may_show(round_, total) else set()
-    scores = queries.dimension_aggregates([round_.id], by) if shown else {}
-    groups = tuple(GroupResult(key, counts[key], scores.get((round_.id, key), {})) for key in order if key in shown)
-    hidden = tuple(key for key in order if key in counts and key not in shown)
+    scores = {key: a for (_, key), a in queries.dimension_aggregates([round_.id], by).items()} if shown else {}
+    round_scores = queries.dimension_aggregates([round_.id]).get((round_.id, TOTAL), {}) if shown else {}
+    # The same rule once more per dimension, on the people who scored it.
+    kept = {
+        dimension: shown_groups({key: scores[key][dimension].n for key in shown if dimension in scores.get(key, {})},
+                                aggregate.n, min_group_size())
+        for dimension, aggregate in round_scores.items()
+    }
+    groups = tuple(
+        GroupResult(key, counts[key], {d: a for d, a in scores.get(key, {}).items() if key in kept.get(d, set())})
+        for key in order if key in shown
+    )
+    # Every option not shown is named, also those nobody chose: naming only the small ones
+    # would tell that somebody of that kind answered.
+    hidden = tuple(key for key in order if key not in shown)
     return Comparison(by, groups, hidden)
 
 
 @dataclass(frozen=True)
 class ItemResult:
     item: Item
-    counts: tuple[int, ...]  # answers 1..5
+    counts: tuple[int, ...] | None  # answers 1..5; None when too few people gave one
     unknown: int  # "weet ik niet"
-    aggregate: Aggregate  # of the answers as given (not flipped)
+    aggregate: Aggregate | None  # of the answers as given (not flipped); None when too few
 
     @property
-    def unknown_share(self) -> float:
-        total = self.aggregate.n + self.unknown
-        return self.unknown / total if total else 0.0
+    def shown(self) -> bool:
+        return self.aggregate is not None
+
+    def unknown_share(self, respondents: int) -> float:
+        return self.unknown / respondents if respondents else 0.0
 
 
 def item_results(round_: Round, instrument: Instrument, round_n: int) -> list[ItemResult] | None:
@@ -112,7 +132,10 @@ def item_results(round_: Round, instrument: Instrument, round_n: int) -> list[It
         n = sum(distribution)
         total = sum(value * count for value, count in zip(range(LOW, HIGH + 1), distribution))
         squares = sum(value * value * count for value, count in zip(range(LOW, HIGH + 1), distribution))
-        results.append(ItemResult(item, distribution, counts.get(None, 0), aggregate_from_sums(n, total, squares, distribution)))
+        if large_enough(n, min_group_size()):
+            results.append(ItemResult(item, distribution, counts.get(None, 0), aggregate_from_sums(n, total, squares, distribution)))
+        else:
+            results.append(ItemResult(item, None, counts.get(None, 0), None))
     return results
 
 
@@ -125,8 +148,9 @@ def round_comments(round_: Round, round_n: int) -> dict[str, list[str]] | None:
 
 def answers_for_export(round_: Round, round_n: int) -> list[tuple[str, dict[str, int | None]]] | None:
     """The anonymised answers of a round: (level or "" when that level is not shown, answers),
-    in a stable order that says nothing about who answered when. None when the round may not be shown."""
-    if not may_show(round_, round_n):
+    in a stable order that says nothing about who answered when. None when the round may not
+    be shown, and while it is open: two downloads a response apart would single that one out."""
+    if not may_show(round_, round_n) or round_.state() is not RoundState.CLOSED:
         return None
     rows = queries.answer_rows(round_.id)
     counts: dict[str, int] = {}

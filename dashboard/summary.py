@@ -7,10 +7,11 @@ Scores = dict[str, float | None]
 
 
 def changes(current: Scores, previous: Scores | None) -> dict[str, float | None]:
-    """Change per dimension since the previous round (None where either is missing)."""
+    """Change per dimension since the previous round (None where either is missing), between
+    the scores as shown (one decimal), so 3.5 -> 3.6 reads +0.1, never +0.0."""
     previous = previous or {}
     return {
-        key: (value - previous[key]) if value is not None and previous.get(key) is not None else None
+        key: round(round(value, 1) - round(previous[key], 1), 1) if value is not None and previous.get(key) is not None else None
         for key, value in current.items()
     }
 

@@ -3,6 +3,8 @@ Every route finds its partnership through auth.access and its numbers through
 dashboard.results (which applies the anonymity threshold)."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
@@ -12,7 +14,7 @@ from auth.access import partnership_or_404, programme_or_404, round_or_404, visi
 from extensions import db
 from manage.audit import record
 from i18n import current_language
-from models import Partnership, Round
+from models import Partnership, Role, Round, database_id
 from surveys.instrument import Instrument, get_instrument
 from surveys.scoring import band
 
@@ -47,9 +49,25 @@ def selected(results: list[RoundResult], round_id: int | None) -> RoundResult | 
 
 
 def trend_label(result: RoundResult, change: float | None) -> str:
-    """Under a trend point: its n, and its change since the previous round."""
+    """Under a trend point: its n, and its change since the previous round (nothing for a
+    round that is not shown)."""
+    if not result.shown:
+        return ""
     label = f"n={result.n}"
     return label if change is None else f"{label}<br>{format_decimal(change, '+0.0;-0.0')}"
+
+
+def statement_label(item, language: str) -> str:
+    """A statement as a chart label; reverse-worded ones marked, as in the tables."""
+    return item.text.get(language) + (" ↺" if item.reverse else "")
+
+
+def group_radar(instrument: Instrument, current: RoundResult, comparison, names: dict[str, str]) -> dict | None:
+    """The groups of a round, with the whole round as a reference."""
+    if not comparison.groups:
+        return None
+    series = [(names[g.key], g.means()) for g in comparison.groups]
+    return charts.groups_radar(instrument, series, current_language(), reference=(_("Hele meting"), current.total.means()))
 
 
 def option_labels(instrument: Instrument, question: str) -> dict[str, str]:
@@ -74,7 +92,7 @@ def round_view(partnership: Partnership, results: list[RoundResult], current: Ro
     items = item_results(current.round, instrument, current.n)
     sort = request.args.get("sort", "instrument")
     if items and sort == "spread":
-        items = sorted(items, key=lambda item: -(item.aggregate.sd or 0))
+        items = sorted(items, key=lambda item: -(item.aggregate.sd or 0) if item.shown else 1)
     level_names, domain_names = option_labels(instrument, "level"), option_labels(instrument, "domain")
     return {
         "current": current,
@@ -88,11 +106,11 @@ def round_view(partnership: Partnership, results: list[RoundResult], current: Ro
         "items": items,
         "sort": sort,
         "comments": round_comments(current.round, current.n),
-        "level_radar": charts.groups_radar(instrument, [(level_names[g.key], g.means()) for g in levels.groups], lang) if levels.groups else None,
-        "domain_radar": charts.groups_radar(instrument, [(domain_names[g.key], g.means()) for g in domains.groups], lang) if domains.groups else None,
+        "level_radar": group_radar(instrument, current, levels, level_names),
+        "domain_radar": group_radar(instrument, current, domains, domain_names),
         "item_bars": {
             dimension.key: charts.statement_bars(
-                [(item.item.text.get(lang), item.counts) for item in items if item.item.dimension == dimension.key],
+                [(statement_label(item.item, lang), item.counts) for item in items if item.item.dimension == dimension.key and item.shown],
                 [option.label.get(lang) for option in instrument.scale.options],
             )
             for dimension in instrument.dimensions
@@ -105,7 +123,7 @@ def round_view(partnership: Partnership, results: list[RoundResult], current: Ro
 def partnership(slug: str):
     partnership = partnership_or_404(slug)
     results = round_results(partnership.rounds)
-    round_id = request.args.get("round", type=int)
+    round_id = request.args.get("round", type=database_id)
     if round_id is not None:
         round_or_404(partnership, round_id)
     current = selected(results, round_id)
@@ -132,7 +150,7 @@ def partnership(slug: str):
     return render_template("dashboard/partnership.html", **context)
 
 
-@bp.get("/<slug>/rounds/<int:round_id>/report")
+@bp.get("/<slug>/rounds/<id:round_id>/report")
 @login_required
 def report(slug: str, round_id: int):
     partnership = partnership_or_404(slug)
@@ -143,7 +161,7 @@ def report(slug: str, round_id: int):
     context = round_view(partnership, results, current, instrument)
     pair = [r for r in (context["previous"], current) if r is not None and r.shown]
     context["pair_radar"] = charts.rounds_radar(instrument, [(r.round.title, r.total.means()) for r in pair], current_language()) if pair else None
-    return render_template("dashboard/report.html", partnership=partnership, instrument=instrument, **context)
+    return render_template("dashboard/report.html", partnership=partnership, instrument=instrument, today=date.today(), **context)
 
 
 # --- programme view --------------------------------------------------------------------------
@@ -202,7 +220,7 @@ def score_table(partnership: Partnership, instrument: Instrument) -> tuple[list[
                     result.round.title, result.round.opens_on.isoformat(), group_type, group.key, group.n, dimension.key,
                     round(aggregate.mean, 3) if aggregate and aggregate.mean is not None else None,
                     round(aggregate.sd, 3) if aggregate and aggregate.sd is not None else None,
-                    aggregate.n if aggregate else 0,
+                    aggregate.n if aggregate else None,
                 ])
     return header, rows
 
@@ -238,10 +256,10 @@ def export_scores(slug: str, fmt: str):
     return download(header, rows, fmt, f"{partnership.slug}-scores", "scores")
 
 
-@bp.get("/<slug>/rounds/<int:round_id>/export/answers.<fmt>")
+@bp.get("/<slug>/rounds/<id:round_id>/export/answers.<fmt>")
 @login_required
 def export_answers(slug: str, round_id: int, fmt: str):
-    partnership = partnership_or_404(slug)
+    partnership = partnership_or_404(slug, Role.LEADER)  # row-level data: leaders only
     round_ = round_or_404(partnership, round_id)
     result = round_results([round_])[0]
     table = answers_table(round_, result.n, get_instrument(round_.instrument_version))
@@ -256,7 +274,7 @@ def aggregate_json(aggregate) -> dict:
     return {"n": aggregate.n, "mean": aggregate.mean, "sd": aggregate.sd, "distribution": list(aggregate.distribution)}
 
 
-@api.get("/partnerships/<slug>/rounds/<int:round_id>")
+@api.get("/partnerships/<slug>/rounds/<id:round_id>")
 @login_required
 def round_aggregates(slug: str, round_id: int):
     """Read-only aggregates of one round, for leaders and viewers of its partnership."""
@@ -287,4 +305,4 @@ bp.add_app_template_global(band, "band")
 
 @bp.app_template_global()
 def band_label(score: float | None) -> str:
-    return {"concern": _("aandachtspunt"), "borderline": _("twijfelgeval"), "strength": _("sterk punt")}.get(band(score), "")
+    return {"concern": _("aandachtspunt"), "borderline": _("middenmoot"), "strength": _("sterk punt")}.get(band(score), "")

@@ -11,7 +11,7 @@ from surveys.instrument import available_versions
 from surveys.responses import purge_drafts
 
 from .accounts import AccountError, create_user, find_user, grant
-from .demo import DEMO_LEADER_EMAIL, DEMO_LEADER_PASSWORD, create_demo
+from .demo import DEMO_LEADER_EMAIL, create_demo, reset_demo_leader
 
 partnership_cli = AppGroup("partnership", help="Partnerships (samenwerkingsverbanden).")
 round_cli = AppGroup("round", help="Rounds (metingen) and their survey links.")
@@ -34,9 +34,11 @@ def get_partnership(slug: str) -> Partnership:
 def demo_command():
     """Create the demo partnership with three closed rounds and one open round (once)."""
     round_ = create_demo()
+    password = reset_demo_leader()
     click.echo(f"Demo partnership: {round_.partnership.name}")
     click.echo(f"Survey link of the open round '{round_.title}': {survey_link(round_)}")
-    click.echo(f"Dashboard: {current_app.config['PUBLIC_URL']}/inloggen  email: {DEMO_LEADER_EMAIL}  password: {DEMO_LEADER_PASSWORD}")
+    click.echo(f"Dashboard: {current_app.config['PUBLIC_URL']}/inloggen  email: {DEMO_LEADER_EMAIL}  password: {password}")
+    click.echo("(the demo leader gets a new password every time this command runs)")
 
 
 @partnership_cli.command("create")

@@ -3,6 +3,7 @@ realistic responses, stored through the same code path as a real submission."""
 from __future__ import annotations
 
 import random
+import secrets
 from datetime import date, timedelta
 
 from extensions import db
@@ -14,9 +15,9 @@ from surveys.scoring import flip
 from .accounts import create_user, find_user, grant
 
 DEMO_SLUG = "demo"
-# A demo account, printed by `flask demo`: for trying the app, never for real data.
+# The demo's leader account; `flask demo` gives it a fresh random password every run, so a
+# demo that ends up on a server never has a password known from this source.
 DEMO_LEADER_EMAIL = "leider@demo.example"
-DEMO_LEADER_PASSWORD = "demo-leider-2026"
 
 # Days before today on which each round opens, its length in days and how many respond.
 ROUNDS = [
@@ -109,6 +110,18 @@ def create_demo(today: date | None = None, seed: int = 2026) -> Round:
             db.session.flush()
             _add_round_responses(rng, instrument, round_, index, count, last_day=today)
         db.session.commit()
-    leader = find_user(DEMO_LEADER_EMAIL) or create_user(DEMO_LEADER_EMAIL, DEMO_LEADER_PASSWORD, name="Demo projectleider")
-    grant(leader, partnership, Role.LEADER)
     return partnership.rounds[-1]
+
+
+def reset_demo_leader() -> str:
+    """Give the demo leader (created when missing) a new random password; returns it."""
+    password = secrets.token_urlsafe(12)
+    leader = find_user(DEMO_LEADER_EMAIL)
+    if leader is None:
+        leader = create_user(DEMO_LEADER_EMAIL, password, name="Demo projectleider")
+    else:
+        leader.set_password(password)
+        db.session.commit()
+    partnership = db.session.scalar(db.select(Partnership).where(Partnership.slug == DEMO_SLUG))
+    grant(leader, partnership, Role.LEADER)
+    return password

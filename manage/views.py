@@ -160,7 +160,7 @@ def invite_member(slug: str):
     return render_template("manage/invitation_sent.html", links=[(form.email.data, link)], sent=sent, back=url_for(".partnership", slug=slug))
 
 
-@bp.post("/<slug>/leden/<int:user_id>/verwijderen")
+@bp.post("/<slug>/leden/<id:user_id>/verwijderen")
 @login_required
 def remove_member(slug: str, user_id: int):
     partnership = partnership_or_404(slug, Role.LEADER)
@@ -222,7 +222,7 @@ def create_round(slug: str):
     return render_template("manage/form.html", form=form, title=_("Nieuwe meting"), partnership=partnership), 422 if form.errors else 200
 
 
-@bp.route("/<slug>/metingen/<int:round_id>/", methods=["GET", "POST"])
+@bp.route("/<slug>/metingen/<id:round_id>/", methods=["GET", "POST"])
 @login_required
 def round_page(slug: str, round_id: int):
     """A round: its links, invitations, response tracking and settings."""
@@ -280,19 +280,19 @@ def change_state(slug: str, round_id: int, opening: bool):
     return redirect(url_for(".round_page", slug=slug, round_id=round_id))
 
 
-@bp.post("/<slug>/metingen/<int:round_id>/openen")
+@bp.post("/<slug>/metingen/<id:round_id>/openen")
 @login_required
 def open_round(slug: str, round_id: int):
     return change_state(slug, round_id, opening=True)
 
 
-@bp.post("/<slug>/metingen/<int:round_id>/sluiten")
+@bp.post("/<slug>/metingen/<id:round_id>/sluiten")
 @login_required
 def close_round(slug: str, round_id: int):
     return change_state(slug, round_id, opening=False)
 
 
-@bp.get("/<slug>/metingen/<int:round_id>/qr.<fmt>")
+@bp.get("/<slug>/metingen/<id:round_id>/qr.<fmt>")
 @login_required
 def qr_code(slug: str, round_id: int, fmt: str):
     """The open link as a QR code, for slides and posters."""
@@ -318,7 +318,7 @@ def send_survey_links(round_: Round, links: list[tuple[str, str]], reminder: boo
     return urls
 
 
-@bp.post("/<slug>/metingen/<int:round_id>/uitnodigingen")
+@bp.post("/<slug>/metingen/<id:round_id>/uitnodigingen")
 @login_required
 def invite_respondents(slug: str, round_id: int):
     partnership = partnership_or_404(slug, Role.LEADER)
@@ -339,7 +339,7 @@ def invite_respondents(slug: str, round_id: int):
                            skipped=len(emails) - len(links), back=url_for(".round_page", slug=slug, round_id=round_id))
 
 
-@bp.post("/<slug>/metingen/<int:round_id>/herinneren")
+@bp.post("/<slug>/metingen/<id:round_id>/herinneren")
 @login_required
 def remind_respondents(slug: str, round_id: int):
     partnership = partnership_or_404(slug, Role.LEADER)
@@ -354,7 +354,7 @@ def remind_respondents(slug: str, round_id: int):
                            back=url_for(".round_page", slug=slug, round_id=round_id))
 
 
-@bp.route("/<slug>/metingen/<int:round_id>/verwijderen", methods=["GET", "POST"])
+@bp.route("/<slug>/metingen/<id:round_id>/verwijderen", methods=["GET", "POST"])
 @login_required
 def delete_round(slug: str, round_id: int):
     partnership = partnership_or_404(slug, Role.LEADER)

@@ -18,6 +18,18 @@ __all__ = [
 ]
 
 
+MAX_ID = 2**31 - 1  # the largest value of an integer primary key column
+
+
+def database_id(text: str) -> int:
+    """An id from a URL: a ValueError (so a 404 or a default, never a database overflow)
+    unless it is a positive integer that fits the column."""
+    value = int(text)
+    if not 1 <= value <= MAX_ID:
+        raise ValueError(f"not a database id: {text}")
+    return value
+
+
 @event.listens_for(Engine, "connect")
 def _configure_sqlite(dbapi_connection, _record):
     """Every SQLite connection: WAL for concurrent readers, enforced foreign keys, and a

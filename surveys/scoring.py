@@ -85,9 +85,11 @@ CONCERN_BELOW, STRENGTH_FROM = 3.0, 4.0
 
 
 def band(score: float | None) -> str | None:
-    """"concern" below 3.0, "borderline" from 3.0 to under 4.0, "strength" from 4.0."""
+    """"concern" below 3.0, "borderline" from 3.0 to under 4.0, "strength" from 4.0, judged
+    on the score as shown (one decimal), so 2.98 shown as 3.0 is borderline."""
     if score is None:
         return None
+    score = round(score, 1)
     if score < CONCERN_BELOW:
         return "concern"
     return "strength" if score >= STRENGTH_FROM else "borderline"

@@ -46,14 +46,18 @@ def test_the_url_map_has_protected_routes(app, two_partnerships):
 
 
 # What each visitor gets on a partnership's routes: leaders and administrators everything,
-# viewers the results but not the management pages, everyone else nothing.
+# viewers the results but not the management pages or the row-level answers, everyone else nothing.
 EXPECTED = {
-    None: {"results": "sign-in", "manage": "sign-in"},
-    "kijker@ons.example": {"results": 200, "manage": 404},
-    "leider@ons.example": {"results": 200, "manage": 200},
-    "beheer@example.org": {"results": 200, "manage": 200},
-    "leider@elders.example": {"results": 404, "manage": 404},
+    None: {"results": "sign-in", "leaders": "sign-in"},
+    "kijker@ons.example": {"results": 200, "leaders": 404},
+    "leider@ons.example": {"results": 200, "leaders": 200},
+    "beheer@example.org": {"results": 200, "leaders": 200},
+    "leider@elders.example": {"results": 404, "leaders": 404},
 }
+
+
+def audience(url: str) -> str:
+    return "leaders" if url.startswith("/beheer/") or "/export/answers" in url else "results"
 
 
 @pytest.mark.parametrize("who", list(EXPECTED), ids=["anonymous", "viewer", "leader", "admin", "leader-of-another-partnership"])
@@ -62,7 +66,7 @@ def test_every_partnership_route_for_every_role(app, client, two_partnerships, w
     if who:
         login(client, who)
     for url in protected_urls(app, ours):
-        expected = EXPECTED[who]["manage" if url.startswith("/beheer/") else "results"]
+        expected = EXPECTED[who][audience(url)]
         response = client.get(url)
         if expected == "sign-in":
             if url.startswith("/api/"):

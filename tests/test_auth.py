@@ -1,4 +1,6 @@
 """Leaders sign in and out; a copied cookie dies with sign-out and password change."""
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -80,10 +82,13 @@ def test_user_commands_create_and_grant(runner, session, leader):
     assert "No user" in runner.invoke(args=["user", "grant", "niemand@p.example", leader.slug]).output
 
 
-def test_demo_prints_a_leader_who_can_sign_in(runner, client):
-    output = runner.invoke(args=["demo"]).output
-    assert "leider@demo.example" in output and "demo-leider-2026" in output
-    assert login(client, "leider@demo.example", "demo-leider-2026").status_code == 302
+def test_demo_prints_a_leader_who_can_sign_in_with_a_fresh_password_each_run(runner, client):
+    first = re.search(r"email: (\S+)  password: (\S+)", runner.invoke(args=["demo"]).output)
+    second = re.search(r"email: (\S+)  password: (\S+)", runner.invoke(args=["demo"]).output)
+    assert first.group(1) == second.group(1) == "leider@demo.example"
+    assert first.group(2) != second.group(2)
+    assert login(client, "leider@demo.example", first.group(2)).status_code == 422
+    assert login(client, "leider@demo.example", second.group(2)).status_code == 302
     assert client.get("/dashboard/demo/").status_code == 200
 
 

@@ -77,13 +77,14 @@ def test_level_comparison_hides_small_groups_and_what_subtraction_would_reveal(l
     radar = figure(page, "levels-radar")
     # beleid (2) is too small; bestuur (5) is large enough, but T0 total minus werkvloer and
     # bestuur would give away beleid's two people, so bestuur is hidden as well.
-    assert [trace["name"] for trace in radar["data"]] == ["Uitvoerend / werkvloer"]
+    assert [trace["name"] for trace in radar["data"]] == ["Uitvoerend / werkvloer", "Hele meting"]
     assert radar["data"][0]["r"][:6] == pytest.approx([3.0] * 6)
-    assert re.search(r"Niet getoond[^<]*</p>|Niet getoond.*?Beleid, Bestuur", page, re.S)
+    # Every option not shown is named, also one nobody chose, so the note gives nothing away.
+    assert re.search(r"Niet getoond[^<]*: Beleid, Bestuur, Zeg ik liever niet</p>", page)
 
     t1_page = leader.get(f"/dashboard/{slug}/?round={rounds['t1'].id}").text
     levels = figure(t1_page, "levels-radar")
-    assert {trace["name"]: trace["r"][0] for trace in levels["data"]} == {"Uitvoerend / werkvloer": 4.0, "Bestuur": 2.0}
+    assert {trace["name"]: trace["r"][0] for trace in levels["data"]} == {"Uitvoerend / werkvloer": 4.0, "Bestuur": 2.0, "Hele meting": 3.0}
 
 
 def test_trends_have_a_point_per_round_with_n_and_a_gap_for_a_small_round(leader, rounds):
@@ -91,7 +92,7 @@ def test_trends_have_a_point_per_round_with_n_and_a_gap_for_a_small_round(leader
     trend = figure(page, "trend-youth")["data"][0]
     assert [x.replace("<br>", " ") for x in trend["x"]] == ["T0 nulmeting", "T1 najaar", "T2 voorjaar"]
     assert trend["y"][0] == pytest.approx(51 / 13) and trend["y"][1] == pytest.approx(3.0) and trend["y"][2] is None
-    assert trend["text"] == ["n=13", "n=12<br>-0,9", "n=3"]
+    assert trend["text"] == ["n=13", "n=12<br>-0,9", ""]  # a round not shown has no n either
 
 
 def test_statement_detail_and_sorting_by_disagreement(leader, rounds):
@@ -202,4 +203,49 @@ def test_threshold_is_configurable_but_never_below_three(app):
 def test_dashboard_in_english(leader, rounds):
     leader.get("/?lang=en")
     page = leader.get(f"/dashboard/{rounds['partnership'].slug}/").text
-    assert "Shared urgency and ambition" in page and "too few respondents" in page
+    assert "too few respondents" in page
+    assert '<th scope="col" class="num">Shared urgency and ambition</th>' in page  # tables, not only charts
+    assert INSTRUMENT.items[0].text.en in page and INSTRUMENT.items[0].text.nl not in page
+
+
+def test_a_dimension_scored_by_too_few_people_is_not_shown_nor_derivable(make_round, add_responses, make_user, client):
+    """Nine on the work floor and five in governance, of whom four answer "weet ik niet" to
+    every momentum statement: governance's momentum rests on one person."""
+    round_ = make_round("T1", opens_on=date.today() - timedelta(days=30), closes_on=date.today() - timedelta(days=1))
+    momentum = {item.key for item in INSTRUMENT.dimension("momentum").items}
+    add_responses(round_, 9, scored(4), level="werkvloer", domain="onderwijs")
+    add_responses(round_, 4, lambda n, item: None if item.key in momentum else scored(3)(n, item), level="bestuur", domain="gemeente")
+    add_responses(round_, 1, scored(1), level="bestuur", domain="gemeente")
+    make_user("leider@probe.example", round_.partnership)
+    login(client, "leider@probe.example")
+    slug = round_.partnership.slug
+    body = client.get(f"/api/partnerships/{slug}/rounds/{round_.id}").get_json()
+    assert "momentum" not in body["levels"]["bestuur"]["scores"] and "urgency" in body["levels"]["bestuur"]["scores"]
+    # Work floor momentum stays hidden too: the round's 10 momentum scores minus its 9 would give the one.
+    assert "momentum" not in body["levels"]["werkvloer"]["scores"]
+    assert "momentum" not in body["domains"]["gemeente"]["scores"]
+    rows = parse_csv(client.get(f"/dashboard/{slug}/export/scores.csv").data)
+    assert all(r["mean"] == "" for r in rows if r["dimension"] == "momentum" and r["group_type"] != "total")
+    page = client.get(f"/dashboard/{slug}/").text
+    bestuur = figure(page, "levels-radar")["data"][1]
+    assert bestuur["name"] == "Bestuur" and bestuur["r"][2] is None
+    statement = INSTRUMENT.dimension("momentum").items[0].text.nl
+    assert re.search(re.escape(statement) + r".*?te weinig mensen gaven hier een mening", page, re.S) is None  # 10 answered
+
+
+def test_answers_export_waits_until_the_round_is_closed(leader, rounds, session):
+    t1 = session.get(Round, rounds["t1"].id)
+    t1.closes_on = date.today() + timedelta(days=3)
+    session.commit()
+    slug = rounds["partnership"].slug
+    assert leader.get(f"/dashboard/{slug}/rounds/{t1.id}/export/answers.csv").status_code == 404
+    assert "de cijfers zijn voorlopig" in leader.get(f"/dashboard/{slug}/?round={t1.id}").text
+
+
+def test_huge_or_odd_round_ids_are_404_not_500(leader, rounds):
+    slug = rounds["partnership"].slug
+    for url in (f"/dashboard/{slug}/rounds/99999999999999999999/report", f"/api/partnerships/{slug}/rounds/99999999999999999999",
+                f"/dashboard/{slug}/rounds/0/export/answers.csv"):
+        assert leader.get(url).status_code == 404, url
+    assert leader.get(f"/dashboard/{slug}/?round=99999999999999999999").status_code == 200
+    assert leader.get(f"/api/partnerships/{slug}/rounds/99999").get_json()["status"] == 404

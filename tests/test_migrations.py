@@ -3,7 +3,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import text
 
+from app import create_app
 from config import BASE_DIR
 from extensions import db
 
@@ -19,3 +22,26 @@ def test_models_and_migrations_agree(app):
     with app.app_context(), db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, db.metadata) == []
+
+
+def test_upgrading_keeps_every_row(tmp_path):
+    """On SQLite, a migration that rebuilds a table (batch mode) must not cascade-delete
+    the rows that refer to it: data from before the upgrade is all there after it."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.db'}", "SECRET_KEY": "x"})
+    with app.app_context():
+        upgrade(revision="022dd3686316")  # before programmes and hidden results
+        with db.engine.begin() as connection:
+            connection.execute(text("INSERT INTO partnership (id, slug, name, region, created_on) VALUES (1, 'p', 'P', '', '2026-01-01')"))
+            connection.execute(text(
+                "INSERT INTO round (id, partnership_id, title, instrument_version, opens_on, closes_on, closed_early, public_code) "
+                "VALUES (1, 1, 'T0', 1, '2026-01-01', '2026-02-01', 0, 'abcdefghjk')"))
+            connection.execute(text("INSERT INTO response (id, round_id, submitted_on, level, domain, language) VALUES (1, 1, '2026-01-02', 'beleid', 'gemeente', 'nl')"))
+            connection.execute(text("INSERT INTO response_score (id, response_id, dimension, score) VALUES (1, 1, 'urgency', 4.0)"))
+        upgrade()
+        with db.engine.connect() as connection:
+            counts = [connection.execute(text(f"SELECT count(*) FROM {table}")).scalar() for table in ("partnership", "round", "response", "response_score")]
+            assert counts == [1, 1, 1, 1]
+            assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        downgrade(revision="022dd3686316")
+        upgrade()
+        db.engine.dispose()

@@ -130,4 +130,5 @@ def test_aggregate_from_database_sums_equals_aggregate(values):
 
 
 def test_score_bands():
-    assert [band(v) for v in (None, 1.0, 2.99, 3.0, 3.95, 4.0, 5.0)] == [None, "concern", "concern", "borderline", "borderline", "strength", "strength"]
+    shown_as = (None, 1.0, 2.94, 2.96, 3.0, 3.94, 3.96, 4.0, 5.0)  # 2.96 reads 3,0: borderline
+    assert [band(v) for v in shown_as] == [None, "concern", "concern", "borderline", "borderline", "borderline", "strength", "strength", "strength"]

@@ -8,6 +8,12 @@
       if (!target || !window.Plotly) { return; }
       var figure = JSON.parse(holder.textContent);
       target.hidden = false; // shown only when it can be drawn; the table is always there
+      // The box gets the figure's height, so a resize (projector, print) never lets the
+      // chart spill over what follows.
+      if (figure.layout && figure.layout.height) {
+        target.style.height = figure.layout.height + "px";
+        delete figure.layout.height;
+      }
       window.Plotly.newPlot(target, figure.data, figure.layout, {
         responsive: true,
         displaylogo: false,
@@ -15,6 +21,13 @@
       });
     });
   }
+  function resizeAll() {
+    document.querySelectorAll(".chart-canvas.js-plotly-plot").forEach(function (chart) {
+      window.Plotly.Plots.resize(chart);
+    });
+  }
+  window.addEventListener("beforeprint", resizeAll);
+  window.addEventListener("afterprint", resizeAll);
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", draw);
   } else {

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from extensions import db
 from manage.accounts import create_user, grant
-from manage.demo import DEMO_LEADER_EMAIL, DEMO_LEADER_PASSWORD, create_demo
+from manage.demo import DEMO_LEADER_EMAIL, create_demo, reset_demo_leader
 from models import Partnership, Response, ResponseScore, Role, Round
 from surveys.instrument import get_instrument
 
@@ -24,6 +24,7 @@ OTHER_LEADER = ("leider@elders.example", "wachtwoord van elders")
 def demo(live_app):
     with live_app.app_context():
         create_demo()
+        live_app.config["DEMO_PASSWORD"] = reset_demo_leader()
         if not db.session.scalar(select(Partnership).where(Partnership.slug == "elders")):
             elders = Partnership(slug="elders", name="Regio Elders")
             db.session.add(elders)
@@ -59,7 +60,7 @@ def test_leader_reads_the_dashboard(browser, demo, artifacts, viewport):
     context = browser.new_context(viewport=viewport)
     page = context.new_page()
     watch = PageWatch(page, base)
-    sign_in(page, base, DEMO_LEADER_EMAIL, DEMO_LEADER_PASSWORD)
+    sign_in(page, base, DEMO_LEADER_EMAIL, demo.config["DEMO_PASSWORD"])
     page.wait_for_url(f"{base}/dashboard/demo/")
     page.wait_for_selector("#rounds-radar .main-svg")
     page.wait_for_selector("#levels-radar .main-svg")
