@@ -4,8 +4,8 @@ import os
 import re
 
 from flask import Flask, jsonify, render_template, request
-from flask_login import current_user
 from flask_babel import format_date, format_decimal, format_percent
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.routing import IntegerConverter
 

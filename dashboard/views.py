@@ -5,15 +5,29 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from auth.access import partnership_or_404, programme_or_404, round_or_404, visible_partnerships
+from auth.access import (
+    partnership_or_404,
+    programme_or_404,
+    round_or_404,
+    visible_partnerships,
+)
 from extensions import db
-from manage.audit import record
 from i18n import current_language
+from manage.audit import record
 from models import Partnership, Role, Round, database_id
 from surveys.instrument import Instrument, get_instrument
 from surveys.scoring import band

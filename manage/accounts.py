@@ -4,7 +4,16 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from extensions import db
-from models import AccountInvitation, Coordinatorship, Membership, Partnership, Role, User, new_token, token_hash
+from models import (
+    AccountInvitation,
+    Coordinatorship,
+    Membership,
+    Partnership,
+    Role,
+    User,
+    new_token,
+    token_hash,
+)
 
 MIN_PASSWORD_LENGTH = 10
 

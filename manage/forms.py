@@ -3,11 +3,32 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectField, StringField, TextAreaField
-from wtforms.validators import EqualTo, InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    EqualTo,
+    InputRequired,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from manage.accounts import MIN_PASSWORD_LENGTH
 from surveys.instrument import available_versions
+
+
+def choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
 
 SLUG = Regexp(r"^[a-z0-9][a-z0-9-]*$", message=_l("Alleen kleine letters, cijfers en streepjes."))
 
@@ -30,7 +51,9 @@ class PartnershipForm(FlaskForm):
 
 class MemberForm(FlaskForm):
     email = EmailField(_l("E-mailadres"), validators=[InputRequired(_l("Vul een e-mailadres in.")), Length(max=254)])
-    role = SelectField(_l("Rol"), choices=[("leader", _l("Projectleider: beheert metingen en ziet uitkomsten")), ("viewer", _l("Meekijker: ziet alleen uitkomsten"))])
+    role = SelectField(_l("Rol"), choices=choices([
+        ("leader", _l("Projectleider: beheert metingen en ziet uitkomsten")), ("viewer", _l("Meekijker: ziet alleen uitkomsten")),
+    ]))
 
     def validate_email(self, field):
         if not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", field.data.strip()):
@@ -51,7 +74,7 @@ class RoundForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.instrument_version.choices = [(v, f"{_l('Versie')} {v}") for v in available_versions()]
+        self.instrument_version.choices = choices((v, f"{_l('Versie')} {v}") for v in available_versions())
 
     def validate_closes_on(self, field):
         if self.opens_on.data and field.data and field.data < self.opens_on.data:

@@ -7,12 +7,27 @@ import io
 from datetime import date, timedelta
 
 import segno
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from sqlalchemy import delete, func, select
 
-from auth.access import admin_or_404, led_partnerships, partnership_or_404, round_or_404, visible_programmes
+from auth.access import (
+    admin_or_404,
+    led_partnerships,
+    partnership_or_404,
+    round_or_404,
+    visible_programmes,
+)
 from dashboard.anonymity import shown_groups
 from dashboard.queries import respondent_counts
 from extensions import db
@@ -21,7 +36,14 @@ from surveys.instrument import get_instrument
 from surveys.invitations import invite, parse_emails, remind
 
 from . import mailer
-from .accounts import accept, find_user, invite_account, members, open_account_invitation, pending_invitations
+from .accounts import (
+    accept,
+    find_user,
+    invite_account,
+    members,
+    open_account_invitation,
+    pending_invitations,
+)
 from .audit import record
 from .forms import (
     AcceptForm,
@@ -33,6 +55,7 @@ from .forms import (
     PartnershipForm,
     ProgrammeForm,
     RoundForm,
+    choices,
 )
 
 bp = Blueprint("manage", __name__, url_prefix="/beheer")
@@ -91,8 +114,9 @@ def invite_coordinator(programme_slug: str):
     return render_template("manage/form.html", form=form, title=_("Coördinator uitnodigen voor %(name)s", name=programme.name)), 422 if form.errors else 200
 
 
-def programme_choices() -> list[tuple[str, str]]:
-    return [("", _("(geen programma)"))] + [(str(p.id), p.name) for p in db.session.scalars(select(Programme).order_by(Programme.name))]
+def programme_choices() -> list:
+    programmes = db.session.scalars(select(Programme).order_by(Programme.name))
+    return choices([("", _("(geen programma)"))] + [(str(p.id), p.name) for p in programmes])
 
 
 @bp.route("/nieuw", methods=["GET", "POST"])

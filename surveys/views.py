@@ -15,7 +15,13 @@ from models import Round, RoundState
 from .forms import COMMENT_FIELD, dimension_form_class, profile_form_class
 from .instrument import Instrument, get_instrument
 from .invitations import find_open_invitation
-from .responses import InvitationUsed, draft_data, start_draft, submit_draft, update_draft
+from .responses import (
+    InvitationUsed,
+    draft_data,
+    start_draft,
+    submit_draft,
+    update_draft,
+)
 
 bp = Blueprint("surveys", __name__, url_prefix="/s")
 personal = Blueprint("personal", __name__)  # personal survey links: /u/<token>

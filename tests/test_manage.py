@@ -1,0 +1,270 @@
+"""Running the monitor without the command line, over HTTP with CSRF on: from an empty
+database to a closed round on the dashboard and a programme comparison."""
+import re
+import socket
+from datetime import date, timedelta
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import func, select
+
+from extensions import db
+from models import AuditEvent, Invitation, Response, Round
+from surveys.instrument import get_instrument
+
+from .conftest import Respondent, csrf_from, login, uniform_answers
+
+INSTRUMENT = get_instrument(1)
+
+
+def post(client, page_url: str, action_url: str | None = None, data: dict | None = None, follow: bool = False):
+    """Fill in a form as a browser does: fetch the page for its CSRF token, then post."""
+    page = client.get(page_url)
+    assert page.status_code == 200, (page_url, page.status_code)
+    return client.post(action_url or page_url, data={**(data or {}), "csrf_token": csrf_from(page.text)}, follow_redirects=follow)
+
+
+def links(html: str, path: str) -> list[str]:
+    return re.findall(rf'value="https?://[^/"]+(/{path}/[^"]+)"', html)
+
+
+def complete_via(client, url: str) -> None:
+    """Follow a survey link and answer everything."""
+    intro = client.get(url, follow_redirects=True)
+    assert intro.status_code == 200, url
+    code = re.search(r"/s/([a-z0-9]+)/1", intro.text).group(1)
+    Respondent(client, code).complete(uniform_answers("4"))
+
+
+@pytest.fixture
+def admin(app, make_user):
+    make_user("beheer@example.org", admin=True)
+    client = app.test_client()
+    login(client, "beheer@example.org")
+    return client
+
+
+def test_from_an_empty_database_to_a_programme_comparison(app, admin, session):
+    # The administrator makes a programme and a partnership in it, and invites a leader.
+    post(admin, "/beheer/programmas/nieuw", data={"name": "Samen Slim Slagvaardig", "slug": "sss"})
+    created = post(admin, "/beheer/nieuw", data={"name": "Regio Noord", "slug": "noord", "region": "Noord", "programme": "1"})
+    assert created.headers["Location"].endswith("/beheer/noord/")
+    invited = post(admin, "/beheer/noord/", "/beheer/noord/leden", {"email": "leider@noord.example", "role": "leader"})
+    assert "Kopieer de links" in invited.text
+    (welcome,) = links(invited.text, "welkom")
+
+    # The leader sets a password and is signed in.
+    leader = app.test_client()
+    accepted = post(leader, welcome, data={"name": "Lieke", "password": "een goed wachtwoord", "repeat": "een goed wachtwoord"})
+    assert accepted.status_code == 302
+    assert leader.get("/beheer/noord/").status_code == 200
+    assert leader.get(welcome).status_code == 404  # single use
+
+    # A round, opened now, with five personal invitations and the open link.
+    today = date.today()
+    made = post(leader, "/beheer/noord/metingen/nieuw", data={
+        "title": "T0 nulmeting", "instrument_version": "1", "opens_on": today.isoformat(),
+        "closes_on": (today + timedelta(days=14)).isoformat(),
+    })
+    round_url = made.headers["Location"]
+    page = leader.get(round_url).text
+    open_link = re.search(r'id="open-link" value="https?://[^/"]+(/s/[a-z0-9]+)"|value="https?://[^/"]+(/s/[a-z0-9]+)"', page)
+    open_path = open_link.group(1) or open_link.group(2)
+    qr = leader.get(round_url + "qr.png")
+    assert qr.mimetype == "image/png" and qr.data.startswith(b"\x89PNG")
+    assert b"<svg" in leader.get(round_url + "qr.svg").data
+
+    emails = "\n".join(f"lid{n}@noord.example" for n in range(1, 5)) + ", Lid Vijf <lid5@noord.example>"
+    sent = post(leader, round_url, round_url + "uitnodigingen", {"emails": emails})
+    personal = links(sent.text, "u")
+    assert len(personal) == 5 and len(set(personal)) == 5
+
+    # Three answer through their personal link, three through the open link.
+    for url in personal[:3]:
+        complete_via(app.test_client(), url)
+    for _ in range(3):
+        complete_via(app.test_client(), open_path)
+    assert session.scalar(select(func.count()).select_from(Response)) == 6
+    assert session.scalar(select(func.count()).select_from(Invitation).where(Invitation.responded.is_(True))) == 3
+
+    # The leader follows the response: 6 responses, 3 of 5 invited (60%), days left.
+    page = leader.get(round_url).text
+    assert 'id="responses-count">6<' in page and 'id="response-rate">60%<' in page
+    assert "nog 15 dagen" in page
+
+    # Reminders go to the two who did not respond; their old links stop working.
+    reminded = post(leader, round_url, round_url + "herinneren")
+    fresh = links(reminded.text, "u")
+    assert len(fresh) == 2
+    assert sorted(re.findall(r"<td>(lid\d@noord.example)</td>", reminded.text)) == ["lid4@noord.example", "lid5@noord.example"]
+    assert app.test_client().get(personal[3]).status_code == 404
+    complete_via(app.test_client(), fresh[0])
+
+    # Closing: the open link refuses answers, and the dashboard shows the round.
+    post(leader, round_url, round_url + "sluiten")
+    assert app.test_client().get(open_path).status_code == 410
+    dashboard = leader.get("/dashboard/noord/").text
+    assert 'data-chart-for="rounds-radar"' in dashboard and "T0 nulmeting" in dashboard
+
+    # A coordinator compares the partnership with the programme.
+    coordinator_invite = post(admin, "/beheer/programmas/sss/coordinatoren", data={"email": "coord@programma.example"})
+    (coordinator_welcome,) = links(coordinator_invite.text, "welkom")
+    coordinator = app.test_client()
+    post(coordinator, coordinator_welcome, data={"password": "nog een wachtwoord", "repeat": "nog een wachtwoord"})
+    programme = coordinator.get("/dashboard/programma/sss/")
+    assert programme.status_code == 200 and "Regio Noord" in programme.text and "Programmagemiddelde" in programme.text
+    hidden = coordinator.get("/dashboard/programma/sss/?anoniem=1").text
+    assert "Regio Noord" not in hidden and "Samenwerkingsverband A" in hidden
+    assert coordinator.get("/dashboard/noord/").status_code == 404  # never a partnership's own detail
+
+    actions = session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    for action in ("partnership.created", "member.invited", "round.created", "invitations.sent", "invitations.reminded", "round.closed"):
+        assert action in actions
+    log = leader.get("/beheer/noord/logboek").text
+    assert "leider@noord.example" in log and "meting gesloten" in log
+
+
+@pytest.fixture
+def running(app, admin, make_round, make_user, session):
+    """A partnership with an open round, its leader signed in."""
+    round_ = make_round("T1", opens_on=date.today() - timedelta(days=2), closes_on=date.today() + timedelta(days=10))
+    make_user("leider@p.example", round_.partnership)
+    leader = app.test_client()
+    login(leader, "leider@p.example")
+    return round_, leader, f"/beheer/{round_.partnership.slug}/metingen/{round_.id}/"
+
+
+def test_a_personal_link_works_once(app, running, session):
+    round_, leader, url = running
+    (link,) = links(post(leader, url, url + "uitnodigingen", {"emails": "een@p.example"}).text, "u")
+    first, second = app.test_client(), app.test_client()
+    first.get(link)
+    second.get(link)  # the same link opened on two devices
+    Respondent(first, round_.public_code).complete(uniform_answers("4"))
+    late = Respondent(second, round_.public_code)
+    for step in range(1, 7):
+        late.post(step, late.page_data(step, uniform_answers("2")))
+    used = late.post(7, {"level": "beleid", "domain": "gemeente"})
+    assert used.status_code == 409 and "al gebruikt" in used.text
+    assert session.scalar(select(func.count()).select_from(Response)) == 1
+
+
+def test_invalid_used_and_expired_links_get_the_same_answer(app, running, session):
+    round_, leader, url = running
+    used, other = links(post(leader, url, url + "uitnodigingen", {"emails": "a@p.example\nb@p.example"}).text, "u")
+    complete_via(app.test_client(), used)
+    answers = []
+    for link in (used, "/u/" + "x" * 43):
+        answers.append(app.test_client().get(link))
+    session.get(Round, round_.id).closed_early = True
+    session.commit()
+    answers.append(app.test_client().get(other))  # expired with its round
+    assert {a.status_code for a in answers} == {404}
+    assert len({a.text.split("<main")[1] for a in answers}) == 1  # the same page, but for the language link
+
+
+def test_bad_email_list_is_refused_with_the_bad_entries_named(running, session):
+    _, leader, url = running
+    response = post(leader, url, url + "uitnodigingen", {"emails": "goed@p.example, geen-adres, ook@fout"}, follow=True)
+    assert "geen-adres" in response.text and "ook@fout" in response.text
+    assert session.scalar(select(func.count()).select_from(Invitation)) == 0
+
+
+def test_results_can_be_hidden_until_the_round_closes(app, running, add_responses, session):
+    round_, leader, url = running
+    add_responses(round_, 6)
+    slug = round_.partnership.slug
+    post(leader, url, data={"title": "T1", "instrument_version": "1", "opens_on": round_.opens_on.isoformat(),
+                            "closes_on": round_.closes_on.isoformat(), "hide_results_while_open": "y"})
+    dashboard = leader.get(f"/dashboard/{slug}/").text
+    assert "verborgen tot de meting sluit" in dashboard and 'data-chart-for="rounds-radar"' not in dashboard
+    assert leader.get(f"/api/partnerships/{slug}/rounds/{round_.id}").get_json()["shown"] is False
+    post(leader, url, url + "sluiten")
+    assert 'data-chart-for="rounds-radar"' in leader.get(f"/dashboard/{slug}/").text
+
+
+def test_reopening_a_round_past_its_closing_day_gives_it_new_days(app, admin, make_round, make_user, session):
+    round_ = make_round("T0", opens_on=date.today() - timedelta(days=30), closes_on=date.today() - timedelta(days=3))
+    make_user("leider@p.example", round_.partnership)
+    leader = app.test_client()
+    login(leader, "leider@p.example")
+    url = f"/beheer/{round_.partnership.slug}/metingen/{round_.id}/"
+    post(leader, url, url + "openen")
+    session.expire_all()
+    reopened = session.get(Round, round_.id)
+    assert reopened.state().value == "open" and reopened.closes_on == date.today() + timedelta(days=14)
+    assert app.test_client().get(f"/s/{round_.public_code}").status_code == 200
+
+
+def test_round_form_refuses_a_closing_day_before_the_opening_day(running):
+    round_, leader, _ = running
+    response = post(leader, f"/beheer/{round_.partnership.slug}/metingen/nieuw", data={
+        "title": "T2", "instrument_version": "1", "opens_on": "2027-03-10", "closes_on": "2027-03-01"})
+    assert response.status_code == 422 and "vóór de openingsdatum" in response.text
+
+
+def test_members_can_be_removed_but_not_the_last_leader(app, running, make_user, session):
+    round_, leader, _ = running
+    slug = round_.partnership.slug
+    make_user("kijker@p.example", round_.partnership, "viewer")
+    page = leader.get(f"/beheer/{slug}/").text
+    viewer_id = re.search(r"/leden/(\d+)/verwijderen[^<]*<[^<]*<button[^>]*>[^<]*</button>\s*</form>\s*</td></tr>", page)
+    ids = re.findall(r"/beheer/[^/]+/leden/(\d+)/verwijderen", page)
+    assert len(ids) == 2 and viewer_id
+    for user_id in ids:
+        post(leader, f"/beheer/{slug}/", f"/beheer/{slug}/leden/{user_id}/verwijderen", follow=True)
+    page = leader.get(f"/beheer/{slug}/").text
+    assert "kijker@p.example" not in page and "leider@p.example" in page  # the last leader stays
+
+
+def test_deleting_a_round_or_partnership_leaves_nothing_behind(app, running, add_responses, make_round, session):
+    round_, leader, url = running
+    add_responses(round_, 5, comments={"youth": "weg ermee"})
+    post(leader, url, url + "uitnodigingen", {"emails": "x@p.example"})
+    other = make_round("Elders")
+    add_responses(other, 5)
+    tables = [t.name for t in db.metadata.sorted_tables]
+
+    def counts():
+        return {name: session.execute(select(func.count()).select_from(db.metadata.tables[name])).scalar() for name in tables}
+
+    before = counts()
+    refused = post(leader, url + "verwijderen", data={"confirm": "verkeerde naam"})
+    assert refused.status_code == 422 and counts() == before
+    post(leader, url + "verwijderen", data={"confirm": "T1"})
+    after_round = counts()
+    assert after_round["round"] == before["round"] - 1
+    assert after_round["response"] == before["response"] - 5 and after_round["answer"] == before["answer"] - 5 * len(INSTRUMENT.items)
+    assert after_round["comment"] == 0 and after_round["invitation"] == 0
+
+    slug = round_.partnership.slug
+    post(leader, f"/beheer/{slug}/verwijderen", data={"confirm": round_.partnership.name})
+    remaining = counts()
+    # Only the other partnership's rows (and the accounts) are left.
+    assert remaining["partnership"] == 1 and remaining["round"] == 1 and remaining["response"] == 5
+    assert remaining["membership"] == 0 and remaining["audit_event"] == 0
+    assert leader.get(f"/beheer/{slug}/").status_code == 404
+
+
+def test_invitations_are_emailed_when_smtp_is_configured(app, running, session):
+    received = []
+
+    class Handler:
+        async def handle_DATA(self, server, smtp_session, envelope):
+            received.append((envelope.rcpt_tos, envelope.content.decode()))
+            return "250 OK"
+
+    with socket.socket() as probe:  # a free port for the SMTP server
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False)
+        round_, leader, url = running
+        sent = post(leader, url, url + "uitnodigingen", {"emails": "een@p.example\ntwee@p.example"})
+        assert "2 e-mails zijn verstuurd" in sent.text
+    finally:
+        controller.stop()
+    assert sorted(rcpt[0] for rcpt, _ in received) == ["een@p.example", "twee@p.example"]
+    assert all("/u/" in body for _, body in received)
