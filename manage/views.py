@@ -234,7 +234,10 @@ def delete_partnership(slug: str):
 @login_required
 def create_round(slug: str):
     partnership = partnership_or_404(slug, Role.LEADER)
-    form = RoundForm(opens_on=date.today(), closes_on=date.today() + timedelta(days=28), instrument_version=get_instrument().version)
+    # Results stay hidden while a new round is open unless the leader chooses otherwise:
+    # early answers should not steer the rest, and live numbers invite comparing downloads.
+    form = RoundForm(opens_on=date.today(), closes_on=date.today() + timedelta(days=28),
+                     instrument_version=get_instrument().version, hide_results_while_open=True)
     if form.validate_on_submit():
         round_ = Round(partnership_id=partnership.id)
         form.populate_obj(round_)
