@@ -7,10 +7,11 @@ from flask import Flask, jsonify, render_template, request
 from flask_babel import format_date, format_decimal, format_percent
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from config import Config
-from extensions import babel, csrf, db, login_manager, migrate
+from extensions import babel, csrf, db, limiter, login_manager, migrate
 from i18n import (
     current_language,
     language_url,
@@ -56,6 +57,9 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, render_as_batch=True)  # batch mode: ALTER TABLE on SQLite
     csrf.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
+    if app.config["TRUST_PROXY"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
     babel.init_app(app, locale_selector=select_language)
     app.before_request(remember_language_choice)
 
@@ -128,4 +132,6 @@ def register_headers(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         if current_user.is_authenticated:  # results and exports stay out of shared caches
             response.headers["Cache-Control"] = "no-store"
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response

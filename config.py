@@ -43,5 +43,11 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_FROM = os.environ.get("MAIL_FROM", "samenwerkingsmonitor@localhost")
 
+    # Rate limits (sign-in, personal and invitation links): Redis when several workers run.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    #: Behind a proxy that terminates HTTPS: trust its X-Forwarded-Proto (and -For) headers.
+    TRUST_PROXY = os.environ.get("TRUST_PROXY", "0") == "1"
+
     BABEL_DEFAULT_LOCALE = "nl"
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")

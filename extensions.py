@@ -1,5 +1,7 @@
 """Flask extensions, created unbound here and bound to the app in `create_app`."""
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -25,5 +27,8 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()
+# Counters keyed by client address live only in the limiter's storage (memory, or Redis when
+# RATELIMIT_STORAGE_URI is set so that several workers share them), never with a response.
+limiter = Limiter(key_func=get_remote_address)
 login_manager = LoginManager()
 login_manager.session_protection = "basic"

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from extensions import db, login_manager
+from extensions import db, limiter, login_manager
 from models import User
 
 from .forms import LoginForm
@@ -45,7 +45,18 @@ def safe_next(target: str | None) -> str:
     return url_for("dashboard.index")
 
 
+def failed(response) -> bool:
+    return response.status_code == 422
+
+
+def login_email() -> str:
+    return "login:" + (request.form.get("email") or "").strip().lower()
+
+
 @bp.route("/inloggen", methods=["GET", "POST"])
+# Only failures count: per client address, and per email address whoever tries it.
+@limiter.limit("10 per minute", methods=["POST"], deduct_when=failed)
+@limiter.limit("5 per 15 minutes", methods=["POST"], key_func=login_email, deduct_when=failed)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))

@@ -14,7 +14,7 @@ from flask_migrate import upgrade
 from sqlalchemy.orm import Session
 
 from app import create_app
-from extensions import db
+from extensions import db, limiter
 from models import Partnership, Round
 from surveys.instrument import get_instrument
 
@@ -66,6 +66,7 @@ def app(database_url):
     """The app as it runs: every request pushes its own context, like a server does."""
     app = create_app(_app_config(database_url))
     yield app
+    limiter.reset()  # counters are per test
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as connection:

@@ -1,0 +1,139 @@
+"""Attacks on the app: forged posts, guessing, oversized bodies, leaking errors, headers."""
+import re
+from datetime import date, timedelta
+
+import pytest
+import redis
+from flask import url_for
+
+from app import create_app
+from extensions import limiter
+from models import Partnership, Round
+
+from .conftest import PASSWORD, csrf_from, login
+
+SAMPLE = {"slug": None, "round_id": None, "user_id": 1, "code": None, "step": 1, "token": "x" * 43,
+          "programme_slug": "p", "fmt": "csv"}
+
+
+@pytest.fixture
+def setup(make_round, make_user, add_responses):
+    round_ = make_round("T1", opens_on=date.today() - timedelta(days=3), closes_on=date.today() + timedelta(days=3))
+    add_responses(round_, 5)
+    make_user("leider@p.example", round_.partnership)
+    make_user("beheer@p.example", admin=True)
+    return round_
+
+
+def post_urls(app, round_) -> list[str]:
+    values = {**SAMPLE, "slug": round_.partnership.slug, "round_id": round_.id, "code": round_.public_code}
+    with app.test_request_context():
+        return [url_for(rule.endpoint, **{name: values[name] for name in rule.arguments})
+                for rule in app.url_map.iter_rules() if "POST" in rule.methods]
+
+
+def test_every_post_without_a_valid_csrf_token_is_refused(app, client, setup):
+    login(client, "beheer@p.example")
+    urls = post_urls(app, setup)
+    assert len(urls) >= 15, urls
+    for url in urls:
+        for token in (None, "forged-token"):
+            data = {} if token is None else {"csrf_token": token}
+            assert client.post(url, data=data).status_code == 400, url
+
+
+def test_sign_in_is_rate_limited_after_repeated_failures(client, setup):
+    statuses = [login(client, "leider@p.example", "wrong password").status_code for _ in range(6)]
+    assert statuses[:5] == [422] * 5 and statuses[5] == 429
+    assert "Even geduld" in login(client, "leider@p.example", PASSWORD).text  # also the right password, for now
+
+
+def test_guessing_personal_links_is_rate_limited(client, setup):
+    statuses = [client.get(f"/u/{n:043d}").status_code for n in range(21)]
+    assert statuses[:20] == [404] * 20 and statuses[20] == 429
+
+
+def test_rate_limits_are_shared_through_redis_by_several_workers(database_url):
+    """Two app instances (two gunicorn workers) with one Redis see one counter."""
+    store = redis.Redis.from_url("redis://127.0.0.1:6379/15")
+    store.flushdb()
+    config = {"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "x", "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15"}
+    first, second = create_app(config), create_app(config)
+    try:
+        for n in range(10):
+            assert (first if n % 2 else second).test_client().get(f"/u/{n:043d}").status_code == 404
+        for n in range(10, 20):
+            assert first.test_client().get(f"/u/{n:043d}").status_code == 404
+        assert second.test_client().get("/u/" + "9" * 43).status_code == 429
+    finally:
+        store.flushdb()
+        limiter.reset()
+
+
+def test_oversized_bodies_get_413(client, setup):
+    response = client.post(f"/s/{setup.public_code}/1", data={"comment": "x" * 300_000})
+    assert response.status_code == 413 and "Te veel tekst" in response.text
+
+
+def test_error_pages_show_no_stack_trace_and_debug_is_off(app, client, setup, monkeypatch):
+    assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).debug is False
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("secret internals in /srv/app.py line 12")
+
+    monkeypatch.setattr("surveys.views.render_template", explode)
+    response = client.get(f"/s/{setup.public_code}")
+    assert response.status_code == 500
+    assert "Traceback" not in response.text and "secret internals" not in response.text
+
+
+def test_headers_on_every_kind_of_response(client, setup):
+    login(client, "leider@p.example")
+    for url in ("/", f"/s/{setup.public_code}", "/s/unknown", f"/dashboard/{setup.partnership.slug}/", "/static/css/app.css"):
+        headers = client.get(url).headers
+        policy = headers["Content-Security-Policy"]
+        for directive in ("script-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"):
+            assert directive in policy, (url, directive)
+        assert "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+        assert headers["X-Content-Type-Options"] == "nosniff" and headers["Referrer-Policy"]
+        assert "Strict-Transport-Security" not in headers  # plain HTTP here
+
+
+def test_https_gets_hsts_and_secure_cookies(app, setup):
+    app.config["SESSION_COOKIE_SECURE"] = True
+    client = app.test_client()
+    page = client.get("/inloggen", base_url="https://monitor.example")
+    assert page.headers["Strict-Transport-Security"].startswith("max-age=")
+    cookie = next(h for h in page.headers.getlist("Set-Cookie") if h.startswith("session="))
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_session_cookie_is_httponly_and_samesite_lax(client, setup):
+    login(client, "leider@p.example")
+    cookie = client.get_cookie("session")
+    assert cookie.http_only and cookie.same_site == "Lax"
+
+
+@pytest.mark.parametrize("payload", ['<script>alert(1)</script>', '<img src=x onerror=alert(1)>', 'javascript:alert(1)'])
+def test_hostile_text_is_shown_as_text_everywhere(app, client, session, setup, add_responses, payload):
+    partnership = session.get(Partnership, setup.partnership_id)
+    partnership.name = f"Regio {payload}"
+    round_ = session.get(Round, setup.id)
+    round_.title = f"T1 {payload}"
+    round_.closes_on = date.today() - timedelta(days=1)
+    session.commit()
+    add_responses(round_, 1, comments={"youth": f"Opmerking {payload}"})
+    login(client, "leider@p.example")
+    slug = partnership.slug
+    pages = [f"/dashboard/{slug}/", f"/dashboard/{slug}/rounds/{round_.id}/report", f"/beheer/{slug}/",
+             f"/beheer/{slug}/metingen/{round_.id}/", f"/beheer/{slug}/logboek"]
+    for url in pages:
+        html = client.get(url).text
+        assert payload in html.replace("&lt;", "<").replace("&gt;", ">").replace("&#34;", '"'), url  # it is there, as text
+        if payload.startswith("<"):
+            assert payload not in html, url  # escaped
+        assert not re.search(r'<(script|img)[^>]*(onerror|alert)', html), url
+        assert not re.search(r'(href|src|action)="\s*javascript:', html), url
+    csv = client.get(f"/dashboard/{slug}/export/scores.csv").data.decode("utf-8-sig")
+    assert f"T1 {payload}" in csv  # data stays data in a CSV; it starts with "T1", so no formula
