@@ -1,4 +1,5 @@
-"""`flask` commands: demo data, partnerships and rounds."""
+"""`flask` commands: demo data, partnerships, rounds, accounts and backups."""
+import json
 from datetime import date
 
 import click
@@ -10,12 +11,14 @@ from models import Partnership, Role, Round
 from surveys.instrument import available_versions
 from surveys.responses import purge_drafts
 
+from . import backup
 from .accounts import AccountError, create_user, find_user, grant
 from .demo import DEMO_LEADER_EMAIL, create_demo, reset_demo_leader
 
 partnership_cli = AppGroup("partnership", help="Partnerships (samenwerkingsverbanden).")
 round_cli = AppGroup("round", help="Rounds (metingen) and their survey links.")
 user_cli = AppGroup("user", help="Leader, viewer and administrator accounts.")
+backup_cli = AppGroup("backup", help="Export everything (or one partnership) to a file, and restore it.")
 
 
 def survey_link(round_: Round) -> str:
@@ -120,9 +123,36 @@ def grant_command(email: str, slug: str, role: str):
     click.echo(f"{email} is now {role} of {slug}.")
 
 
+@backup_cli.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+@click.option("--partnership", "slug", default=None, help="Only this partnership (with its rounds, answers, members and log).")
+def backup_export(file: str, slug: str | None):
+    """Write a backup to FILE (JSON with a checksum)."""
+    partnership_id = get_partnership(slug).id if slug else None
+    document = backup.export(partnership_id)
+    with open(file, "w", encoding="utf-8") as handle:
+        json.dump(document, handle, ensure_ascii=False)
+    rows = sum(len(rows) for rows in document["content"]["tables"].values())
+    click.echo(f"Wrote {rows} rows to {file}.")
+
+
+@backup_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def backup_import(file: str):
+    """Restore FILE into this (empty, migrated) database; a damaged file changes nothing."""
+    with open(file, "rb") as handle:
+        raw = handle.read()
+    try:
+        counts = backup.restore(raw)
+    except backup.BackupError as error:
+        raise click.ClickException(f"Not restored: {error}") from error
+    click.echo(f"Restored {sum(counts.values())} rows.")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(purge_drafts_command)
     app.cli.add_command(partnership_cli)
     app.cli.add_command(round_cli)
     app.cli.add_command(user_cli)
+    app.cli.add_command(backup_cli)

@@ -10,7 +10,7 @@ from app import create_app
 from extensions import limiter
 from models import Partnership, Round
 
-from .conftest import PASSWORD, csrf_from, login
+from .conftest import PASSWORD, login
 
 SAMPLE = {"slug": None, "round_id": None, "user_id": 1, "code": None, "step": 1, "token": "x" * 43,
           "programme_slug": "p", "fmt": "csv"}
