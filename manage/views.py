@@ -64,6 +64,11 @@ welcome = Blueprint("welcome", __name__)
 REOPEN_DAYS = 14
 
 
+def errors_of(form) -> str:
+    """A form's errors as one message, for a form whose page is elsewhere."""
+    return " ".join(str(error) for errors in form.errors.values() for error in errors)
+
+
 def public_url(endpoint: str, **values) -> str:
     return url_for(endpoint, _external=True, **values)
 
@@ -174,7 +179,7 @@ def invite_member(slug: str):
     partnership = partnership_or_404(slug, Role.LEADER)
     form = MemberForm()
     if not form.validate_on_submit():
-        flash(" ".join(error for errors in form.errors.values() for error in errors))
+        flash(errors_of(form))
         return redirect(url_for(".partnership", slug=slug))
     token = invite_account(form.email.data, Role(form.role.data), partnership=partnership)
     record(partnership, "member.invited", f"{form.email.data.strip().lower()} ({form.role.data})")
@@ -352,7 +357,7 @@ def invite_respondents(slug: str, round_id: int):
     round_ = round_or_404(partnership, round_id)
     form = InvitationsForm()
     if not form.validate_on_submit():
-        flash(" ".join(error for errors in form.errors.values() for error in errors))
+        flash(errors_of(form))
         return redirect(url_for(".round_page", slug=slug, round_id=round_id))
     emails, invalid = parse_emails(form.emails.data)
     if invalid:

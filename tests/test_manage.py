@@ -2,6 +2,7 @@
 database to a closed round on the dashboard and a programme comparison."""
 import re
 import socket
+import threading
 from datetime import date, timedelta
 
 import pytest
@@ -268,3 +269,30 @@ def test_invitations_are_emailed_when_smtp_is_configured(app, running, session):
         controller.stop()
     assert sorted(rcpt[0] for rcpt, _ in received) == ["een@p.example", "twee@p.example"]
     assert all("/u/" in body for _, body in received)
+
+
+def test_two_simultaneous_posts_with_one_personal_link_store_one_response(app, running, session):
+    """The same personal link opened on two devices, both sent at the same moment."""
+    round_, leader, url = running
+    (link,) = links(post(leader, url, url + "uitnodigingen", {"emails": "dubbel@p.example"}).text, "u")
+    devices = [app.test_client(), app.test_client()]
+    tokens = []
+    for device in devices:
+        device.get(link)
+        tokens.append(Respondent(device, round_.public_code).answer_statements(uniform_answers("3")))
+    barrier = threading.Barrier(2)
+    statuses = []
+
+    def submit(device, token):
+        barrier.wait()
+        statuses.append(device.post(f"/s/{round_.public_code}/7", data={
+            "level": "beleid", "domain": "gemeente", "csrf_token": token, "action": "next"}).status_code)
+
+    threads = [threading.Thread(target=submit, args=pair) for pair in zip(devices, tokens)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [302, 409]
+    assert session.scalar(select(func.count()).select_from(Response)) == 1
+    assert session.scalar(select(func.count()).select_from(Invitation).where(Invitation.responded.is_(True))) == 1
