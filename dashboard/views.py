@@ -24,6 +24,7 @@ from auth.access import (
     programme_or_404,
     round_or_404,
     visible_partnerships,
+    visible_programmes,
 )
 from extensions import db
 from i18n import current_language
@@ -91,10 +92,12 @@ def option_labels(instrument: Instrument, question: str) -> dict[str, str]:
 @bp.get("/")
 @login_required
 def index():
-    partnerships = visible_partnerships(current_user)
-    if len(partnerships) == 1:
-        return redirect(url_for(".partnership", slug=partnerships[0].slug))
-    return render_template("dashboard/index.html", partnerships=partnerships)
+    partnerships, programmes = visible_partnerships(current_user), visible_programmes(current_user)
+    if len(partnerships) + len(programmes) == 1:
+        only = partnerships[0] if partnerships else programmes[0]
+        endpoint, values = (".partnership", {"slug": only.slug}) if partnerships else (".programme", {"programme_slug": only.slug})
+        return redirect(url_for(endpoint, **values))
+    return render_template("dashboard/index.html", partnerships=partnerships, programmes=programmes)
 
 
 def round_view(partnership: Partnership, results: list[RoundResult], current: RoundResult, instrument: Instrument) -> dict:
@@ -191,21 +194,31 @@ def programme(programme_slug: str):
     instrument = get_instrument()
     lang = current_language()
     anonymous = request.args.get("anoniem") == "1"
-    included = []
+    latest = []
     for partnership in programme.partnerships:
         shown = [r for r in round_results(partnership.rounds) if r.shown]
         if shown:
-            included.append((partnership, shown[-1]))
-    labels = {p.id: (f"{_('Samenwerkingsverband')} {chr(65 + i)}" if anonymous else p.name) for i, (p, _r) in enumerate(included)}
-    average = programme_average([r.total.means() for _p, r in included])
-    chosen = next((pair for pair in included if str(pair[0].id) == request.args.get("p")), included[0] if included else None)
+            latest.append((partnership, shown[-1]))
+    if anonymous:
+        # Letters by overall score, keys by position: nothing that leads back to a name.
+        latest.sort(key=lambda pair: -overall(pair[1].total.means()))
+        rows = [(str(i), f"{_('Samenwerkingsverband')} {chr(65 + i)}", result) for i, (_p, result) in enumerate(latest)]
+    else:
+        rows = [(p.slug, p.name, result) for p, result in latest]
+    average = programme_average([result.total.means() for _key, _label, result in rows])
+    chosen = next((row for row in rows if row[0] == request.args.get("p")), rows[0] if rows else None)
     radar = charts.groups_radar(
-        instrument, [(labels[chosen[0].id], chosen[1].total.means()), (_("Programmagemiddelde"), average)], lang,
+        instrument, [(chosen[1], chosen[2].total.means()), (_("Programmagemiddelde"), average)], lang,
     ) if chosen else None
     return render_template(
-        "dashboard/programme.html", programme=programme, instrument=instrument, included=included, labels=labels,
-        average=average, chosen=chosen, radar=radar, anonymous=anonymous, left_out=len(programme.partnerships) - len(included),
+        "dashboard/programme.html", programme=programme, instrument=instrument, rows=rows, average=average,
+        chosen=chosen, radar=radar, anonymous=anonymous, left_out=len(programme.partnerships) - len(rows),
     )
+
+
+def overall(scores: dict[str, float | None]) -> float:
+    values = [v for v in scores.values() if v is not None]
+    return sum(values) / len(values) if values else 0.0
 
 
 def programme_average(scores: list[dict[str, float | None]]) -> dict[str, float | None]:

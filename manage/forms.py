@@ -26,6 +26,10 @@ from manage.accounts import MIN_PASSWORD_LENGTH
 from surveys.instrument import available_versions
 
 
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
 def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
@@ -38,34 +42,37 @@ class ActionForm(FlaskForm):
 
 
 class ProgrammeForm(FlaskForm):
-    name = StringField(_l("Naam"), validators=[InputRequired(_l("Vul een naam in.")), Length(max=200)])
-    slug = StringField(_l("Korte naam voor in de adresbalk"), validators=[InputRequired(_l("Vul een korte naam in.")), Length(max=80), SLUG])
+    name = StringField(_l("Naam"), filters=[strip], validators=[InputRequired(_l("Vul een naam in.")), Length(max=200)])
+    slug = StringField(_l("Korte naam voor in de adresbalk"), filters=[strip], validators=[InputRequired(_l("Vul een korte naam in.")), Length(max=80), SLUG])
 
 
 class PartnershipForm(FlaskForm):
-    name = StringField(_l("Naam"), validators=[InputRequired(_l("Vul een naam in.")), Length(max=200)])
-    slug = StringField(_l("Korte naam voor in de adresbalk"), validators=[InputRequired(_l("Vul een korte naam in.")), Length(max=80), SLUG])
-    region = StringField(_l("Regio"), validators=[Optional(), Length(max=200)])
+    name = StringField(_l("Naam"), filters=[strip], validators=[InputRequired(_l("Vul een naam in.")), Length(max=200)])
+    slug = StringField(_l("Korte naam voor in de adresbalk"), filters=[strip], validators=[InputRequired(_l("Vul een korte naam in.")), Length(max=80), SLUG])
+    region = StringField(_l("Regio"), filters=[strip], validators=[Optional(), Length(max=200)])
     programme = SelectField(_l("Programma"), choices=[], validate_choice=True)
 
 
-class MemberForm(FlaskForm):
-    email = EmailField(_l("E-mailadres"), validators=[InputRequired(_l("Vul een e-mailadres in.")), Length(max=254)])
+class EmailForm(FlaskForm):
+    email = EmailField(_l("E-mailadres"), filters=[strip], validators=[InputRequired(_l("Vul een e-mailadres in.")), Length(max=254)])
+
+    def validate_email(self, field):
+        if not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", field.data):
+            raise ValidationError(_l("Dit is geen geldig e-mailadres."))
+
+
+class MemberForm(EmailForm):
     role = SelectField(_l("Rol"), choices=choices([
         ("leader", _l("Projectleider: beheert metingen en ziet uitkomsten")), ("viewer", _l("Meekijker: ziet alleen uitkomsten")),
     ]))
 
-    def validate_email(self, field):
-        if not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", field.data.strip()):
-            raise ValidationError(_l("Dit is geen geldig e-mailadres."))
 
-
-class CoordinatorForm(FlaskForm):
-    email = MemberForm.email
+class CoordinatorForm(EmailForm):
+    pass
 
 
 class RoundForm(FlaskForm):
-    title = StringField(_l("Titel"), description=_l("Bijvoorbeeld ‘T0 nulmeting’ of ‘T1 voorjaar 2027’."),
+    title = StringField(_l("Titel"), description=_l("Bijvoorbeeld ‘T0 nulmeting’ of ‘T1 voorjaar 2027’."), filters=[strip],
                         validators=[InputRequired(_l("Vul een titel in.")), Length(max=200)])
     instrument_version = SelectField(_l("Versie van de vragenlijst"), coerce=int)
     opens_on = DateField(_l("Open vanaf"), validators=[InputRequired(_l("Vul een datum in."))])
@@ -74,7 +81,7 @@ class RoundForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.instrument_version.choices = choices((v, f"{_l('Versie')} {v}") for v in available_versions())
+        self.instrument_version.choices = choices((v, _l("Versie %(version)d", version=v)) for v in available_versions())
 
     def validate_closes_on(self, field):
         if self.opens_on.data and field.data and field.data < self.opens_on.data:
@@ -87,14 +94,14 @@ class InvitationsForm(FlaskForm):
 
 
 class ConfirmDeleteForm(FlaskForm):
-    confirm = StringField(_l("Typ de naam ter bevestiging"), validators=[InputRequired(_l("Typ de naam ter bevestiging."))])
+    confirm = StringField(_l("Typ de naam ter bevestiging"), filters=[strip], validators=[InputRequired(_l("Typ de naam ter bevestiging."))])
 
     def __init__(self, expected: str, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.expected = expected
 
     def validate_confirm(self, field):
-        if field.data.strip() != self.expected:
+        if field.data != self.expected.strip():
             raise ValidationError(_l("De naam klopt niet; er is niets verwijderd."))
 
 

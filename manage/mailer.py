@@ -10,20 +10,28 @@ def mail_configured() -> bool:
     return bool(current_app.config.get("MAIL_SERVER"))
 
 
-def send(to: str, subject: str, body: str) -> bool:
-    """Send one plain-text email; False when no SMTP server is configured."""
-    if not mail_configured():
-        return False
+def send_many(messages: list[tuple[str, str, str]]) -> list[str]:
+    """Send plain-text emails (to, subject, body) over one connection. Returns the addresses
+    that could not be mailed: all of them when the server is unreachable, none when no
+    server is configured (then nothing is sent and the caller shows the links)."""
+    if not mail_configured() or not messages:
+        return []
     config = current_app.config
-    message = EmailMessage()
-    message["From"] = config["MAIL_FROM"]
-    message["To"] = to
-    message["Subject"] = subject
-    message.set_content(body)
-    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
-        if config.get("MAIL_USE_TLS"):
-            smtp.starttls()
-        if config.get("MAIL_USERNAME"):
-            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-        smtp.send_message(message)
-    return True
+    failed = []
+    try:
+        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
+            if config.get("MAIL_USE_TLS"):
+                smtp.starttls()
+            if config.get("MAIL_USERNAME"):
+                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+            for to, subject, body in messages:
+                message = EmailMessage()
+                message["From"], message["To"], message["Subject"] = config["MAIL_FROM"], to, subject
+                message.set_content(body)
+                try:
+                    smtp.send_message(message)
+                except smtplib.SMTPException:
+                    failed.append(to)
+    except (OSError, smtplib.SMTPException):
+        return [to for to, _, _ in messages]
+    return failed

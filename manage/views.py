@@ -18,6 +18,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user
 from sqlalchemy import delete, func, select
 
@@ -31,7 +32,7 @@ from auth.access import (
 from dashboard.anonymity import shown_groups
 from dashboard.queries import respondent_counts
 from extensions import db, limiter
-from models import AuditEvent, Membership, Partnership, Programme, Role, Round
+from models import AuditEvent, Membership, Partnership, Programme, Role, Round, RoundState
 from surveys.instrument import get_instrument
 from surveys.invitations import invite, parse_emails, remind
 
@@ -114,8 +115,7 @@ def invite_coordinator(programme_slug: str):
         token = invite_account(form.email.data, None, programme=programme)
         db.session.commit()
         link = public_url("welcome.accept_invitation", token=token)
-        return render_template("manage/invitation_sent.html", links=[(form.email.data, link)],
-                               sent=send_account_invitation(form.email.data, link, programme.name), back=url_for(".index"))
+        return account_invitation_page(form.email.data, link, programme.name, url_for(".index"))
     return render_template("manage/form.html", form=form, title=_("Coördinator uitnodigen voor %(name)s", name=programme.name)), 422 if form.errors else 200
 
 
@@ -149,8 +149,10 @@ def create_partnership():
 def partnership(slug: str):
     """The partnership's settings, members and rounds."""
     partnership = partnership_or_404(slug, Role.LEADER)
-    form = PartnershipForm(obj=partnership, programme=str(partnership.programme_id or ""))
+    form = PartnershipForm(obj=partnership)
     form.programme.choices = programme_choices()
+    if not form.is_submitted():
+        form.programme.data = str(partnership.programme_id or "")  # obj= would give the Programme object
     del form.slug  # the slug is part of every link: fixed once made
     if not current_user.is_admin:
         del form.programme  # which programme sees a partnership is the administrator's call
@@ -168,9 +170,12 @@ def partnership(slug: str):
     ), 422 if form.errors else 200
 
 
-def send_account_invitation(email: str, link: str, name: str) -> bool:
+def account_invitation_page(email: str, link: str, name: str, back: str):
+    """Mail the invitation link; show it to copy only when it was not mailed."""
     body = _("Je bent uitgenodigd voor de Samenwerkingsmonitor van %(name)s. Kies via deze link een wachtwoord (de link is 14 dagen geldig):\n\n%(link)s", name=name, link=link)
-    return mailer.send(email, _("Uitnodiging: Samenwerkingsmonitor %(name)s", name=name), body)
+    failed = mailer.send_many([(email, _("Uitnodiging: Samenwerkingsmonitor %(name)s", name=name), body)])
+    sent = mailer.mail_configured() and not failed
+    return render_template("manage/invitation_sent.html", links=[] if sent else [(email, link)], sent=int(sent), failed=len(failed), back=back)
 
 
 @bp.post("/<slug>/leden")
@@ -185,8 +190,7 @@ def invite_member(slug: str):
     record(partnership, "member.invited", f"{form.email.data.strip().lower()} ({form.role.data})")
     db.session.commit()
     link = public_url("welcome.accept_invitation", token=token)
-    sent = send_account_invitation(form.email.data, link, partnership.name)
-    return render_template("manage/invitation_sent.html", links=[(form.email.data, link)], sent=sent, back=url_for(".partnership", slug=slug))
+    return account_invitation_page(form.email.data, link, partnership.name, url_for(".partnership", slug=slug))
 
 
 @bp.post("/<slug>/leden/<id:user_id>/verwijderen")
@@ -270,6 +274,7 @@ def round_page(slug: str, round_id: int):
     return render_template(
         "manage/round.html", partnership=partnership, round=round_, form=form, action=ActionForm(),
         invitations_form=InvitationsForm(), tracking=tracking(round_), survey_url=survey_url(round_),
+        mail_configured=mailer.mail_configured(),
     ), 422 if form.errors else 200
 
 
@@ -339,15 +344,31 @@ def qr_code(slug: str, round_id: int, fmt: str):
     return Response(buffer.getvalue(), mimetype=mimetype, headers={"Content-Disposition": f'inline; filename="{filename}"'})
 
 
-def send_survey_links(round_: Round, links: list[tuple[str, str]], reminder: bool) -> list[tuple[str, str]]:
-    """Email each link when mail is configured; returns [(email, url)] for the page."""
+MAX_INVITATIONS = 1000  # per paste
+
+
+def send_survey_links(round_: Round, links: list[tuple[str, str]], reminder: bool) -> tuple[list[tuple[str, str]], list[str]]:
+    """Email each link (one connection for all) when mail is configured. Returns the links
+    as [(email, url)] and the addresses whose mail failed."""
     urls = [(email, public_url("personal.personal_link", token=token)) for email, token in links]
-    subject = _("Herinnering: vragenlijst %(name)s", name=round_.partnership.name) if reminder else _("Vragenlijst %(name)s", name=round_.partnership.name)
-    for email, url in urls:
-        body = _("Hoe gaat het met de samenwerking in %(name)s? Vul de korte, anonieme vragenlijst in (ongeveer 10 minuten, open tot en met %(day)s). Deze link is persoonlijk en werkt één keer:\n\n%(url)s",
-                 name=round_.partnership.name, day=round_.closes_on.isoformat(), url=url)
-        mailer.send(email, subject, body)
-    return urls
+    name = round_.partnership.name
+    subject = _("Herinnering: vragenlijst %(name)s", name=name) if reminder else _("Vragenlijst %(name)s", name=name)
+    messages = [
+        (email, subject, _("Hoe gaat het met de samenwerking in %(name)s? Vul de korte, anonieme vragenlijst in (ongeveer 10 minuten, open tot en met %(day)s). Deze link is persoonlijk en werkt één keer:\n\n%(url)s",
+                           name=name, day=round_.closes_on.isoformat(), url=url))
+        for email, url in urls
+    ]
+    return urls, mailer.send_many(messages)
+
+
+def round_page_with_error(partnership: Partnership, round_: Round, form: InvitationsForm, message: str | None = None):
+    """The round page again, the pasted list still in the box and the problem named."""
+    if message:
+        form.emails.errors = [*form.emails.errors, message]
+    return render_template(
+        "manage/round.html", partnership=partnership, round=round_, form=RoundForm(obj=round_), action=ActionForm(),
+        invitations_form=form, tracking=tracking(round_), survey_url=survey_url(round_), mail_configured=mailer.mail_configured(),
+    ), 422
 
 
 @bp.post("/<slug>/metingen/<id:round_id>/uitnodigingen")
@@ -356,33 +377,42 @@ def invite_respondents(slug: str, round_id: int):
     partnership = partnership_or_404(slug, Role.LEADER)
     round_ = round_or_404(partnership, round_id)
     form = InvitationsForm()
+    if round_.state() is RoundState.CLOSED:
+        return round_page_with_error(partnership, round_, form, _("Deze meting is gesloten; heropen hem eerst."))
     if not form.validate_on_submit():
-        flash(errors_of(form))
-        return redirect(url_for(".round_page", slug=slug, round_id=round_id))
+        return round_page_with_error(partnership, round_, form)
     emails, invalid = parse_emails(form.emails.data)
     if invalid:
-        flash(_("Niet verstuurd: dit zijn geen geldige e-mailadressen: %(list)s", list=", ".join(invalid[:20])))
-        return redirect(url_for(".round_page", slug=slug, round_id=round_id))
+        return round_page_with_error(partnership, round_, form, _("Niets verstuurd: dit zijn geen geldige e-mailadressen: %(list)s", list=", ".join(invalid[:20])))
+    if len(emails) > MAX_INVITATIONS:
+        return round_page_with_error(partnership, round_, form, _("Niets verstuurd: maximaal %(n)d adressen tegelijk.", n=MAX_INVITATIONS))
     links = invite(round_, emails)
-    record(partnership, "invitations.sent", _("%(count)d uitnodigingen voor %(title)s", count=len(links), title=round_.title))
+    record(partnership, "invitations.sent", ngettext("%(num)d uitnodiging voor %(title)s", "%(num)d uitnodigingen voor %(title)s", len(links), title=round_.title))
     db.session.commit()
-    urls = send_survey_links(round_, links, reminder=False)
-    return render_template("manage/invitation_sent.html", links=urls, sent=mailer.mail_configured(), personal=True,
-                           skipped=len(emails) - len(links), back=url_for(".round_page", slug=slug, round_id=round_id))
+    urls, failed = send_survey_links(round_, links, reminder=False)
+    # Links are shown when nobody was mailed (to copy), and for the mails that failed.
+    shown = urls if not mailer.mail_configured() else [(email, url) for email, url in urls if email in failed]
+    return render_template("manage/invitation_sent.html", links=shown, sent=len(urls) - len(failed) if mailer.mail_configured() else 0,
+                           failed=len(failed), personal=True, skipped=len(emails) - len(links),
+                           back=url_for(".round_page", slug=slug, round_id=round_id))
 
 
 @bp.post("/<slug>/metingen/<id:round_id>/herinneren")
 @login_required
 def remind_respondents(slug: str, round_id: int):
+    """Reminders by email only: a list of links would show the leader who has responded."""
     partnership = partnership_or_404(slug, Role.LEADER)
     round_ = round_or_404(partnership, round_id)
     if not ActionForm().validate_on_submit():
         abort(400)
+    if round_.state() is not RoundState.OPEN or not mailer.mail_configured():
+        flash(_("Herinneringen gaan alleen per e-mail, en alleen zolang de meting open is."))
+        return redirect(url_for(".round_page", slug=slug, round_id=round_id))
     links = remind(round_)
-    record(partnership, "invitations.reminded", _("%(count)d herinneringen voor %(title)s", count=len(links), title=round_.title))
+    record(partnership, "invitations.reminded", ngettext("%(num)d herinnering voor %(title)s", "%(num)d herinneringen voor %(title)s", len(links), title=round_.title))
     db.session.commit()
-    urls = send_survey_links(round_, links, reminder=True)
-    return render_template("manage/invitation_sent.html", links=urls, sent=mailer.mail_configured(), personal=True, reminder=True,
+    urls, failed = send_survey_links(round_, links, reminder=True)
+    return render_template("manage/invitation_sent.html", links=[], sent=len(urls) - len(failed), failed=len(failed), reminder=True,
                            back=url_for(".round_page", slug=slug, round_id=round_id))
 
 
@@ -415,12 +445,19 @@ def accept_invitation(token: str):
     if invitation is None:
         return render_template("manage/invitation_invalid.html"), 404
     existing = find_user(invitation.email)
+    if existing is not None and not (current_user.is_authenticated and current_user.id == existing.id):
+        # A link never signs anyone in to an existing account: its owner signs in first.
+        return render_template("manage/accept.html", form=None, invitation=invitation, existing=existing, sign_in_first=True)
     form = AcceptForm()
     if existing is not None:
         del form.password, form.repeat, form.name
     if form.validate_on_submit():
         user = accept(invitation, form.password.data if existing is None else None, form.name.data if existing is None else "")
-        login_user(user)
+        if invitation.partnership_id:
+            record(db.session.get(Partnership, invitation.partnership_id), "member.joined", user.email)
+            db.session.commit()
+        if existing is None:
+            login_user(user)  # the password was set just now, through this link
         flash(_("Welkom! Je hebt nu toegang."))
         return redirect(url_for("dashboard.index"))
     return render_template("manage/accept.html", form=form, invitation=invitation, existing=existing), 422 if form.errors else 200

@@ -14,16 +14,19 @@ EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
 
 def parse_emails(text: str) -> tuple[list[str], list[str]]:
     """(valid addresses, invalid entries) from a pasted list: one per line, or separated by
-    commas, semicolons or spaces; "Name <address>" is understood; duplicates are dropped."""
+    semicolons, commas or spaces; Outlook's "Jansen, Jan <jan@x.nl>; ..." is understood (the
+    address in angle brackets counts, the name around it not); duplicates are dropped."""
     valid: list[str] = []
     invalid: list[str] = []
-    for entry in re.split(r"[\n,;]+", text):
-        entry = entry.strip()
-        if not entry:
-            continue
-        bracketed = re.search(r"<([^>]+)>", entry)
-        candidates = [bracketed.group(1).strip()] if bracketed else entry.split()
-        for candidate in candidates:
+    for chunk in re.split(r"[\n;]+", text):
+        if "<" in chunk:  # names with angle-bracketed addresses: words without @ are names
+            outside = re.sub(r"<[^<>]*>", " ", chunk)
+            candidates = re.findall(r"<([^<>]+)>", chunk) + [word for word in re.split(r"[\s,]+", outside) if "@" in word]
+        else:
+            candidates = re.split(r"[\s,]+", chunk)
+        for candidate in (c.strip() for c in candidates):
+            if not candidate:
+                continue
             address = candidate.strip().lower()
             if not EMAIL.match(address):
                 invalid.append(candidate)
@@ -63,12 +66,13 @@ def find_open_invitation(token: str) -> Invitation | None:
     return db.session.scalar(select(Invitation).where(Invitation.token_hash == token_hash(token), Invitation.responded.is_(False)))
 
 
-def claim(token: str, round_id: int) -> bool:
+def claim(invitation_id: int, round_id: int) -> bool:
     """Mark the invitation as responded, inside the submission's transaction. False when it
-    was used meanwhile (by a simultaneous post): then nothing may be stored."""
+    was used meanwhile (by a simultaneous post): then nothing may be stored. By id, not by
+    token: a reminder replaces the token while someone may still be filling in."""
     result = db.session.execute(
         update(Invitation)
-        .where(Invitation.token_hash == token_hash(token), Invitation.round_id == round_id, Invitation.responded.is_(False))
+        .where(Invitation.id == invitation_id, Invitation.round_id == round_id, Invitation.responded.is_(False))
         .values(responded=True)
     )
     return result.rowcount == 1

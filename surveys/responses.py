@@ -104,7 +104,7 @@ class InvitationUsed(Exception):
 
 
 def submit_draft(
-    token: str, round_id: int, instrument: Instrument, language: str, invitation: str | None = None,
+    token: str, round_id: int, instrument: Instrument, language: str, invitation: int | None = None,
 ) -> dict[str, float | None] | None:
     """Store the draft as a response and delete it, in one transaction; with a personal
     link, mark its invitation as responded in the same transaction.

@@ -262,11 +262,15 @@ def personal_link(token: str):
     """A personal, single-use link: remembered in the session until the questionnaire is
     sent. Unknown, used and expired links all get the same answer."""
     invitation = find_open_invitation(token)
-    if invitation is None or invitation.round.state() is not RoundState.OPEN:
+    if invitation is None or invitation.round.state() is RoundState.CLOSED:
         return render_template("surveys/link_invalid.html"), 404
+    if invitation.round.state() is RoundState.NOT_YET_OPEN:
+        raise RoundUnavailable(invitation.round, RoundState.NOT_YET_OPEN)  # "opens on ..."
     code = invitation.round.public_code
     session.permanent = True
-    session.setdefault("invitations", {})[code] = token
+    # The invitation's id, not the token: the signed session cookie keeps it from being
+    # changed, and a reminder's new token does not strand someone who is filling in.
+    session.setdefault("invitations", {})[code] = invitation.id
     session.modified = True
     return redirect(url_for("surveys.display_intro", code=code))
 

@@ -38,6 +38,32 @@ def complete_via(client, url: str) -> None:
 
 
 @pytest.fixture
+def smtp(app):
+    """A real SMTP server on a free port; returns the list it collects (recipient, body) in.
+    The app uses it once `use()` is called."""
+    received = []
+
+    class Handler:
+        async def handle_DATA(self, server, smtp_session, envelope):
+            for recipient in envelope.rcpt_tos:
+                received.append((recipient, envelope.content.decode()))
+            return "250 OK"
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+
+    def use():
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False)
+        return received
+
+    yield use
+    controller.stop()
+
+
+@pytest.fixture
 def admin(app, make_user):
     make_user("beheer@example.org", admin=True)
     client = app.test_client()
@@ -45,7 +71,7 @@ def admin(app, make_user):
     return client
 
 
-def test_from_an_empty_database_to_a_programme_comparison(app, admin, session):
+def test_from_an_empty_database_to_a_programme_comparison(app, admin, session, smtp):
     # The administrator makes a programme and a partnership in it, and invites a leader.
     post(admin, "/beheer/programmas/nieuw", data={"name": "Samen Slim Slagvaardig", "slug": "sss"})
     created = post(admin, "/beheer/nieuw", data={"name": "Regio Noord", "slug": "noord", "region": "Noord", "programme": "1"})
@@ -93,13 +119,19 @@ def test_from_an_empty_database_to_a_programme_comparison(app, admin, session):
     assert 'id="responses-count">6<' in page and 'id="response-rate">60%<' in page
     assert "nog 15 dagen" in page
 
-    # Reminders go to the two who did not respond; their old links stop working.
+    # The leader sees how many responded, never who.
+    assert "Gereageerd" not in page and "3 hebben gereageerd" in page
+    # Reminders go by email only (a list would show who responded), to the two who did not.
+    refused = post(leader, round_url, round_url + "herinneren", follow=True)
+    assert "alleen per e-mail" in refused.text
+    mailbox = smtp()
     reminded = post(leader, round_url, round_url + "herinneren")
-    fresh = links(reminded.text, "u")
-    assert len(fresh) == 2
-    assert sorted(re.findall(r"<td>(lid\d@noord.example)</td>", reminded.text)) == ["lid4@noord.example", "lid5@noord.example"]
-    assert app.test_client().get(personal[3]).status_code == 404
+    assert "2 e-mails zijn verstuurd" in reminded.text and "lid4@noord.example" not in reminded.text
+    assert sorted(recipient for recipient, _ in mailbox) == ["lid4@noord.example", "lid5@noord.example"]
+    fresh = [re.search(r"http://[^/\s]+(/u/\S+)", body).group(1) for _, body in mailbox]
+    assert app.test_client().get(personal[3]).status_code == 404  # the old link was replaced
     complete_via(app.test_client(), fresh[0])
+    app.config["MAIL_SERVER"] = None
 
     # Closing: the open link refuses answers, and the dashboard shows the round.
     post(leader, round_url, round_url + "sluiten")
@@ -247,28 +279,72 @@ def test_deleting_a_round_or_partnership_leaves_nothing_behind(app, running, add
     assert leader.get(f"/beheer/{slug}/").status_code == 404
 
 
-def test_invitations_are_emailed_when_smtp_is_configured(app, running, session):
-    received = []
-
-    class Handler:
-        async def handle_DATA(self, server, smtp_session, envelope):
-            received.append((envelope.rcpt_tos, envelope.content.decode()))
-            return "250 OK"
-
-    with socket.socket() as probe:  # a free port for the SMTP server
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False)
-        round_, leader, url = running
-        sent = post(leader, url, url + "uitnodigingen", {"emails": "een@p.example\ntwee@p.example"})
-        assert "2 e-mails zijn verstuurd" in sent.text
-    finally:
-        controller.stop()
-    assert sorted(rcpt[0] for rcpt, _ in received) == ["een@p.example", "twee@p.example"]
+def test_invitations_are_emailed_when_smtp_is_configured(app, running, session, smtp):
+    received = smtp()
+    round_, leader, url = running
+    sent = post(leader, url, url + "uitnodigingen", {"emails": "een@p.example\ntwee@p.example"})
+    assert "2 e-mails zijn verstuurd" in sent.text and "/u/" not in sent.text  # mailed, so not shown
+    assert sorted(recipient for recipient, _ in received) == ["een@p.example", "twee@p.example"]
     assert all("/u/" in body for _, body in received)
+
+
+def test_an_unreachable_mail_server_shows_the_links_instead_of_an_error(app, running, session):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=closed_port, MAIL_USE_TLS=False)
+    round_, leader, url = running
+    response = post(leader, url, url + "uitnodigingen", {"emails": "een@p.example\ntwee@p.example"})
+    assert response.status_code == 200 and "konden niet worden verstuurd" in response.text
+    assert len(links(response.text, "u")) == 2
+
+
+def test_a_reminder_does_not_strand_someone_who_is_filling_in(app, running, session, smtp):
+    round_, leader, url = running
+    (link,) = links(post(leader, url, url + "uitnodigingen", {"emails": "piet@p.example"}).text, "u")
+    piet = app.test_client()
+    piet.get(link)
+    Respondent(piet, round_.public_code).post(1, Respondent(piet, round_.public_code).page_data(1, uniform_answers("4")))
+    smtp()
+    post(leader, url, url + "herinneren")  # replaces Piet's link while he is on page 2
+    final = Respondent(piet, round_.public_code).complete(uniform_answers("4"))
+    assert final.headers["Location"].endswith("/bedankt")
+    assert session.scalar(select(Invitation.responded)) is True
+
+
+def test_an_existing_account_is_never_signed_in_by_an_invitation_link(app, running, make_user, session):
+    """A leader invites the administrator's address and opens the link himself."""
+    round_, leader, _ = running
+    make_user("beheerder@p.example", admin=True)
+    invited = post(leader, f"/beheer/{round_.partnership.slug}/", f"/beheer/{round_.partnership.slug}/leden",
+                   {"email": "beheerder@p.example", "role": "viewer"})
+    (welcome,) = links(invited.text, "welkom")
+    thief = app.test_client()
+    page = thief.get(welcome)
+    assert "Log in met dat account" in page.text and "<form" not in page.text.split("<main")[1]
+    assert thief.post(welcome, data={"csrf_token": "x"}).status_code in (200, 400)
+    assert thief.get("/beheer/programmas/nieuw").status_code == 302  # still not signed in
+    owner = app.test_client()
+    login(owner, "beheerder@p.example")
+    accepted = post(owner, welcome)
+    assert accepted.status_code == 302
+
+
+def test_outlook_style_lists_and_a_refused_list_stays_in_the_box(running, session):
+    round_, leader, url = running
+    pasted = 'Jansen, Jan <jan@p.example>; "Bakker, Piet" <piet@p.example>\nlos@p.example'
+    sent = post(leader, url, url + "uitnodigingen", {"emails": pasted})
+    assert len(links(sent.text, "u")) == 3
+    bad = post(leader, url, url + "uitnodigingen", {"emails": "a@p.example, geen-adres"})
+    assert bad.status_code == 422 and "geen-adres" in bad.text and "a@p.example, geen-adres</textarea>" in bad.text
+
+
+def test_no_invitations_for_a_closed_round(running, session):
+    round_, leader, url = running
+    post(leader, url, url + "sluiten")
+    refused = post(leader, url, url + "uitnodigingen", {"emails": "laat@p.example"})
+    assert refused.status_code == 422 and "gesloten" in refused.text
+    assert session.scalar(select(func.count()).select_from(Invitation)) == 0
 
 
 def test_two_simultaneous_posts_with_one_personal_link_store_one_response(app, running, session):
