@@ -5,9 +5,10 @@ from datetime import date, timedelta
 import pytest
 import redis
 from flask import url_for
+from sqlalchemy import func, select
 
 from app import create_app
-from extensions import limiter
+from extensions import db, limiter
 from models import Partnership, Round
 
 from .conftest import PASSWORD, login
@@ -137,3 +138,25 @@ def test_hostile_text_is_shown_as_text_everywhere(app, client, session, setup, a
         assert not re.search(r'(href|src|action)="\s*javascript:', html), url
     csv = client.get(f"/dashboard/{slug}/export/scores.csv").data.decode("utf-8-sig")
     assert f"T1 {payload}" in csv  # data stays data in a CSV; it starts with "T1", so no formula
+
+
+def test_no_get_changes_state(app, client, session, setup):
+    """Every GET route of the URL map, as an administrator: no table changes (the audit
+    log excepted, which records downloads)."""
+    login(client, "beheer@p.example")
+    values = {**SAMPLE, "slug": setup.partnership.slug, "round_id": setup.id, "code": setup.public_code,
+              "name": "plotly.min.js", "filename": "css/app.css"}
+
+    def counts():
+        return {t.name: session.execute(select(func.count()).select_from(t)).scalar() for t in db.metadata.sorted_tables}
+
+    before = counts()
+    with app.test_request_context():
+        urls = [url_for(rule.endpoint, **{name: values[name] for name in rule.arguments})
+                for rule in app.url_map.iter_rules() if "GET" in rule.methods]
+    for url in urls:
+        assert client.get(url).status_code < 500, url
+    after = counts()
+    after.pop("audit_event"), before.pop("audit_event")
+    assert after == before
+    assert len(urls) >= 20
