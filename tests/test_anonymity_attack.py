@@ -2,8 +2,8 @@
 and every view of them: no page, export or API response reveals a group below the
 threshold, neither directly nor by subtracting the shown groups from the total."""
 import csv
-import secrets
 import io
+import secrets
 from datetime import date, timedelta
 
 from hypothesis import HealthCheck, given, settings
