@@ -74,7 +74,8 @@ def admin(app, make_user):
 def test_from_an_empty_database_to_a_programme_comparison(app, admin, session, smtp):
     # The administrator makes a programme and a partnership in it, and invites a leader.
     post(admin, "/beheer/programmas/nieuw", data={"name": "Samen Slim Slagvaardig", "slug": "sss"})
-    created = post(admin, "/beheer/nieuw", data={"name": "Regio Noord", "slug": "noord", "region": "Noord", "programme": "1"})
+    programme_id = re.search(r'<option value="(\d+)">Samen Slim Slagvaardig</option>', admin.get("/beheer/nieuw").text).group(1)
+    created = post(admin, "/beheer/nieuw", data={"name": "Regio Noord", "slug": "noord", "region": "Noord", "programme": programme_id})
     assert created.headers["Location"].endswith("/beheer/noord/")
     invited = post(admin, "/beheer/noord/", "/beheer/noord/leden", {"email": "leider@noord.example", "role": "leader"})
     assert "Kopieer de links" in invited.text
