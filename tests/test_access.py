@@ -10,7 +10,7 @@ from extensions import db
 from manage.accounts import find_user
 from models import Coordinatorship, Partnership, Programme
 
-from .conftest import login
+from .conftest import csrf_from, login
 from .test_dashboard import scored
 
 PROTECTED_ARGUMENTS = {"slug", "round_id"}
@@ -196,3 +196,62 @@ def test_every_get_route_for_every_role(app, programme_world, role):
                 assert "/inloggen" in response.headers["Location"], url
         else:
             assert response.status_code == expected, (role, url, response.status_code)
+
+
+# --- every POST route, for every role (with a valid CSRF token, so the access check answers) --
+
+ALLOWED = "allowed"  # anything but 401, 403, 404 or a 5xx: the request reached the action
+POST_LEADERS = by_role(anonymous=SIGN_IN, leader=ALLOWED, admin=ALLOWED, rest=404)
+POST_ADMINS = by_role(anonymous=SIGN_IN, admin=ALLOWED, rest=404)
+EXPECTED_POST = {
+    "auth.login": by_role(anonymous=ALLOWED, rest=302),
+    "auth.logout": by_role(anonymous=SIGN_IN, rest=302),
+    "manage.create_partnership": POST_ADMINS,
+    "manage.create_programme": POST_ADMINS,
+    "manage.invite_coordinator": POST_ADMINS,
+    "manage.partnership": POST_LEADERS,
+    "manage.invite_member": POST_LEADERS,
+    "manage.remove_member": POST_LEADERS,
+    "manage.create_round": POST_LEADERS,
+    "manage.round_page": POST_LEADERS,
+    "manage.open_round": POST_LEADERS,
+    "manage.close_round": POST_LEADERS,
+    "manage.invite_respondents": POST_LEADERS,
+    "manage.remind_respondents": POST_LEADERS,
+    "manage.delete_round": POST_LEADERS,
+    "manage.delete_partnership": POST_LEADERS,
+    "surveys.display_step": by_role(rest=ALLOWED),
+    "surveys.display_restart": by_role(rest=ALLOWED),
+    "welcome.accept_invitation": by_role(rest=404),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_post_route_for_every_role(app, programme_world, role):
+    ours, open_round = programme_world
+    values = {"slug": ours.partnership.slug, "round_id": ours.id, "programme_slug": "prog", "code": open_round.public_code,
+              "step": 1, "token": "x" * 43, "user_id": find_user_id("kijker@ons.example", app)}
+    with app.test_request_context():
+        rules = [rule for rule in app.url_map.iter_rules() if "POST" in rule.methods]
+        assert {rule.endpoint for rule in rules} == set(EXPECTED_POST), "a POST route without an entry in EXPECTED_POST"
+        urls = [(rule.endpoint, url_for(rule.endpoint, **{n: values[n] for n in rule.arguments})) for rule in rules]
+    # Deleting the partnership last, so the other routes still find it.
+    urls.sort(key=lambda pair: pair[0] == "manage.delete_partnership")
+    for endpoint, url in urls:
+        client = app.test_client()  # fresh, so signing out does not end the walk
+        if role != "anonymous":
+            login(client, EMAILS[role])
+        token = csrf_from(client.get("/inloggen" if role == "anonymous" else "/beheer/").text)
+        response = client.post(url, data={"csrf_token": token})
+        expected = EXPECTED_POST[endpoint][role]
+        if expected == SIGN_IN:
+            assert response.status_code == 302 and "/inloggen" in response.headers["Location"], (role, url)
+        elif expected == ALLOWED:
+            assert response.status_code not in (401, 403, 404) and response.status_code < 500, (role, url, response.status_code)
+        else:
+            assert response.status_code == expected, (role, url, response.status_code)
+
+
+def find_user_id(email: str, app) -> int:
+    with app.app_context():
+        return find_user(email).id
