@@ -149,8 +149,9 @@ def round_comments(round_: Round, round_n: int) -> dict[str, list[str]] | None:
 def answers_for_export(round_: Round, round_n: int) -> list[tuple[str, dict[str, int | None]]] | None:
     """The anonymised answers of a round: (level or "" when that level is not shown, answers),
     in a stable order that says nothing about who answered when. None when the round may not
-    be shown, and while it is open: two downloads a response apart would single that one out."""
-    if not may_show(round_, round_n) or round_.state() is not RoundState.CLOSED:
+    be shown, while it is open, and once it has been reopened: two downloads a response apart
+    would single that one out."""
+    if not may_show(round_, round_n) or round_.state() is not RoundState.CLOSED or round_.reopened:
         return None
     rows = queries.answer_rows(round_.id)
     counts: dict[str, int] = {}

@@ -304,6 +304,8 @@ def change_state(slug: str, round_id: int, opening: bool):
         abort(400)
     today = date.today()
     if opening:
+        if round_.state() is RoundState.CLOSED:
+            round_.reopened = True
         round_.closed_early = False
         round_.opens_on = min(round_.opens_on, today)
         if round_.closes_on < today:

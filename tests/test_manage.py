@@ -373,3 +373,18 @@ def test_two_simultaneous_posts_with_one_personal_link_store_one_response(app, r
     assert sorted(statuses) == [302, 409]
     assert session.scalar(select(func.count()).select_from(Response)) == 1
     assert session.scalar(select(func.count()).select_from(Invitation).where(Invitation.responded.is_(True))) == 1
+
+
+def test_a_reopened_round_no_longer_exports_its_answers(app, running, add_responses, session):
+    """Two exports, one before and one after reopening, would single out the answers that came in between."""
+    round_, leader, url = running
+    add_responses(round_, 6)
+    slug = round_.partnership.slug
+    export = f"/dashboard/{slug}/rounds/{round_.id}/export/answers.csv"
+    post(leader, url, url + "sluiten")
+    assert leader.get(export).status_code == 200
+    post(leader, url, url + "openen")
+    post(leader, url, url + "sluiten")
+    assert leader.get(export).status_code == 404
+    assert "Geanonimiseerde antwoorden" not in leader.get(f"/dashboard/{slug}/?round={round_.id}").text
+    assert leader.get(f"/dashboard/{slug}/export/scores.csv").status_code == 200  # aggregates stay
