@@ -28,14 +28,19 @@ def to_csv(header: Row, rows: Iterable[Row]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # the BOM makes Excel read UTF-8
 
 
-def to_xlsx(header: Row, rows: Iterable[Row], title: str) -> bytes:
+Sheet = tuple[str, Row, Iterable[Row]]  # (title, header, rows)
+
+
+def to_xlsx(header: Row, rows: Iterable[Row], title: str, more: Iterable[Sheet] = ()) -> bytes:
+    """A workbook with the data on its first sheet, and any further sheets (a key, say)."""
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    sheet.append([neutralise(cell) for cell in header])
-    for row in rows:
-        sheet.append([neutralise(cell) for cell in row])
-    sheet.freeze_panes = "A2"
+    workbook.remove(workbook.active)
+    for sheet_title, sheet_header, sheet_rows in [(title, header, rows), *more]:
+        sheet = workbook.create_sheet(sheet_title[:31])
+        sheet.append([neutralise(cell) for cell in sheet_header])
+        for row in sheet_rows:
+            sheet.append([neutralise(cell) for cell in row])
+        sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

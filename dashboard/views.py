@@ -261,12 +261,18 @@ def answers_table(round_: Round, n: int, instrument: Instrument) -> tuple[list[s
     return header, [[level] + [("weet ik niet" if answers.get(k) is None else answers[k]) for k in keys] for level, answers in rows]
 
 
-def download(header, rows, fmt: str, filename: str, sheet: str) -> Response:
+def statement_key(instrument: Instrument) -> exports.Sheet:
+    """A sheet that says what each item key of the answers means."""
+    header = ["item", "dimension", "reverse_worded", "statement_nl", "statement_en"]
+    return ("statements", header, [[i.key, i.dimension, i.reverse, i.text.nl, i.text.en] for i in instrument.items])
+
+
+def download(header, rows, fmt: str, filename: str, sheet: str, more: tuple = ()) -> Response:
     if fmt == "csv":
         return Response(exports.to_csv(header, rows), mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'})
     if fmt == "xlsx":
         return Response(
-            exports.to_xlsx(header, rows, sheet),
+            exports.to_xlsx(header, rows, sheet, more),
             mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             headers={"Content-Disposition": f'attachment; filename="{filename}.xlsx"'},
         )
@@ -294,7 +300,8 @@ def export_answers(slug: str, round_id: int, fmt: str):
         abort(404)
     record(partnership, "export.answers", f"{round_.title} ({fmt})")
     db.session.commit()
-    return download(*table, fmt, f"{partnership.slug}-{round_.id}-answers", "answers")
+    instrument = get_instrument(round_.instrument_version)
+    return download(*table, fmt, f"{partnership.slug}-{round_.id}-answers", "answers", (statement_key(instrument),))
 
 
 def aggregate_json(aggregate) -> dict:

@@ -151,8 +151,11 @@ def test_answer_exports_hide_small_levels_and_small_rounds(leader, rounds):
     assert len(t0) == 13
     assert sorted({row["level"] for row in t0}) == ["", "werkvloer"]
     assert set(t0[0]) == {"level", *[item.key for item in INSTRUMENT.items]}  # no date, language, id or domain
-    t1 = load_workbook(io.BytesIO(leader.get(f"/dashboard/{slug}/rounds/{rounds['t1'].id}/export/answers.xlsx").data)).active
+    workbook = load_workbook(io.BytesIO(leader.get(f"/dashboard/{slug}/rounds/{rounds['t1'].id}/export/answers.xlsx").data))
+    t1 = workbook["answers"]
     assert t1.max_row == 13 and {row[0] for row in t1.iter_rows(min_row=2, values_only=True)} == {"werkvloer", "bestuur"}
+    key = list(workbook["statements"].values)  # what each column means
+    assert len(key) == len(INSTRUMENT.items) + 1 and key[1][0] == INSTRUMENT.items[0].key and key[1][3] == INSTRUMENT.items[0].text.nl
     assert leader.get(f"/dashboard/{slug}/rounds/{rounds['t2'].id}/export/answers.csv").status_code == 404
     assert leader.get(f"/dashboard/{slug}/export/scores.pdf").status_code == 404
 
