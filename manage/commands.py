@@ -1,5 +1,6 @@
 """`flask` commands: demo data, partnerships, rounds, accounts and backups."""
 import json
+import re
 from datetime import date
 
 import click
@@ -8,6 +9,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from extensions import db
 from models import Partnership, Role, Round
+from models.partnership import SLUG_PATTERN
 from surveys.instrument import available_versions
 from surveys.responses import purge_drafts
 
@@ -50,6 +52,8 @@ def demo_command():
 @click.option("--region", default="", help="Region, for example 'Twente'.")
 def create_partnership(slug: str, name: str, region: str):
     """Create a partnership with a short SLUG (used in URLs) and a NAME."""
+    if not re.match(SLUG_PATTERN, slug):
+        raise click.ClickException("A slug is lowercase letters, digits and hyphens (at most 80).")
     if db.session.scalar(db.select(Partnership).where(Partnership.slug == slug)):
         raise click.ClickException(f"Partnership '{slug}' exists already.")
     db.session.add(Partnership(slug=slug, name=name, region=region))

@@ -23,6 +23,7 @@ from wtforms.validators import (
 )
 
 from manage.accounts import MIN_PASSWORD_LENGTH
+from models.partnership import SLUG_PATTERN
 from surveys.instrument import available_versions
 
 
@@ -34,7 +35,7 @@ def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-SLUG = Regexp(r"^[a-z0-9][a-z0-9-]*$", message=_l("Alleen kleine letters, cijfers en streepjes."))
+SLUG = Regexp(SLUG_PATTERN, message=_l("Alleen kleine letters, cijfers en streepjes."))
 
 
 class ActionForm(FlaskForm):

@@ -32,7 +32,15 @@ from auth.access import (
 from dashboard.anonymity import shown_groups
 from dashboard.queries import respondent_counts
 from extensions import db, limiter
-from models import AuditEvent, Membership, Partnership, Programme, Role, Round, RoundState
+from models import (
+    AuditEvent,
+    Membership,
+    Partnership,
+    Programme,
+    Role,
+    Round,
+    RoundState,
+)
 from surveys.instrument import get_instrument
 from surveys.invitations import invite, parse_emails, remind
 

@@ -5,6 +5,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
 
+#: Slugs of partnerships and programmes: they end up in URLs and download file names.
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,79}$"
+
 
 class Programme(db.Model):
     """A (national or regional) programme that several partnerships belong to."""

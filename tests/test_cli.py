@@ -72,6 +72,12 @@ def test_create_partnership_and_round_prints_a_working_link(runner, session, cli
     assert "T0 nulmeting" in listed.output and "open" in listed.output and code in listed.output
 
 
+def test_partnership_slug_must_be_url_safe(runner):
+    for slug in ("Twente", 'a"b', "a\nb", "_x", "x" * 81):
+        result = runner.invoke(args=["partnership", "create", slug, "Naam"])
+        assert result.exit_code != 0 and "lowercase letters" in result.output, slug
+
+
 def test_round_command_refuses_bad_input(runner):
     runner.invoke(args=["partnership", "create", "twente", "Samen Twente"])
     assert "No partnership 'nergens'" in runner.invoke(args=["round", "create", "nergens", "T0", "--closes", "2099-01-01"]).output
