@@ -50,7 +50,10 @@ def failed(response) -> bool:
 
 
 def login_email() -> str:
-    return "login:" + (request.form.get("email") or "").strip().lower()
+    """The email being tried, from a form or (Flask-WTF accepts it too) a JSON body."""
+    data = request.form if request.form else (request.get_json(silent=True) or {})
+    email = data.get("email") if isinstance(data, dict) or hasattr(data, "get") else ""
+    return "login:" + (email if isinstance(email, str) else "").strip().lower()
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])

@@ -21,10 +21,16 @@ def _closed(values: list):
     return values + values[:1]
 
 
+def plain(text: str) -> str:
+    """Text as plotly shows it: it renders some HTML (links, bold) in labels, so < and >
+    become entities and a name or title can never become a link."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def wrap(label: str, width: int = 14) -> str:
-    """Break a long axis label over lines, so radars fit a phone screen."""
+    """Break a long axis label over lines, so radars fit a phone screen (as plain text)."""
     lines: list[str] = []
-    for word in label.split():
+    for word in plain(label).split():
         if lines and len(lines[-1]) + 1 + len(word) <= width:
             lines[-1] += " " + word
         else:
@@ -38,6 +44,7 @@ def radar_trace(
 ) -> go.Scatterpolar:
     labels = [wrap(d.title.get(language)) for d in instrument.dimensions]
     values = [scores.get(d.key) for d in instrument.dimensions]
+    name = plain(name)
     return go.Scatterpolar(
         r=_closed(values),
         theta=_closed(labels),
@@ -140,7 +147,7 @@ def trend_chart(points: list[tuple[str, float | None, str]], title: str) -> dict
             hovertemplate="%{x}: %{y:.2f}<br>%{text}<extra></extra>",
         ),
         layout={
-            "title": {"text": title, "font": {"size": 14}, "x": 0, "xanchor": "left"},
+            "title": {"text": plain(title), "font": {"size": 14}, "x": 0, "xanchor": "left"},
             "yaxis": {"range": [0.8, 5.2], "tickvals": [1, 2, 3, 4, 5], "fixedrange": True, "showgrid": True, "gridcolor": GRID},
             "xaxis": {"type": "category", "fixedrange": True, "showline": True, "linecolor": GRID, "tickangle": 0, "tickfont": {"size": 10}},
             "template": "none",
@@ -172,9 +179,9 @@ def statement_bars(rows: list[tuple[str, tuple[int, ...]]], scale_labels: list[s
     def bar(value: int, sign: int, fraction: float = 1.0, legend: bool = True) -> go.Bar:
         return go.Bar(
             y=labels, x=[sign * fraction * s[value] for s in shares], orientation="h",
-            name=scale_labels[value], legendgroup=str(value), legendrank=value, showlegend=legend,
+            name=plain(scale_labels[value]), legendgroup=str(value), legendrank=value, showlegend=legend,
             marker={"color": ANSWER_COLORS[value]}, customdata=[s[value] for s in shares],
-            hovertemplate=f"{scale_labels[value]}: %{{customdata:.0f}}%<extra></extra>",
+            hovertemplate=f"{plain(scale_labels[value])}: %{{customdata:.0f}}%<extra></extra>",
         )
 
     # Relative bars stack outward from zero in trace order, on each side.

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from openpyxl import Workbook
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMATS = ("csv", "xlsx")
 
 Row = Sequence[object]
 

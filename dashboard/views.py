@@ -283,6 +283,8 @@ def download(header, rows, fmt: str, filename: str, sheet: str, more: tuple = ()
 @login_required
 def export_scores(slug: str, fmt: str):
     partnership = partnership_or_404(slug)
+    if fmt not in exports.FORMATS:
+        abort(404)
     header, rows = score_table(partnership, get_instrument())
     record(partnership, "export.scores", fmt)
     db.session.commit()
@@ -294,6 +296,8 @@ def export_scores(slug: str, fmt: str):
 def export_answers(slug: str, round_id: int, fmt: str):
     partnership = partnership_or_404(slug, Role.LEADER)  # row-level data: leaders only
     round_ = round_or_404(partnership, round_id)
+    if fmt not in exports.FORMATS:
+        abort(404)
     result = round_results([round_])[0]
     table = answers_table(round_, result.n, get_instrument(round_.instrument_version))
     if table is None:

@@ -33,6 +33,7 @@ from dashboard.anonymity import shown_groups
 from dashboard.queries import respondent_counts
 from extensions import db, limiter
 from models import (
+    AccountInvitation,
     AuditEvent,
     Membership,
     Partnership,
@@ -219,6 +220,23 @@ def remove_member(slug: str, user_id: int):
     return redirect(url_for(".partnership", slug=slug))
 
 
+@bp.post("/<slug>/uitnodigingen/<id:invitation_id>/intrekken")
+@login_required
+def withdraw_invitation(slug: str, invitation_id: int):
+    """Withdraw a pending invitation to this partnership (its link stops working)."""
+    partnership = partnership_or_404(slug, Role.LEADER)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    invitation = db.session.scalar(select(AccountInvitation).where(
+        AccountInvitation.id == invitation_id, AccountInvitation.partnership_id == partnership.id, AccountInvitation.accepted.is_(False)))
+    if invitation is not None:
+        record(partnership, "member.invitation_withdrawn", invitation.email)
+        db.session.delete(invitation)
+        db.session.commit()
+        flash(_("De uitnodiging voor %(email)s is ingetrokken.", email=invitation.email))
+    return redirect(url_for(".partnership", slug=slug))
+
+
 @bp.get("/<slug>/logboek")
 @login_required
 def audit_log(slug: str):
@@ -274,7 +292,11 @@ def round_page(slug: str, round_id: int):
     round_ = round_or_404(partnership, round_id)
     form = RoundForm(obj=round_)
     if form.validate_on_submit():
+        was_closed = round_.state() is RoundState.CLOSED
         form.populate_obj(round_)
+        if was_closed and round_.state() is not RoundState.CLOSED:
+            round_.reopened = True  # new dates opened it again: the same as reopening
+            record(partnership, "round.opened", round_.title)
         record(partnership, "round.updated", round_.title)
         db.session.commit()
         flash(_("Opgeslagen."))
@@ -293,8 +315,9 @@ def tracking(round_: Round) -> dict:
     invited = len(round_.invitations)
     responded = sum(1 for invitation in round_.invitations if invitation.responded)
     instrument = get_instrument(round_.instrument_version)
-    groups = {}
-    for by in ("level", "domain"):
+    groups = {"level": [], "domain": []}
+    # Counts per group change with every response: while results are hidden, so are they.
+    for by in ("level", "domain") if not round_.results_hidden() else ():
         counts = {key: n for (_, key), n in respondent_counts([round_.id], by).items()}
         shown = shown_groups(counts, responses, current_app.config["MIN_GROUP_SIZE"])
         labels = {o.key: o.label for o in instrument.profile_question(by).options}

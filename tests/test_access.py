@@ -212,6 +212,7 @@ EXPECTED_POST = {
     "manage.partnership": POST_LEADERS,
     "manage.invite_member": POST_LEADERS,
     "manage.remove_member": POST_LEADERS,
+    "manage.withdraw_invitation": POST_LEADERS,
     "manage.create_round": POST_LEADERS,
     "manage.round_page": POST_LEADERS,
     "manage.open_round": POST_LEADERS,
@@ -230,7 +231,7 @@ EXPECTED_POST = {
 def test_every_post_route_for_every_role(app, programme_world, role):
     ours, open_round = programme_world
     values = {"slug": ours.partnership.slug, "round_id": ours.id, "programme_slug": "prog", "code": open_round.public_code,
-              "step": 1, "token": "x" * 43, "user_id": find_user_id("kijker@ons.example", app)}
+              "step": 1, "token": "x" * 43, "user_id": find_user_id("kijker@ons.example", app), "invitation_id": 1}
     with app.test_request_context():
         rules = [rule for rule in app.url_map.iter_rules() if "POST" in rule.methods]
         assert {rule.endpoint for rule in rules} == set(EXPECTED_POST), "a POST route without an entry in EXPECTED_POST"

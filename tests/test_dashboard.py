@@ -8,9 +8,10 @@ from datetime import date, timedelta
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import func, select
 
 from app import create_app
-from models import Round
+from models import AuditEvent, Round
 from surveys.instrument import get_instrument
 from surveys.scoring import flip
 
@@ -252,3 +253,20 @@ def test_huge_or_odd_round_ids_are_404_not_500(leader, rounds):
         assert leader.get(url).status_code == 404, url
     assert leader.get(f"/dashboard/{slug}/?round=99999999999999999999").status_code == 200
     assert leader.get(f"/api/partnerships/{slug}/rounds/99999").get_json()["status"] == 404
+
+
+def test_markup_in_titles_stays_text_in_charts(leader, rounds, session):
+    t1 = session.get(Round, rounds["t1"].id)
+    t1.title = '<a href="https://evil.example/">EVIL</a>'
+    session.commit()
+    page = leader.get(f"/dashboard/{rounds['partnership'].slug}/").text
+    names = [trace["name"] for trace in figure(page, "rounds-radar")["data"]]
+    assert '&lt;a href="https://evil.example/"&gt;EVIL&lt;/a&gt;' in names
+    assert not any("<a" in name for name in names)
+    assert all("<a" not in x for x in figure(page, "trend-youth")["data"][0]["x"])
+
+
+def test_a_format_that_does_not_exist_is_404_and_not_logged(leader, rounds, session):
+    before = session.scalar(select(func.count()).select_from(AuditEvent))
+    assert leader.get(f"/dashboard/{rounds['partnership'].slug}/export/scores.json").status_code == 404
+    assert session.scalar(select(func.count()).select_from(AuditEvent)) == before

@@ -388,3 +388,34 @@ def test_a_reopened_round_no_longer_exports_its_answers(app, running, add_respon
     assert leader.get(export).status_code == 404
     assert "Geanonimiseerde antwoorden" not in leader.get(f"/dashboard/{slug}/?round={round_.id}").text
     assert leader.get(f"/dashboard/{slug}/export/scores.csv").status_code == 200  # aggregates stay
+
+
+def test_a_pending_invitation_can_be_withdrawn(app, running, session):
+    round_, leader, _ = running
+    slug = round_.partnership.slug
+    invited = post(leader, f"/beheer/{slug}/", f"/beheer/{slug}/leden", {"email": "later@p.example", "role": "viewer"})
+    (welcome,) = links(invited.text, "welkom")
+    page = leader.get(f"/beheer/{slug}/").text
+    withdraw = re.search(r'action="(/beheer/[^"]+/intrekken)"', page).group(1)
+    post(leader, f"/beheer/{slug}/", withdraw)
+    assert "/intrekken" not in leader.get(f"/beheer/{slug}/").text
+    assert app.test_client().get(welcome).status_code == 404
+
+
+def test_new_dates_that_reopen_a_closed_round_count_as_reopening(running, add_responses, session):
+    round_, leader, url = running
+    add_responses(round_, 6)
+    slug = round_.partnership.slug
+    post(leader, url, url + "sluiten")
+    session.expire_all()
+    closed = session.get(Round, round_.id)
+    closed.closed_early, closed.closes_on = False, date.today() - timedelta(days=1)
+    session.commit()
+    export = f"/dashboard/{slug}/rounds/{round_.id}/export/answers.csv"
+    assert leader.get(export).status_code == 200
+    post(leader, url, data={"title": "T1", "instrument_version": "1", "opens_on": round_.opens_on.isoformat(),
+                            "closes_on": (date.today() + timedelta(days=3)).isoformat()})
+    session.expire_all()
+    assert session.get(Round, round_.id).reopened is True
+    post(leader, url, url + "sluiten")
+    assert leader.get(export).status_code == 404

@@ -11,9 +11,9 @@ from app import create_app
 from extensions import db, limiter
 from models import Partnership, Round
 
-from .conftest import PASSWORD, login
+from .conftest import PASSWORD, csrf_from, login
 
-SAMPLE = {"slug": None, "round_id": None, "user_id": 1, "code": None, "step": 1, "token": "x" * 43,
+SAMPLE = {"slug": None, "round_id": None, "user_id": 1, "invitation_id": 1, "code": None, "step": 1, "token": "x" * 43,
           "programme_slug": "p", "fmt": "csv"}
 
 
@@ -160,3 +160,11 @@ def test_no_get_changes_state(app, client, session, setup):
     after.pop("audit_event"), before.pop("audit_event")
     assert after == before
     assert len(urls) >= 20
+
+
+def test_the_per_email_sign_in_limit_also_holds_for_json_bodies(client, setup):
+    for _ in range(5):
+        login(client, "leider@p.example", "wrong password")
+    token = csrf_from(client.get("/inloggen").text)
+    response = client.post("/inloggen", json={"email": "leider@p.example", "password": PASSWORD}, headers={"X-CSRFToken": token})
+    assert response.status_code == 429

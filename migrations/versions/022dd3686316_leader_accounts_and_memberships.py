@@ -5,9 +5,8 @@ Revises: 8e94429a2a5a
 Create Date: 2026-11-29 00:10:22.856611
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '022dd3686316'

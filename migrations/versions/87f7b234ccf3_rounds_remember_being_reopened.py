@@ -5,9 +5,8 @@ Revises: 9c2c1ba44fa0
 Create Date: 2026-11-29 01:37:33.928865
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '87f7b234ccf3'

@@ -5,9 +5,8 @@ Revises:
 Create Date: 2026-11-28 23:52:47.023577
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '8e94429a2a5a'

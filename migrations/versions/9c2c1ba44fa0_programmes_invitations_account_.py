@@ -5,9 +5,8 @@ Revises: 022dd3686316
 Create Date: 2026-11-29 00:35:18.999117
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '9c2c1ba44fa0'
