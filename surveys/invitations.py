@@ -50,20 +50,24 @@ def invite(round_: Round, emails: list[str]) -> list[tuple[str, str]]:
 
 
 def remind(round_: Round) -> list[tuple[str, str]]:
-    """A fresh link for everyone who has not responded (the old link stops working, since
-    only hashes are kept). The caller commits."""
+    """A fresh link for everyone who has not responded. Every old link of the round stops
+    working, the responders' too (their new token is thrown away): otherwise an old link
+    that still opens would tell who responded. The caller commits."""
     links = []
-    for invitation in db.session.scalars(select(Invitation).where(Invitation.round_id == round_.id, Invitation.responded.is_(False))):
+    for invitation in db.session.scalars(select(Invitation).where(Invitation.round_id == round_.id)):
         token = new_token()
         invitation.token_hash = token_hash(token)
-        invitation.reminded_on = date.today()
-        links.append((invitation.email, token))
+        if not invitation.responded:
+            invitation.reminded_on = date.today()
+            links.append((invitation.email, token))
     return links
 
 
-def find_open_invitation(token: str) -> Invitation | None:
-    """The unused invitation behind a token, or None (unknown or used: the same answer)."""
-    return db.session.scalar(select(Invitation).where(Invitation.token_hash == token_hash(token), Invitation.responded.is_(False)))
+def find_invitation(token: str) -> Invitation | None:
+    """The invitation behind a token, used or not. Opening a used link looks the same as
+    opening an unused one (only sending a second response is refused), so a leader who holds
+    the links cannot find out who responded by trying them."""
+    return db.session.scalar(select(Invitation).where(Invitation.token_hash == token_hash(token)))
 
 
 def claim(invitation_id: int, round_id: int) -> bool:

@@ -14,7 +14,7 @@ from models import Round, RoundState
 
 from .forms import COMMENT_FIELD, dimension_form_class, profile_form_class
 from .instrument import Instrument, get_instrument
-from .invitations import find_open_invitation
+from .invitations import find_invitation
 from .responses import (
     InvitationUsed,
     draft_data,
@@ -260,8 +260,9 @@ def not_found(response) -> bool:
 @limiter.limit("20 per minute", deduct_when=not_found)  # guessing links gets slow
 def personal_link(token: str):
     """A personal, single-use link: remembered in the session until the questionnaire is
-    sent. Unknown, used and expired links all get the same answer."""
-    invitation = find_open_invitation(token)
+    sent. Unknown and expired links get the same answer; a used link opens like an unused
+    one and only a second response is refused (so trying links shows nobody who responded)."""
+    invitation = find_invitation(token)
     if invitation is None or invitation.round.state() is RoundState.CLOSED:
         return render_template("surveys/link_invalid.html"), 404
     if invitation.round.state() is RoundState.NOT_YET_OPEN:

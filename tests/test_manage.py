@@ -131,6 +131,7 @@ def test_from_an_empty_database_to_a_programme_comparison(app, admin, session, s
     assert sorted(recipient for recipient, _ in mailbox) == ["lid4@noord.example", "lid5@noord.example"]
     fresh = [re.search(r"http://[^/\s]+(/u/\S+)", body).group(1) for _, body in mailbox]
     assert app.test_client().get(personal[3]).status_code == 404  # the old link was replaced
+    assert app.test_client().get(personal[0]).status_code == 404  # and a responder's old link too: no tell
     complete_via(app.test_client(), fresh[0])
     app.config["MAIL_SERVER"] = None
 
@@ -183,13 +184,19 @@ def test_a_personal_link_works_once(app, running, session):
     assert session.scalar(select(func.count()).select_from(Response)) == 1
 
 
-def test_invalid_used_and_expired_links_get_the_same_answer(app, running, session):
+def test_invalid_and_expired_links_get_the_same_answer_and_a_used_link_looks_unused(app, running, session):
     round_, leader, url = running
-    used, other = links(post(leader, url, url + "uitnodigingen", {"emails": "a@p.example\nb@p.example"}).text, "u")
+    used, unused, other = links(post(leader, url, url + "uitnodigingen", {"emails": "a@p.example\nb@p.example\nc@p.example"}).text, "u")
     complete_via(app.test_client(), used)
-    answers = []
-    for link in (used, "/u/" + "x" * 43):
-        answers.append(app.test_client().get(link))
+    # Trying the links tells the leader nothing about who responded.
+    opened = [app.test_client().get(link) for link in (used, unused)]
+    assert [r.status_code for r in opened] == [302, 302] and opened[0].headers["Location"] == opened[1].headers["Location"]
+    again = app.test_client()
+    again.get(used)
+    late = Respondent(again, round_.public_code)
+    late.answer_statements(uniform_answers("3"))
+    assert late.post(7, {"level": "beleid", "domain": "gemeente"}).status_code == 409  # only a second response is refused
+    answers = [app.test_client().get("/u/" + "x" * 43)]
     session.get(Round, round_.id).closed_early = True
     session.commit()
     answers.append(app.test_client().get(other))  # expired with its round
