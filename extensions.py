@@ -30,5 +30,11 @@ babel = Babel()
 # Counters keyed by client address live only in the limiter's storage (memory, or Redis when
 # RATELIMIT_STORAGE_URI is set so that several workers share them), never with a response.
 limiter = Limiter(key_func=get_remote_address)
+
+
+def counts_when(status: int):
+    """For `deduct_when`: a limit that counts only the answers with this status (failed
+    sign-ins, links that do not exist), so normal use is never slowed down."""
+    return lambda response: response.status_code == status
 login_manager = LoginManager()
 login_manager.session_protection = "basic"

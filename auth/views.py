@@ -4,10 +4,10 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from extensions import db, limiter, login_manager
+from extensions import counts_when, db, limiter, login_manager
+from manage.accounts import find_user
 from models import User
 
 from .forms import LoginForm
@@ -45,27 +45,23 @@ def safe_next(target: str | None) -> str:
     return url_for("dashboard.index")
 
 
-def failed(response) -> bool:
-    return response.status_code == 422
-
-
 def login_email() -> str:
     """The email being tried, from a form or (Flask-WTF accepts it too) a JSON body."""
-    data = request.form if request.form else (request.get_json(silent=True) or {})
-    email = data.get("email") if isinstance(data, dict) or hasattr(data, "get") else ""
-    return "login:" + (email if isinstance(email, str) else "").strip().lower()
+    data = request.form or request.get_json(silent=True) or {}
+    email = data.get("email") if hasattr(data, "get") else None
+    return "login:" + (email.strip().lower() if isinstance(email, str) else "")
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])
 # Only failures count: per client address, and per email address whoever tries it.
-@limiter.limit("10 per minute", methods=["POST"], deduct_when=failed)
-@limiter.limit("5 per 15 minutes", methods=["POST"], key_func=login_email, deduct_when=failed)
+@limiter.limit("10 per minute", methods=["POST"], deduct_when=counts_when(422))
+@limiter.limit("5 per 15 minutes", methods=["POST"], key_func=login_email, deduct_when=counts_when(422))
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.scalar(select(User).where(func.lower(User.email) == form.email.data.strip().lower()))
+        user = find_user(form.email.data)
         if user is not None and user.check_password(form.password.data):
             login_user(user)
             return redirect(safe_next(request.args.get("next")))

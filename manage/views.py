@@ -31,7 +31,7 @@ from auth.access import (
 )
 from dashboard.anonymity import shown_groups
 from dashboard.queries import respondent_counts
-from extensions import db, limiter
+from extensions import counts_when, db, limiter
 from models import (
     AccountInvitation,
     AuditEvent,
@@ -470,7 +470,7 @@ def delete_round(slug: str, round_id: int):
 
 
 @welcome.route("/welkom/<token>", methods=["GET", "POST"])
-@limiter.limit("20 per minute", deduct_when=lambda response: response.status_code == 404)
+@limiter.limit("20 per minute", deduct_when=counts_when(404))
 def accept_invitation(token: str):
     """Set a password (new account) or accept the role (existing account). Unknown, used and
     expired links get the same answer."""

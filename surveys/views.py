@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from dashboard.charts import respondent_radar
-from extensions import db, limiter
+from extensions import counts_when, db, limiter
 from i18n import choose_language, current_language
 from models import Round, RoundState
 
@@ -252,12 +252,8 @@ def display_thanks(code: str):
     return render_template("surveys/thanks.html", round=round_, instrument=instrument, scores=scores, figure=figure)
 
 
-def not_found(response) -> bool:
-    return response.status_code == 404
-
-
 @personal.get("/u/<token>")
-@limiter.limit("20 per minute", deduct_when=not_found)  # guessing links gets slow
+@limiter.limit("20 per minute", deduct_when=counts_when(404))  # guessing links gets slow
 def personal_link(token: str):
     """A personal, single-use link: remembered in the session until the questionnaire is
     sent. Unknown and expired links get the same answer; a used link opens like an unused
