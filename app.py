@@ -19,6 +19,7 @@ from i18n import (
     select_language,
 )
 from models import MAX_ID
+from text_rules import first_control_character
 
 
 class WithoutClientAddress(logging.Filter):
@@ -41,13 +42,83 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.from_mapping(config)
     app.config["MIN_GROUP_SIZE"] = max(3, int(app.config["MIN_GROUP_SIZE"]))
     os.makedirs(app.instance_path, exist_ok=True)  # home of the default SQLite file
+    register_input_guard(app)
     register_extensions(app)
+    warn_about_per_process_rate_limits(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
     register_headers(app)
     register_template_helpers(app)
     return app
+
+
+def strings_in(value):
+    """Every string in a parsed JSON document, keys included."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from strings_in(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings_in(item)
+
+
+def refused_input() -> bool:
+    """A NUL anywhere in path, query string, form or JSON body, or any other control character
+    in path or query string. PostgreSQL refuses NUL in text (a 500 wherever one reached a
+    query) and no address contains control characters. Other control characters in form and
+    JSON values are left to the forms, which name the field and keep the rest of what was
+    typed (multi-line fields allow line breaks and tabs, single-line fields nothing)."""
+    if first_control_character(request.path) is not None:
+        return True
+    if any(first_control_character(text) is not None for pair in request.args.items(multi=True) for text in pair):
+        return True
+    if request.is_json:
+        raw = request.get_data(cache=True)  # the form parser and get_json read the cached copy
+        if b"\x00" in raw:
+            return True
+        return any("\x00" in text for text in strings_in(request.get_json(silent=True)))
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        texts = [text for pair in request.form.items(multi=True) for text in pair]
+        texts += [name for name in request.files] + [upload.filename or "" for upload in request.files.values()]
+        return any("\x00" in text for text in texts)
+    return False
+
+
+def register_input_guard(app: Flask) -> None:
+    """Before anything else (language choice, rate limits, the view): a 400 with a page that
+    says what is wrong for input no person types."""
+
+    def guard():
+        if refused_input():
+            if request.blueprint == "api":
+                return jsonify(error="Bad Request", status=400), 400
+            return render_template("control_characters.html"), 400
+        return None
+
+    app.before_request_funcs.setdefault(None, []).insert(0, guard)
+
+
+RATELIMIT_WARNED = False  # once per process, not once per app (tests build many apps)
+
+
+def warn_about_per_process_rate_limits(app: Flask) -> None:
+    """memory:// counts per process: under `gunicorn -w 4` every limit is four times as high.
+    Said loudly at start-up; in debug and testing a single process is the norm."""
+    global RATELIMIT_WARNED
+    storage = app.config.get("RATELIMIT_STORAGE_URI", "memory://")
+    if RATELIMIT_WARNED or app.debug or app.testing or not storage.startswith("memory://"):
+        return
+    RATELIMIT_WARNED = True
+    logging.getLogger(__name__).warning(
+        "RATELIMIT_STORAGE_URI is %s: rate-limit counters (sign-in, link guessing, new "
+        "questionnaires) live in this process only. With several workers or instances (gunicorn "
+        "-w 4) each keeps its own counters and every limit is that many times higher. Set "
+        "RATELIMIT_STORAGE_URI=redis://host:6379 so that all workers share them.", storage,
+    )
 
 
 def register_extensions(app: Flask) -> None:

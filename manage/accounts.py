@@ -78,12 +78,23 @@ def open_account_invitation(token: str) -> AccountInvitation | None:
     ))
 
 
+def role_in(user: User, partnership_id: int) -> Role | None:
+    return db.session.scalar(
+        select(Membership.role).where(Membership.user_id == user.id, Membership.partnership_id == partnership_id)
+    )
+
+
 def accept(invitation: AccountInvitation, password: str | None, name: str = "") -> User:
-    """Give the invited role, creating the account when there is none (then a password is needed)."""
+    """Give the invited role, creating the account when there is none (then a password is needed).
+
+    An invitation adds access and never takes any away: a leader who accepts an invitation
+    as viewer stays leader. Otherwise the last leader could invite their own address as
+    viewer, accept, and leave the partnership without a leader (the guard on withdrawing
+    access would never be asked); and no two acceptances at once can do it either."""
     user = find_user(invitation.email)
     if user is None:
         user = create_user(invitation.email, password or "", name=name)
-    if invitation.partnership_id:
+    if invitation.partnership_id and role_in(user, invitation.partnership_id) is not Role.LEADER:
         grant(user, db.session.get(Partnership, invitation.partnership_id), invitation.role)
     if invitation.programme_id and not db.session.scalar(select(Coordinatorship).where(
         Coordinatorship.user_id == user.id, Coordinatorship.programme_id == invitation.programme_id)):

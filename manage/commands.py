@@ -6,6 +6,7 @@ from datetime import date
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
+from flask_babel import force_locale
 
 from extensions import db
 from models import Partnership, Role, Round
@@ -16,6 +17,7 @@ from surveys.responses import purge_drafts
 from . import backup
 from .accounts import AccountError, create_user, find_user, grant
 from .demo import DEMO_LEADER_EMAIL, create_demo, reset_demo_leader
+from .round_dates import round_dates_problem
 
 partnership_cli = AppGroup("partnership", help="Partnerships (samenwerkingsverbanden).")
 round_cli = AppGroup("round", help="Rounds (metingen) and their survey links.")
@@ -73,8 +75,10 @@ def create_round(slug: str, title: str, opens, closes, version: int | None):
     version = version or versions[-1]
     if version not in versions:
         raise click.ClickException(f"No instrument version {version}; available: {versions}.")
-    if closes.date() < opens.date():
-        raise click.ClickException("The closing day comes before the opening day.")
+    problem = round_dates_problem(opens.date(), closes.date())
+    if problem is not None:
+        with force_locale("en"):  # the command line speaks English
+            raise click.ClickException(str(problem))
     round_ = Round(partnership=get_partnership(slug), title=title, instrument_version=version, opens_on=opens.date(), closes_on=closes.date())
     db.session.add(round_)
     db.session.commit()

@@ -25,6 +25,9 @@ from wtforms.validators import (
 from manage.accounts import MIN_PASSWORD_LENGTH
 from models.partnership import SLUG_PATTERN
 from surveys.instrument import available_versions
+from text_rules import multi_line, single_line
+
+from .round_dates import closing_day_problem, opening_day_problem
 
 
 def strip(value):
@@ -43,19 +46,19 @@ class ActionForm(FlaskForm):
 
 
 class ProgrammeForm(FlaskForm):
-    name = StringField(_l("Naam"), filters=[strip], validators=[InputRequired(_l("Vul een naam in.")), Length(max=200)])
-    slug = StringField(_l("Korte naam voor in de adresbalk"), filters=[strip], validators=[InputRequired(_l("Vul een korte naam in.")), Length(max=80), SLUG])
+    name = StringField(_l("Naam"), filters=[strip], validators=[InputRequired(_l("Vul een naam in.")), Length(max=200), single_line])
+    slug = StringField(_l("Korte naam voor in de adresbalk"), filters=[strip], validators=[InputRequired(_l("Vul een korte naam in.")), Length(max=80), single_line, SLUG])
 
 
 class PartnershipForm(FlaskForm):
-    name = StringField(_l("Naam"), filters=[strip], validators=[InputRequired(_l("Vul een naam in.")), Length(max=200)])
-    slug = StringField(_l("Korte naam voor in de adresbalk"), filters=[strip], validators=[InputRequired(_l("Vul een korte naam in.")), Length(max=80), SLUG])
-    region = StringField(_l("Regio"), filters=[strip], validators=[Optional(), Length(max=200)])
+    name = StringField(_l("Naam"), filters=[strip], validators=[InputRequired(_l("Vul een naam in.")), Length(max=200), single_line])
+    slug = StringField(_l("Korte naam voor in de adresbalk"), filters=[strip], validators=[InputRequired(_l("Vul een korte naam in.")), Length(max=80), single_line, SLUG])
+    region = StringField(_l("Regio"), filters=[strip], validators=[Optional(), Length(max=200), single_line])
     programme = SelectField(_l("Programma"), choices=[], validate_choice=True)
 
 
 class EmailForm(FlaskForm):
-    email = EmailField(_l("E-mailadres"), filters=[strip], validators=[InputRequired(_l("Vul een e-mailadres in.")), Length(max=254)])
+    email = EmailField(_l("E-mailadres"), filters=[strip], validators=[InputRequired(_l("Vul een e-mailadres in.")), Length(max=254), single_line])
 
     def validate_email(self, field):
         if not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", field.data):
@@ -74,7 +77,7 @@ class CoordinatorForm(EmailForm):
 
 class RoundForm(FlaskForm):
     title = StringField(_l("Titel"), description=_l("Bijvoorbeeld ‘T0 nulmeting’ of ‘T1 voorjaar 2027’."), filters=[strip],
-                        validators=[InputRequired(_l("Vul een titel in.")), Length(max=200)])
+                        validators=[InputRequired(_l("Vul een titel in.")), Length(max=200), single_line])
     instrument_version = SelectField(_l("Versie van de vragenlijst"), coerce=int)
     opens_on = DateField(_l("Open vanaf"), validators=[InputRequired(_l("Vul een datum in."))])
     closes_on = DateField(_l("Open tot en met"), validators=[InputRequired(_l("Vul een datum in."))])
@@ -84,18 +87,24 @@ class RoundForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.instrument_version.choices = choices((v, _l("Versie %(version)d", version=v)) for v in available_versions())
 
+    def validate_opens_on(self, field):
+        problem = opening_day_problem(field.data) if field.data else None
+        if problem is not None:
+            raise ValidationError(problem)
+
     def validate_closes_on(self, field):
-        if self.opens_on.data and field.data and field.data < self.opens_on.data:
-            raise ValidationError(_l("De sluitingsdatum ligt vóór de openingsdatum."))
+        problem = closing_day_problem(self.opens_on.data, field.data) if self.opens_on.data and field.data else None
+        if problem is not None:
+            raise ValidationError(problem)
 
 
 class InvitationsForm(FlaskForm):
     emails = TextAreaField(_l("E-mailadressen"), description=_l("Eén per regel, of gescheiden door komma's."),
-                           validators=[InputRequired(_l("Plak een of meer e-mailadressen.")), Length(max=100_000)])
+                           validators=[InputRequired(_l("Plak een of meer e-mailadressen.")), Length(max=100_000), multi_line])
 
 
 class ConfirmDeleteForm(FlaskForm):
-    confirm = StringField(_l("Typ de naam ter bevestiging"), filters=[strip], validators=[InputRequired(_l("Typ de naam ter bevestiging."))])
+    confirm = StringField(_l("Typ de naam ter bevestiging"), filters=[strip], validators=[InputRequired(_l("Typ de naam ter bevestiging.")), single_line])
 
     def __init__(self, expected: str, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -107,9 +116,9 @@ class ConfirmDeleteForm(FlaskForm):
 
 
 class AcceptForm(FlaskForm):
-    name = StringField(_l("Je naam"), validators=[Optional(), Length(max=200)])
+    name = StringField(_l("Je naam"), filters=[strip], validators=[Optional(), Length(max=200), single_line])
     password = PasswordField(_l("Kies een wachtwoord"), validators=[
         InputRequired(_l("Kies een wachtwoord.")),
-        Length(min=MIN_PASSWORD_LENGTH, max=500, message=_l("Een wachtwoord heeft minstens %(min)d tekens.")),
+        Length(min=MIN_PASSWORD_LENGTH, max=500, message=_l("Een wachtwoord heeft minstens %(min)d tekens.")), single_line,
     ])
     repeat = PasswordField(_l("Herhaal het wachtwoord"), validators=[EqualTo("password", _l("De wachtwoorden zijn niet gelijk."))])

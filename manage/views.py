@@ -53,6 +53,7 @@ from .accounts import (
     members,
     open_account_invitation,
     pending_invitations,
+    role_in,
 )
 from .audit import record
 from .forms import (
@@ -487,8 +488,12 @@ def accept_invitation(token: str):
     if form.validate_on_submit():
         user = accept(invitation, form.password.data if existing is None else None, form.name.data if existing is None else "")
         if invitation.partnership_id:
-            record(db.session.get(Partnership, invitation.partnership_id), "member.joined", user.email)
+            partnership = db.session.get(Partnership, invitation.partnership_id)
+            record(partnership, "member.joined", user.email)
             db.session.commit()
+            if invitation.role is not None and role_in(user, partnership.id) is not invitation.role:
+                # accept() never lowers a role: say so rather than pretend the invitation's role holds.
+                flash(_("Je bent al projectleider van %(name)s en dat blijf je: een uitnodiging neemt geen rechten af.", name=partnership.name))
         if existing is None:
             login_user(user)  # the password was set just now, through this link
         flash(_("Welkom! Je hebt nu toegang."))

@@ -3,9 +3,11 @@
 A questionnaire page is one dimension's statements plus its optional comment; the last page
 holds the profile questions. Raw form values are kept as strings: "1".."5", or UNKNOWN for
 "weet ik niet / n.v.t.".
-"""
-import unicodedata
 
+The comment is the only free text; its invisible control characters are dropped (the shared
+rule of text_rules.py; the respondent could not find them to remove them). The profile
+questions are choices: anything but a listed option is refused.
+"""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
@@ -13,17 +15,12 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired, Length
 from wtforms.validators import Optional as OptionalValidator
 
+from text_rules import without_control_characters
+
 from .instrument import Dimension, Instrument
 
 UNKNOWN = "dk"
 COMMENT_FIELD = "comment"
-
-
-def without_control_characters(text: str | None) -> str | None:
-    """Drop NUL and other control characters (PostgreSQL refuses NUL); keep newlines and tabs."""
-    if text is None:
-        return None
-    return "".join(char for char in text if char in "\n\t" or unicodedata.category(char) != "Cc")
 
 
 def scale_choices(instrument: Instrument, language: str) -> list[tuple[str, str]]:

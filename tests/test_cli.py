@@ -60,8 +60,8 @@ def test_create_partnership_and_round_prints_a_working_link(runner, session, cli
     duplicate = runner.invoke(args=["partnership", "create", "twente", "Nog eens"])
     assert duplicate.exit_code != 0 and "exists already" in duplicate.output
 
-    today = date.today().isoformat()
-    made = runner.invoke(args=["round", "create", "twente", "T0 nulmeting", "--opens", today, "--closes", "2099-12-31"])
+    today, closes = date.today().isoformat(), (date.today() + timedelta(days=28)).isoformat()
+    made = runner.invoke(args=["round", "create", "twente", "T0 nulmeting", "--opens", today, "--closes", closes])
     assert made.exit_code == 0, made.output
     code = LINK.search(made.output).group(1)
     round_ = session.scalars(select(Round)).one()
@@ -80,10 +80,11 @@ def test_partnership_slug_must_be_url_safe(runner):
 
 def test_round_command_refuses_bad_input(runner):
     runner.invoke(args=["partnership", "create", "twente", "Samen Twente"])
-    assert "No partnership 'nergens'" in runner.invoke(args=["round", "create", "nergens", "T0", "--closes", "2099-01-01"]).output
+    closes = (date.today() + timedelta(days=28)).isoformat()
+    assert "No partnership 'nergens'" in runner.invoke(args=["round", "create", "nergens", "T0", "--closes", closes]).output
     backwards = runner.invoke(args=["round", "create", "twente", "T0", "--opens", "2030-01-02", "--closes", "2030-01-01"])
-    assert backwards.exit_code != 0 and "before the opening day" in backwards.output
-    unknown = runner.invoke(args=["round", "create", "twente", "T0", "--closes", "2099-01-01", "--instrument", "9"])
+    assert backwards.exit_code != 0 and "The closing date is before the opening date." in backwards.output
+    unknown = runner.invoke(args=["round", "create", "twente", "T0", "--closes", closes, "--instrument", "9"])
     assert unknown.exit_code != 0 and "No instrument version 9" in unknown.output
 
 

@@ -286,8 +286,14 @@ def test_restart_lets_someone_else_fill_in_on_the_same_device(respondent, sessio
 
 def test_control_characters_in_a_comment_are_dropped_not_a_500(respondent, session):
     answers = uniform_answers("3")
-    respondent.complete(answers, comments={"urgency": "Goed\x00 bezig\x07\nnieuwe regel"})
-    assert session.scalars(select(Comment.text)).one() == "Goed bezig\nnieuwe regel"
+    respondent.complete(answers, comments={"urgency": "Goed\x01 bezig\x07\nnieuwe regel\u2028en nog een"})
+    assert session.scalars(select(Comment.text)).one() == "Goed bezig\nnieuwe regel\nen nog een"
+
+
+def test_a_nul_in_a_comment_is_refused_with_a_page_that_says_so(respondent, session):
+    page = respondent.post(1, respondent.page_data(1, uniform_answers("3"), {"urgency": "Goed\x00 bezig"}))
+    assert page.status_code == 400 and "onzichtbaar stuurteken" in page.text
+    assert count(session, Draft) == 0  # refused before anything was saved
 
 
 def test_intro_offers_to_continue_where_the_respondent_left_off(respondent):
