@@ -46,6 +46,10 @@ class Config:
     # Rate limits (sign-in, personal and invitation links): Redis when several workers run.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    #: New unfinished questionnaires per client address: each takes room in the database until
+    #: it is submitted or purged. People filling in together behind one address (an office,
+    #: a school) share it, so it is generous; raise it for a larger session in one room.
+    DRAFT_LIMIT = os.environ.get("DRAFT_LIMIT", "60 per hour")
     #: Behind a proxy that terminates HTTPS: trust its X-Forwarded-Proto (and -For) headers.
     TRUST_PROXY = os.environ.get("TRUST_PROXY", "0") == "1"
 

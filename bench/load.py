@@ -30,6 +30,7 @@ import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 
 import psycopg
@@ -89,10 +90,11 @@ def start(url: str, workers: int) -> tuple[Server, str]:
     """Migrate, make a partnership with an open round, start gunicorn; returns the survey code."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(16), "PUBLIC_URL": f"http://127.0.0.1:{port}",
-           "RATELIMIT_STORAGE_URI": "memory://"}
+           # Every client comes from 127.0.0.1: as many new questionnaires as the run needs.
+           "RATELIMIT_STORAGE_URI": "memory://", "DRAFT_LIMIT": "1000000 per hour"}
     flask(env, "db", "upgrade")
     flask(env, "partnership", "create", "load", "Load test")
-    made = flask(env, "round", "create", "load", "T0", "--closes", "2099-12-31")
+    made = flask(env, "round", "create", "load", "T0", "--closes", str(date.today() + timedelta(days=30)))
     code = re.search(r"/s/([a-z0-9]+)", made).group(1)
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "--graceful-timeout", "5", "app:create_app()"],

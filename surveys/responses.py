@@ -6,6 +6,7 @@ response is stored whole or not at all, and a draft can be submitted only once.
 """
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Mapping
 from datetime import date
@@ -16,7 +17,7 @@ from extensions import db
 from models import Answer, Comment, Draft, Response, ResponseScore, Round
 
 from .forms import UNKNOWN
-from .instrument import Instrument
+from .instrument import Instrument, get_instrument
 from .invitations import claim
 from .scoring import dimension_scores
 
@@ -40,29 +41,71 @@ def draft_data(token: str | None, round_id: int) -> dict | None:
     return db.session.scalar(select(Draft.data).where(Draft.token == token, Draft.round_id == round_id))
 
 
-def merged(data: dict | None, updates: Mapping[str, Mapping[str, str]]) -> dict:
-    result = {section: dict((data or {}).get(section, {})) for section in SECTIONS}
-    for section, values in updates.items():
-        result[section].update(values)
+class DraftTooLarge(ValueError):
+    """A draft would hold more than any real questionnaire needs; nothing was saved."""
+
+
+def draft_size_limit(instrument: Instrument) -> int:
+    """Bytes of stored JSON a draft may take: every comment at its maximum length in a script
+    that JSON escapes to six bytes a character (\\uXXXX), plus room for answers and profile.
+    A draft of Dutch text stays far below it; more is someone filling the disk."""
+    return 6 * instrument.comment_max_length * len(instrument.dimensions) + 4096
+
+
+def merged(data: dict | None, updates: Mapping[str, Mapping[str, str]], instrument: Instrument) -> dict:
+    """The draft with a page's values merged in, holding only what the instrument asks for:
+    an answer per statement (a scale value or "weet ik niet"), a comment per dimension cut to
+    the maximum length, an option per profile question. Anything else is dropped, so a draft
+    cannot grow beyond one questionnaire (DraftTooLarge is the last line)."""
+    answers = {str(option.value) for option in instrument.scale.options} | {UNKNOWN}
+    allowed = {
+        "answers": {item.key: answers for item in instrument.items},
+        "profile": {question.key: {option.key for option in question.options} for question in instrument.profile},
+    }
+    dimensions = {dimension.key for dimension in instrument.dimensions}
+    result = empty_draft_data()
+    for source in (data or {}, updates):
+        for section in SECTIONS:
+            values = source.get(section)
+            for key, value in (values.items() if isinstance(values, Mapping) else ()):
+                if not isinstance(value, str):
+                    continue
+                if section == "comments":
+                    if key in dimensions:
+                        result[section][key] = value[: instrument.comment_max_length]
+                elif value in allowed[section].get(key, ()):
+                    result[section][key] = value
+    if len(json.dumps(result)) > draft_size_limit(instrument):
+        raise DraftTooLarge()
     return result
 
 
-def start_draft(round_id: int, updates: Mapping[str, Mapping[str, str]]) -> tuple[str, dict]:
-    """A new draft holding the first page's values; returns (token, data)."""
-    token, data = secrets.token_urlsafe(32), merged(None, updates)
+def instrument_of(round_id: int) -> Instrument:
+    return get_instrument(db.session.scalar(select(Round.instrument_version).where(Round.id == round_id)))
+
+
+def start_draft(
+    round_id: int, updates: Mapping[str, Mapping[str, str]], instrument: Instrument | None = None,
+) -> tuple[str, dict]:
+    """A new draft holding the first page's values; returns (token, data). The caller limits
+    how many a client may start (surveys.views.save_page)."""
+    instrument = instrument or instrument_of(round_id)
+    token, data = secrets.token_urlsafe(32), merged(None, updates, instrument)
     db.session.execute(insert(Draft).values(token=token, round_id=round_id, data=data, updated_on=date.today()))
     db.session.commit()
     return token, data
 
 
-def update_draft(token: str, round_id: int, updates: Mapping[str, Mapping[str, str]]) -> dict | None:
+def update_draft(
+    token: str, round_id: int, updates: Mapping[str, Mapping[str, str]], instrument: Instrument | None = None,
+) -> dict | None:
     """Merge a page's values into the draft; None when the draft is gone (submitted by a
     simultaneous request, or cleaned up). Plain statements, so a concurrent delete is a
     row count of zero and never an error."""
     data = draft_data(token, round_id)
     if data is None:
         return None
-    data = merged(data, updates)
+    data = merged(data, updates, instrument or instrument_of(round_id))
     result = db.session.execute(
         update(Draft).where(Draft.token == token, Draft.round_id == round_id).values(data=data, updated_on=date.today())
     )

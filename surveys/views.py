@@ -3,7 +3,7 @@
 Every page saves what was filled in to the respondent's draft before it checks anything,
 so nothing typed is ever lost; pages redirect after a successful post (no resubmission).
 """
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
@@ -16,6 +16,7 @@ from .forms import COMMENT_FIELD, dimension_form_class, profile_form_class
 from .instrument import Instrument, get_instrument
 from .invitations import find_invitation
 from .responses import (
+    DraftTooLarge,
     InvitationUsed,
     draft_data,
     start_draft,
@@ -178,16 +179,26 @@ def save_page(round_: Round, instrument: Instrument, step: int, data: dict | Non
     valid = form.validate()
     updates = draft_updates(instrument, step, form)
     token = draft_tokens().get(code)
-    if token:
-        data = update_draft(token, round_.id, updates)
-        if data is None:  # a simultaneous request of this respondent just submitted it
-            forget_draft(code)
-            mark_submitted(code)
-            return redirect(url_for(".display_thanks", code=code))
-    else:
-        token, data = start_draft(round_.id, updates)
-        remember_draft(code, token)
+    try:
+        if token:
+            data = update_draft(token, round_.id, updates, instrument)
+            if data is None:  # a simultaneous request of this respondent just submitted it
+                forget_draft(code)
+                mark_submitted(code)
+                return redirect(url_for(".display_thanks", code=code))
+        else:
+            # Every new session could start a new draft: drafts per client address are
+            # limited (429), since each one takes room in the database until it is purged.
+            with limiter.limit(lambda: current_app.config["DRAFT_LIMIT"]):
+                token, data = start_draft(round_.id, updates, instrument)
+            remember_draft(code, token)
+    except DraftTooLarge:
+        abort(413)
 
+    if step <= len(instrument.dimensions) and form[COMMENT_FIELD].errors:
+        # The draft keeps the comment cut to its maximum length; this page shows the whole
+        # text with the error, so the respondent can shorten it without losing the rest.
+        return render_page(round_, instrument, step, form, status=422)
     action = request.form.get("action", "next")
     if action.startswith("lang:"):
         choose_language(action.removeprefix("lang:"))
