@@ -36,7 +36,6 @@ from surveys.scoring import band
 from . import charts, exports
 from .results import (
     RoundResult,
-    answers_for_export,
     comparison,
     item_results,
     min_group_size,
@@ -104,9 +103,9 @@ def round_view(partnership: Partnership, results: list[RoundResult], current: Ro
     """Everything the dashboard and the report show of one round."""
     lang = current_language()
     previous = previous_shown(results, current)
-    levels = comparison(current.round, "level", tuple(option_labels(instrument, "level")))
-    domains = comparison(current.round, "domain", tuple(option_labels(instrument, "domain")))
-    items = item_results(current.round, instrument, current.n)
+    levels = comparison(current, "level", tuple(option_labels(instrument, "level")))
+    domains = comparison(current, "domain", tuple(option_labels(instrument, "domain")))
+    items = item_results(current, instrument)
     sort = request.args.get("sort", "instrument")
     if items and sort == "spread":
         items = sorted(items, key=lambda item: -(item.aggregate.sd or 0) if item.shown else 1)
@@ -122,7 +121,7 @@ def round_view(partnership: Partnership, results: list[RoundResult], current: Ro
         "domain_names": domain_names,
         "items": items,
         "sort": sort,
-        "comments": round_comments(current.round, current.n),
+        "comments": round_comments(current),
         "level_radar": group_radar(instrument, current, levels, level_names),
         "domain_radar": group_radar(instrument, current, domains, domain_names),
         "item_bars": {
@@ -239,7 +238,7 @@ def score_table(partnership: Partnership, instrument: Instrument) -> tuple[list[
             continue
         groups = [("total", result.total)]
         for by in ("level", "domain"):
-            groups += [(by, g) for g in comparison(result.round, by, tuple(option_labels(instrument, by))).groups]
+            groups += [(by, g) for g in comparison(result, by, tuple(option_labels(instrument, by))).groups]
         for group_type, group in groups:
             for dimension in instrument.dimensions:
                 aggregate = group.scores.get(dimension.key)
@@ -250,21 +249,6 @@ def score_table(partnership: Partnership, instrument: Instrument) -> tuple[list[
                     aggregate.n if aggregate else None,
                 ])
     return header, rows
-
-
-def answers_table(round_: Round, n: int, instrument: Instrument) -> tuple[list[str], list[list]] | None:
-    rows = answers_for_export(round_, n)
-    if rows is None:
-        return None
-    keys = [item.key for item in instrument.items]
-    header = ["level"] + keys
-    return header, [[level] + [("weet ik niet" if answers.get(k) is None else answers[k]) for k in keys] for level, answers in rows]
-
-
-def statement_key(instrument: Instrument) -> exports.Sheet:
-    """A sheet that says what each item key of the answers means."""
-    header = ["item", "dimension", "reverse_worded", "statement_nl", "statement_en"]
-    return ("statements", header, [[i.key, i.dimension, i.reverse, i.text.nl, i.text.en] for i in instrument.items])
 
 
 def download(header, rows, fmt: str, filename: str, sheet: str, more: tuple = ()) -> Response:
@@ -291,21 +275,38 @@ def export_scores(slug: str, fmt: str):
     return download(header, rows, fmt, f"{partnership.slug}-scores", "scores")
 
 
-@bp.get("/<slug>/rounds/<id:round_id>/export/answers.<fmt>")
+def statement_table(result: RoundResult, instrument: Instrument) -> tuple[list[str], list[list]]:
+    """Per statement of a round's latest release: n, mean, spread, counts per answer and
+    "weet ik niet". Aggregates only: rows of answers beside group figures would let a leader
+    match rows to groups."""
+    header = ["statement", "dimension", "reverse_worded", "n", "mean", "sd", *(str(v) for v in range(1, 6)), "unknown", "release"]
+    rows = []
+    for item in item_results(result, instrument) or []:
+        aggregate = item.aggregate
+        rows.append([
+            item.item.text.get(current_language()), item.item.dimension, item.item.reverse,
+            aggregate.n if aggregate else None,
+            round(aggregate.mean, 3) if aggregate and aggregate.mean is not None else None,
+            round(aggregate.sd, 3) if aggregate and aggregate.sd is not None else None,
+            *(item.counts or (None,) * 5), item.unknown, item.release,
+        ])
+    return header, rows
+
+
+@bp.get("/<slug>/rounds/<id:round_id>/export/statements.<fmt>")
 @login_required
-def export_answers(slug: str, round_id: int, fmt: str):
-    partnership = partnership_or_404(slug, Role.LEADER)  # row-level data: leaders only
+def export_statements(slug: str, round_id: int, fmt: str):
+    partnership = partnership_or_404(slug)
     round_ = round_or_404(partnership, round_id)
     if fmt not in exports.FORMATS:
         abort(404)
     result = round_results([round_])[0]
-    table = answers_table(round_, result.n, get_instrument(round_.instrument_version))
-    if table is None:
+    if not result.shown:
         abort(404)
-    record(partnership, "export.answers", f"{round_.title} ({fmt})")
+    header, rows = statement_table(result, get_instrument(round_.instrument_version))
+    record(partnership, "export.statements", f"{round_.title} ({fmt})")
     db.session.commit()
-    instrument = get_instrument(round_.instrument_version)
-    return download(*table, fmt, f"{partnership.slug}-{round_.id}-answers", "answers", (statement_key(instrument),))
+    return download(header, rows, fmt, f"{partnership.slug}-{round_.id}-statements", "statements")
 
 
 def aggregate_json(aggregate) -> dict:
@@ -331,10 +332,15 @@ def round_aggregates(slug: str, round_id: int):
         "domains": {},
     }
     if result.shown:
-        body["total"] = {key: aggregate_json(a) for key, a in result.total.scores.items()}
+        body["release"] = {"number": result.release.number, "released_on": result.release.released_on.isoformat()}
+        body["total"] = {key: {**aggregate_json(a), "release": result.release.figures["total"][key]["release"]} for key, a in result.total.scores.items()}
         for by, name in (("level", "levels"), ("domain", "domains")):
-            for group in comparison(round_, by, tuple(option_labels(instrument, by))).groups:
-                body[name][group.key] = {"respondents": group.n, "scores": {k: aggregate_json(a) for k, a in group.scores.items()}}
+            for group in comparison(result, by, tuple(option_labels(instrument, by))).groups:
+                body[name][group.key] = {"respondents": group.n, "release": group.release, "scores": {k: aggregate_json(a) for k, a in group.scores.items()}}
+        body["statements"] = {
+            item.item.key: {"unknown": item.unknown, **({"release": item.release, **aggregate_json(item.aggregate)} if item.shown else {})}
+            for item in item_results(result, instrument)
+        }
     return jsonify(body)
 
 

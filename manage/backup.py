@@ -67,6 +67,7 @@ def _selection(table: Table, partnership_id: int | None):
         "comment": by_response,
         "response_score": by_response,
         "invitation": lambda: table.c.round_id.in_(rounds),
+        "release": lambda: table.c.round_id.in_(rounds),
         "membership": by_partnership,
         "user_account": lambda: table.c.id.in_(members),
         "audit_event": by_partnership,

@@ -6,6 +6,9 @@ import random
 import secrets
 from datetime import date, timedelta
 
+from flask import current_app
+
+from dashboard.releases import release_if_due
 from extensions import db
 from models import Partnership, Role, Round
 from surveys.instrument import Instrument, get_instrument
@@ -87,6 +90,8 @@ def _add_round_responses(rng: random.Random, instrument: Instrument, round_: Rou
             language="nl" if rng.random() < 0.93 else "en",
             submitted_on=round_.opens_on + timedelta(days=rng.randrange(days)),
         )
+        db.session.commit()
+        release_if_due(round_.id, current_app.config["MIN_GROUP_SIZE"])
 
 
 def create_demo(today: date | None = None, seed: int = 2026) -> Round:

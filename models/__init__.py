@@ -7,6 +7,7 @@ from .audit import AuditEvent
 from .draft import Draft
 from .invitation import AccountInvitation, Invitation, new_token, token_hash
 from .partnership import Partnership, Programme
+from .release import Release
 from .password_reset import PasswordReset
 from .response import Answer, Comment, Response, ResponseScore
 from .round import Round, RoundState
@@ -14,7 +15,7 @@ from .user import Coordinatorship, Membership, Role, User
 
 __all__ = [
     "AccountInvitation", "Answer", "AuditEvent", "Comment", "Coordinatorship", "Draft", "Invitation", "Membership",
-    "Partnership", "PasswordReset", "Programme", "Response", "ResponseScore", "Role", "Round", "RoundState", "User", "new_token",
+    "Partnership", "PasswordReset", "Programme", "Release", "Response", "ResponseScore", "Role", "Round", "RoundState", "User", "new_token",
     "token_hash",
 ]
 

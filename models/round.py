@@ -39,15 +39,15 @@ class Round(db.Model):
     closed_early: Mapped[bool] = mapped_column(default=False)
     #: Leaders see no results while the round is open, so early answers do not steer the rest.
     hide_results_while_open: Mapped[bool] = mapped_column(default=False, server_default=false())
-    #: Reopened after it had closed. Its answers are no longer exported: an export from
-    #: before and one from after could be compared to single out the answers in between.
-    reopened: Mapped[bool] = mapped_column(default=False, server_default=false())
     #: Random code in the public survey link.
     public_code: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_code)
 
     partnership: Mapped["Partnership"] = relationship(back_populates="rounds")  # noqa: F821
     responses: Mapped[list["Response"]] = relationship(  # noqa: F821
         back_populates="round", cascade="all, delete-orphan", passive_deletes=True
+    )
+    releases: Mapped[list["Release"]] = relationship(  # noqa: F821
+        back_populates="round", cascade="all, delete-orphan", passive_deletes=True, order_by="Release.number"
     )
     invitations: Mapped[list["Invitation"]] = relationship(  # noqa: F821
         back_populates="round", cascade="all, delete-orphan", passive_deletes=True, order_by="Invitation.email"

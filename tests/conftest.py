@@ -205,18 +205,23 @@ def login(client, email: str, password: str = PASSWORD):
 
 @pytest.fixture
 def add_responses(app):
-    """Store `count` responses in a round through the submission code; `value(n, item)`
-    gives respondent n's answer to an item (None for "weet ik niet")."""
+    """Store `count` responses in a round through the submission code, each committed and
+    followed by the release check as a submission is; `value(n, item)` gives respondent n's
+    answer to an item (None for "weet ik niet"). `release=False` stores them without the
+    check, as responses stored before releases existed (`flask release` releases them)."""
+    from dashboard.releases import release_if_due
     from surveys.responses import add_response
 
     instrument = get_instrument(1)
 
-    def add(round_: Round, count: int, value=lambda n, item: 4, level="werkvloer", domain="gemeente", comments=None):
+    def add(round_: Round, count: int, value=lambda n, item: 4, level="werkvloer", domain="gemeente", comments=None, release=True):
         with app.app_context():
             for n in range(count):
                 answers = {item.key: value(n, item) for item in instrument.items}
                 profile = {"level": level, "domain": domain}
                 add_response(round_.id, instrument, answers, comments or {}, profile, "nl", round_.opens_on)
-            db.session.commit()
+                db.session.commit()
+                if release:
+                    release_if_due(round_.id, app.config["MIN_GROUP_SIZE"])
 
     return add

@@ -1,0 +1,28 @@
+"""A release of a round's results: what leaders may see, fixed once it is made.
+
+Results are published in steps: a release is made only when enough responses arrived since
+the previous one, and it holds every figure computed once (see dashboard/releases.py), so a
+page shows the same numbers whenever it is opened until the next release."""
+from datetime import date
+
+from sqlalchemy import JSON, ForeignKey, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from extensions import db
+
+
+class Release(db.Model):
+    __tablename__ = "release"
+    __table_args__ = (UniqueConstraint("round_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"), index=True)
+    #: 1, 2, ... per round; a response's release_number says in which it first counts.
+    number: Mapped[int]
+    released_on: Mapped[date] = mapped_column(default=date.today)
+    #: Respondents counted in this release and all before it.
+    n: Mapped[int]
+    #: The figures that may be shown (see dashboard/releases.py for the layout).
+    figures: Mapped[dict] = mapped_column(JSON)
+
+    round: Mapped["Round"] = relationship(back_populates="releases")  # noqa: F821

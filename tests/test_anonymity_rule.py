@@ -1,0 +1,42 @@
+"""The anonymity rule (dashboard/anonymity.py) against a reference: for random families of
+sets over cells of random sizes, `reveals_small_group` must say exactly what a brute-force
+rank test over every person (scipy's null space, every small subset tried) says."""
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dashboard.anonymity import large_enough, reveals_small_group
+
+from .test_release_audit import small_sets_in_span
+
+families = st.integers(min_value=1, max_value=7).flatmap(
+    lambda cells: st.tuples(
+        st.lists(st.integers(min_value=0, max_value=6), min_size=cells, max_size=cells),
+        st.lists(st.sets(st.integers(min_value=0, max_value=cells - 1), min_size=1), min_size=1, max_size=6),
+    )
+)
+
+
+def people_of(sizes: list[int], sets) -> set[frozenset[int]]:
+    """The same sets spelled out per person: cell c holds sizes[c] people."""
+    start = [sum(sizes[:c]) for c in range(len(sizes))]
+    return {frozenset(p for c in cells for p in range(start[c], start[c] + sizes[c])) for cells in sets} - {frozenset()}
+
+
+@settings(max_examples=300, deadline=None)
+@given(families, st.sampled_from([3, 5]))
+def test_the_rule_agrees_with_a_brute_force_rank_test(family, min_size):
+    sizes, sets = family
+    expected = bool(small_sets_in_span(people_of(sizes, sets), min_size)) if people_of(sizes, sets) else False
+    assert reveals_small_group(sizes, sets, min_size) is expected
+
+
+def test_worked_examples():
+    # a round of 8 with a shown level of 5: the other 3 are the total minus that level
+    assert reveals_small_group([5, 3], [[0, 1], [0]], 5)
+    # a round of 10 with levels 5 and 5: nobody stands out
+    assert not reveals_small_group([5, 5], [[0, 1], [0]], 5)
+    # over time: a release of 6 and one of 7 differ by one person
+    assert reveals_small_group([6, 1], [[0], [0, 1]], 5)
+    # levels against domains, with hidden groups that differ by one person (cells: W&O, W&hidden-domain, B&O, hidden level&hidden domain)
+    assert reveals_small_group([5, 1, 5, 5], [[0, 1, 2, 3], [0, 1], [2], [0, 2]], 5)
+    assert large_enough(5, 5) and not large_enough(4, 5)
