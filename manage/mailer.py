@@ -1,23 +1,43 @@
-"""Email through SMTP when MAIL_SERVER is configured. Without it nothing is sent and the
-caller shows the links to copy instead."""
+"""Email through SMTP when MAIL_SERVER is configured. Without it nothing is sent: personal
+survey links are then unavailable (a leader never gets one to copy)."""
+import re
 import smtplib
 from email.message import EmailMessage
 
 from flask import current_app
+
+# Control characters (C0, DEL, C1) and the Unicode line and paragraph separators: in a header
+# a CR or LF would start a new header line, so the email library refuses them.
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 
 
 def mail_configured() -> bool:
     return bool(current_app.config.get("MAIL_SERVER"))
 
 
+def single_line(text: str) -> str:
+    """Text safe for a header (or a one-line mention in a body): control characters become
+    one space."""
+    return " ".join(CONTROL.sub(" ", text).split())
+
+
+def build(sender: str, to: str, subject: str, body: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = single_line(sender), single_line(to), single_line(subject)
+    # Line breaks are fine in a body; other control characters are not.
+    message.set_content(re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", " ", body.replace("\r\n", "\n").replace("\r", "\n")))
+    return message
+
+
 def send_many(messages: list[tuple[str, str, str]]) -> list[str]:
     """Send plain-text emails (to, subject, body) over one connection. Returns the addresses
     that could not be mailed: all of them when the server is unreachable, none when no
-    server is configured (then nothing is sent and the caller shows the links)."""
+    server is configured (then nothing is sent). Never raises for a bad message or server:
+    the caller records what failed in its outbox."""
     if not mail_configured() or not messages:
         return []
     config = current_app.config
-    failed = []
+    failed, tried = [], 0
     try:
         with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
             if config.get("MAIL_USE_TLS"):
@@ -25,13 +45,15 @@ def send_many(messages: list[tuple[str, str, str]]) -> list[str]:
             if config.get("MAIL_USERNAME"):
                 smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
             for to, subject, body in messages:
-                message = EmailMessage()
-                message["From"], message["To"], message["Subject"] = config["MAIL_FROM"], to, subject
-                message.set_content(body)
                 try:
-                    smtp.send_message(message)
-                except smtplib.SMTPException:
+                    smtp.send_message(build(config["MAIL_FROM"], to, subject, body))
+                except smtplib.SMTPServerDisconnected:
+                    raise  # the rest cannot go either
+                except (smtplib.SMTPException, ValueError, UnicodeError) as error:
+                    current_app.logger.warning("mail to one recipient failed: %s", type(error).__name__)
                     failed.append(to)
-    except (OSError, smtplib.SMTPException):
-        return [to for to, _, _ in messages]
+                tried += 1
+    except (OSError, smtplib.SMTPException) as error:
+        current_app.logger.warning("mail server unavailable: %s", type(error).__name__)
+        return failed + [to for to, _, _ in messages[tried:]]
     return failed

@@ -17,8 +17,9 @@ from flask import (
     render_template,
     url_for,
 )
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user
 from sqlalchemy import delete, func, select
 
@@ -35,6 +36,7 @@ from extensions import counts_when, db, limiter
 from models import (
     AccountInvitation,
     AuditEvent,
+    Invitation,
     Membership,
     Partnership,
     Programme,
@@ -43,7 +45,7 @@ from models import (
     RoundState,
 )
 from surveys.instrument import get_instrument
-from surveys.invitations import invite, parse_emails, remind
+from surveys.invitations import invite, parse_emails, record_mail, remind, unsent
 
 from . import mailer
 from .accounts import (
@@ -81,7 +83,11 @@ def errors_of(form) -> str:
 
 
 def public_url(endpoint: str, **values) -> str:
-    return url_for(endpoint, _external=True, **values)
+    """An absolute link for outside the app (emails, the open link, the QR code), always on
+    PUBLIC_URL: the request's Host header is the client's to choose, so a forged one must
+    never end up in a link someone else will follow."""
+    path = current_app.url_map.bind("public.invalid", script_name="/").build(endpoint, values)
+    return current_app.config["PUBLIC_URL"] + path
 
 
 def survey_url(round_: Round) -> str:
@@ -381,36 +387,55 @@ def qr_code(slug: str, round_id: int, fmt: str):
 MAX_INVITATIONS = 1000  # per paste
 
 
-def send_survey_links(round_: Round, links: list[tuple[str, str]], reminder: bool) -> tuple[list[tuple[str, str]], list[str]]:
-    """Email each link (one connection for all) when mail is configured. Returns the links
-    as [(email, url)] and the addresses whose mail failed."""
-    urls = [(email, public_url("personal.personal_link", token=token)) for email, token in links]
-    name = round_.partnership.name
+def send_survey_links(round_: Round, links: list[tuple[Invitation, str]], reminder: bool) -> tuple[int, int]:
+    """Email each link (one connection for all) and record in the outbox what happened to
+    each mail. The links were committed before: a failing mail never loses an invitation,
+    and a link is never shown to the leader. Returns (sent, failed)."""
+    name = mailer.single_line(round_.partnership.name)
     subject = _("Herinnering: vragenlijst %(name)s", name=name) if reminder else _("Vragenlijst %(name)s", name=name)
-    messages = [
-        (email, subject, _("Hoe gaat het met de samenwerking in %(name)s? Vul de korte, anonieme vragenlijst in (ongeveer 10 minuten, open tot en met %(day)s). Deze link is persoonlijk en werkt één keer:\n\n%(url)s",
-                           name=name, day=round_.closes_on.isoformat(), url=url))
-        for email, url in urls
-    ]
-    return urls, mailer.send_many(messages)
+    day = format_date(round_.closes_on, "long")
+    messages = []
+    for invitation, token in links:
+        url = public_url("personal.personal_link", token=token)
+        if reminder:
+            body = _("Heb je de vragenlijst over de samenwerking in %(name)s al ingevuld? Dan hoef je niets te doen, dank je wel.\n\n"
+                     "Nog niet? Hij is kort en anoniem (ongeveer 10 minuten) en staat open tot en met %(day)s. "
+                     "Gebruik deze nieuwe link, je oude link werkt niet meer:\n\n%(url)s\n\n"
+                     "Ben je al begonnen? Dan ga je met deze link verder waar je was.", name=name, day=day, url=url)
+        else:
+            body = _("Hoe gaat het met de samenwerking in %(name)s? Vul de korte, anonieme vragenlijst in (ongeveer 10 minuten, open tot en met %(day)s). "
+                     "Deze link is persoonlijk en werkt één keer:\n\n%(url)s", name=name, day=day, url=url)
+        messages.append((invitation.email, subject, body))
+    failed = set(mailer.send_many(messages))
+    record_mail([invitation for invitation, _token in links], failed)
+    return len(links) - len(failed), len(failed)
 
 
-def round_page_with_error(partnership: Partnership, round_: Round, form: InvitationsForm, message: str | None = None):
+def round_page_with_error(partnership: Partnership, round_: Round, form: InvitationsForm, message: str | None = None, status: int = 422):
     """The round page again, the pasted list still in the box and the problem named."""
     if message:
         form.emails.errors = [*form.emails.errors, message]
     return render_template(
         "manage/round.html", partnership=partnership, round=round_, form=RoundForm(obj=round_), action=ActionForm(),
         invitations_form=form, tracking=tracking(round_), survey_url=survey_url(round_), mail_configured=mailer.mail_configured(),
-    ), 422
+    ), status
+
+
+NO_MAIL = _l("Persoonlijke uitnodigingen kunnen alleen per e-mail vanuit de app: er is geen mailserver ingesteld. "
+             "Gebruik de open link of de QR-code.")
 
 
 @bp.post("/<slug>/metingen/<id:round_id>/uitnodigingen")
 @login_required
 def invite_respondents(slug: str, round_id: int):
+    """Personal links go only by email: a leader who held them could try them and learn who
+    responded. Without a mail server there are none."""
     partnership = partnership_or_404(slug, Role.LEADER)
     round_ = round_or_404(partnership, round_id)
     form = InvitationsForm()
+    if not mailer.mail_configured():
+        form.validate_on_submit()  # keep the pasted list in the box
+        return round_page_with_error(partnership, round_, form, str(NO_MAIL), status=409)
     if round_.state() is RoundState.CLOSED:
         return round_page_with_error(partnership, round_, form, _("Deze meting is gesloten; heropen hem eerst."))
     if not form.validate_on_submit():
@@ -420,21 +445,19 @@ def invite_respondents(slug: str, round_id: int):
         return round_page_with_error(partnership, round_, form, _("Niets verstuurd: dit zijn geen geldige e-mailadressen: %(list)s", list=", ".join(invalid[:20])))
     if len(emails) > MAX_INVITATIONS:
         return round_page_with_error(partnership, round_, form, _("Niets verstuurd: maximaal %(n)d adressen tegelijk.", n=MAX_INVITATIONS))
-    links = invite(round_, emails)
+    links, skipped = invite(round_, emails)
     record(partnership, "invitations.sent", ngettext("%(num)d uitnodiging voor %(title)s", "%(num)d uitnodigingen voor %(title)s", len(links), title=round_.title))
     db.session.commit()
-    urls, failed = send_survey_links(round_, links, reminder=False)
-    # Links are shown when nobody was mailed (to copy), and for the mails that failed.
-    shown = urls if not mailer.mail_configured() else [(email, url) for email, url in urls if email in failed]
-    return render_template("manage/invitation_sent.html", links=shown, sent=len(urls) - len(failed) if mailer.mail_configured() else 0,
-                           failed=len(failed), personal=True, skipped=len(emails) - len(links),
+    sent, failed = send_survey_links(round_, links, reminder=False)
+    return render_template("manage/invitation_sent.html", sent=sent, failed=failed, personal=True, skipped=skipped,
                            back=url_for(".round_page", slug=slug, round_id=round_id))
 
 
 @bp.post("/<slug>/metingen/<id:round_id>/herinneren")
 @login_required
 def remind_respondents(slug: str, round_id: int):
-    """Reminders by email only: a list of links would show the leader who has responded."""
+    """A reminder to every invitee, with a fresh link each, whether they responded or not:
+    what the leader sees (and what their mail server logs) is then the same whoever responded."""
     partnership = partnership_or_404(slug, Role.LEADER)
     round_ = round_or_404(partnership, round_id)
     if not ActionForm().validate_on_submit():
@@ -445,8 +468,27 @@ def remind_respondents(slug: str, round_id: int):
     links = remind(round_)
     record(partnership, "invitations.reminded", ngettext("%(num)d herinnering voor %(title)s", "%(num)d herinneringen voor %(title)s", len(links), title=round_.title))
     db.session.commit()
-    urls, failed = send_survey_links(round_, links, reminder=True)
-    return render_template("manage/invitation_sent.html", links=[], sent=len(urls) - len(failed), failed=len(failed), reminder=True,
+    sent, failed = send_survey_links(round_, links, reminder=True)
+    return render_template("manage/invitation_sent.html", sent=sent, failed=failed, reminder=True,
+                           back=url_for(".round_page", slug=slug, round_id=round_id))
+
+
+@bp.post("/<slug>/metingen/<id:round_id>/uitnodigingen/opnieuw")
+@login_required
+def resend_invitations(slug: str, round_id: int):
+    """Mail again every invitation of the round whose mail was not sent, each with a new link."""
+    partnership = partnership_or_404(slug, Role.LEADER)
+    round_ = round_or_404(partnership, round_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if round_.state() is not RoundState.OPEN or not mailer.mail_configured():
+        flash(_("Opnieuw versturen kan alleen per e-mail, en alleen zolang de meting open is."))
+        return redirect(url_for(".round_page", slug=slug, round_id=round_id))
+    links = unsent(round_)
+    record(partnership, "invitations.sent", ngettext("%(num)d uitnodiging opnieuw voor %(title)s", "%(num)d uitnodigingen opnieuw voor %(title)s", len(links), title=round_.title))
+    db.session.commit()
+    sent, failed = send_survey_links(round_, links, reminder=False)
+    return render_template("manage/invitation_sent.html", sent=sent, failed=failed, personal=True,
                            back=url_for(".round_page", slug=slug, round_id=round_id))
 
 

@@ -1,8 +1,9 @@
 """Personal survey links and invitations to an account. Only a hash of each token is kept:
-the link itself exists in the email (or on the leader's screen) and nowhere else."""
+the link itself exists in the email and nowhere else (a personal survey link is never shown
+to a leader)."""
 import hashlib
 import secrets
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -22,8 +23,13 @@ def token_hash(token: str) -> str:
 
 
 class Invitation(db.Model):
-    """A personal, single-use survey link for one email address in one round. It records
-    whether that person responded, never which response is theirs (and not when)."""
+    """A personal, single-use survey link for one email address in one round.
+
+    It never records whether its person responded, and no submission touches it (so no
+    system column or transaction joins it to a response). Opening the link claims it for one
+    draft, in a transaction of its own: `claimed_draft_hash` is the SHA-256 of that draft's
+    token. While the draft exists the link resumes it; once the draft is submitted (and so
+    deleted) the link is used; the purge of abandoned drafts unclaims it again."""
 
     __tablename__ = "invitation"
     __table_args__ = (UniqueConstraint("round_id", "email"),)
@@ -32,11 +38,25 @@ class Invitation(db.Model):
     round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"), index=True)
     email: Mapped[str] = mapped_column(String(254))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    responded: Mapped[bool] = mapped_column(default=False)
+    claimed_draft_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     invited_on: Mapped[date] = mapped_column(default=date.today)
     reminded_on: Mapped[date | None]
+    #: The outbox: "pending" until the mail was tried, then "sent" or "failed", with when
+    #: (UTC). Anything but "sent" is listed to the leader as not sent, to send again.
+    mail_status: Mapped[str] = mapped_column(String(10), default="pending")
+    mail_status_at: Mapped[datetime | None]
 
     round: Mapped["Round"] = relationship(back_populates="invitations")  # noqa: F821
+
+    @property
+    def sent(self) -> bool:
+        return self.mail_status == "sent"
+
+    @property
+    def responded(self) -> bool:
+        """Not recorded any more: nothing a leader sees may depend on it. Always False, only
+        until manage.views.tracking() stops asking (TODO: remove with that rewrite)."""
+        return False
 
 
 class AccountInvitation(db.Model):

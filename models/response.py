@@ -1,10 +1,15 @@
 """A submitted questionnaire. Nothing here identifies the respondent: no IP, no user
-agent, no account, no invitation, and only the day of submission."""
+agent, no account, no invitation, and only the day of submission. Its id is random, so ids
+do not tell the order in which responses came in."""
+import secrets
 from datetime import date
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
+    Integer,
     ForeignKey,
+    Index,
     SmallInteger,
     String,
     Text,
@@ -15,10 +20,18 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from extensions import db
 
 
+#: 64-bit on PostgreSQL; SQLite's INTEGER PRIMARY KEY is 64-bit already (and stays the rowid).
+RESPONSE_ID = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def random_response_id() -> int:
+    return secrets.randbelow(2**62) + 1
+
+
 class Response(db.Model):
     __tablename__ = "response"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(RESPONSE_ID, primary_key=True, autoincrement=False, default=random_response_id)
     round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"), index=True)
     #: The day only: a finer timestamp could single out a respondent.
     submitted_on: Mapped[date]
@@ -42,7 +55,7 @@ class Answer(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"), index=True)
+    response_id: Mapped[int] = mapped_column(RESPONSE_ID, ForeignKey("response.id", ondelete="CASCADE"), index=True)
     item_key: Mapped[str] = mapped_column(String(80))
     #: 1..5 as answered (not flipped); None for "weet ik niet / n.v.t.".
     value: Mapped[int | None] = mapped_column(SmallInteger)
@@ -53,7 +66,7 @@ class Comment(db.Model):
     __table_args__ = (UniqueConstraint("response_id", "dimension"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"), index=True)
+    response_id: Mapped[int] = mapped_column(RESPONSE_ID, ForeignKey("response.id", ondelete="CASCADE"), index=True)
     dimension: Mapped[str] = mapped_column(String(40))
     text: Mapped[str] = mapped_column(Text)
 
@@ -69,6 +82,6 @@ class ResponseScore(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"), index=True)
+    response_id: Mapped[int] = mapped_column(RESPONSE_ID, ForeignKey("response.id", ondelete="CASCADE"), index=True)
     dimension: Mapped[str] = mapped_column(String(40), index=True)
     score: Mapped[float]

@@ -1,8 +1,9 @@
-"""Personal survey links: one single-use link per email address, stored hashed."""
+"""Personal survey links: one single-use link per email address, stored hashed, mailed and
+never shown to a leader."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, timezone
 
 from sqlalchemy import select, update
 
@@ -35,48 +36,72 @@ def parse_emails(text: str) -> tuple[list[str], list[str]]:
     return valid, invalid
 
 
-def invite(round_: Round, emails: list[str]) -> list[tuple[str, str]]:
-    """New invitations for the addresses not yet invited to this round: [(email, token)].
-    The caller commits."""
-    existing = set(db.session.scalars(select(Invitation.email).where(Invitation.round_id == round_.id)))
-    links = []
+def invite(round_: Round, emails: list[str]) -> tuple[list[tuple[Invitation, str]], int]:
+    """Invitations for the addresses of this round whose link was not yet mailed: new ones,
+    and old ones whose mail failed (a retry must not skip them as "already invited", or they
+    never get a link). Each gets a fresh token. Returns ([(invitation, token)], skipped), the
+    addresses already mailed being skipped. The caller commits, then mails."""
+    existing = {i.email: i for i in db.session.scalars(select(Invitation).where(Invitation.round_id == round_.id))}
+    links, skipped = [], 0
     for email in emails:
-        if email in existing:
+        invitation = existing.get(email)
+        if invitation is not None and invitation.sent:
+            skipped += 1
             continue
-        token = new_token()
-        db.session.add(Invitation(round_id=round_.id, email=email, token_hash=token_hash(token)))
-        links.append((email, token))
-    return links
+        if invitation is None:
+            invitation = Invitation(round_id=round_.id, email=email, mail_status="pending")
+            db.session.add(invitation)
+        links.append((invitation, renew(invitation)))
+    return links, skipped
 
 
-def remind(round_: Round) -> list[tuple[str, str]]:
-    """A fresh link for everyone who has not responded. Every old link of the round stops
-    working, the responders' too (their new token is thrown away): otherwise an old link
-    that still opens would tell who responded. The caller commits."""
+def renew(invitation: Invitation) -> str:
+    """A fresh token for an invitation (the old link stops working); its mail is pending."""
+    token = new_token()
+    invitation.token_hash = token_hash(token)
+    invitation.mail_status, invitation.mail_status_at = "pending", None
+    return token
+
+
+def remind(round_: Round) -> list[tuple[Invitation, str]]:
+    """A fresh link for every invitee of the round, whether they responded or not: the
+    reminder count, the outbox and the mail server's log are then the same whoever
+    responded. The claim stays, so the new link of someone who responded says "al gebruikt"
+    and the new link of someone filling in resumes their draft. The caller commits, then mails."""
     links = []
-    for invitation in db.session.scalars(select(Invitation).where(Invitation.round_id == round_.id)):
-        token = new_token()
-        invitation.token_hash = token_hash(token)
-        if not invitation.responded:
-            invitation.reminded_on = date.today()
-            links.append((invitation.email, token))
+    for invitation in db.session.scalars(select(Invitation).where(Invitation.round_id == round_.id).order_by(Invitation.email)):
+        invitation.reminded_on = date.today()
+        links.append((invitation, renew(invitation)))
     return links
+
+
+def unsent(round_: Round) -> list[tuple[Invitation, str]]:
+    """A fresh link for every invitation of the round whose mail was not sent. The caller
+    commits, then mails."""
+    return [(invitation, renew(invitation)) for invitation in db.session.scalars(
+        select(Invitation).where(Invitation.round_id == round_.id, Invitation.mail_status != "sent").order_by(Invitation.email))]
+
+
+def record_mail(invitations: list[Invitation], failed: set[str]) -> None:
+    """The outbox: what happened to each mail, and when (UTC). Commits."""
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    for invitation in invitations:
+        invitation.mail_status, invitation.mail_status_at = ("failed" if invitation.email in failed else "sent"), now
+    db.session.commit()
 
 
 def find_invitation(token: str) -> Invitation | None:
-    """The invitation behind a token, used or not. Opening a used link looks the same as
-    opening an unused one (only sending a second response is refused), so a leader who holds
-    the links cannot find out who responded by trying them."""
     return db.session.scalar(select(Invitation).where(Invitation.token_hash == token_hash(token)))
 
 
-def claim(invitation_id: int, round_id: int) -> bool:
-    """Mark the invitation as responded, inside the submission's transaction. False when it
-    was used meanwhile (by a simultaneous post): then nothing may be stored. By id, not by
-    token: a reminder replaces the token while someone may still be filling in."""
+def claim(invitation_id: int, draft_hash: str) -> bool:
+    """Claim an unclaimed invitation for a draft, in a transaction of its own (never the
+    submission's: then no system column or transaction id joins the invitation to its
+    response). False when another request claimed it first."""
     result = db.session.execute(
         update(Invitation)
-        .where(Invitation.id == invitation_id, Invitation.round_id == round_id, Invitation.responded.is_(False))
-        .values(responded=True)
+        .where(Invitation.id == invitation_id, Invitation.claimed_draft_hash.is_(None))
+        .values(claimed_draft_hash=draft_hash)
     )
+    db.session.commit()
     return result.rowcount == 1

@@ -3,6 +3,10 @@
 A questionnaire in progress lives in a Draft; submitting turns the draft into a Response
 (answers, comments, dimension scores) and deletes the draft in one transaction, so a
 response is stored whole or not at all, and a draft can be submitted only once.
+
+A personal link is claimed for one draft when it is opened (see `open_personal_draft`); the
+submission never touches the invitation, so nothing in the database joins an invitation to
+its response. One response per link follows from one draft per link, submitted once.
 """
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from datetime import date
 from sqlalchemy import delete, insert, or_, select, update
 
 from extensions import db
-from models import Answer, Comment, Draft, Response, ResponseScore, Round
+from models import Answer, Comment, Draft, Invitation, Response, ResponseScore, Round, token_hash
 
 from .forms import UNKNOWN
 from .instrument import Instrument, get_instrument
@@ -96,6 +100,40 @@ def start_draft(
     return token, data
 
 
+class LinkUsed(Exception):
+    """The personal link was used: its draft was submitted."""
+
+
+def open_personal_draft(invitation: Invitation) -> str:
+    """The token of the draft a personal link stands for: the draft it was claimed for, or a
+    new one that claims it now. Raises LinkUsed when its draft was submitted.
+
+    The new draft is committed before the claim, each in its own transaction, so the two rows
+    do not even share a transaction id. Of two simultaneous first openings one claim wins;
+    the loser drops its draft and resumes the winner's."""
+    for _attempt in range(3):
+        claimed = db.session.scalar(select(Invitation.claimed_draft_hash).where(Invitation.id == invitation.id))
+        if claimed is not None:
+            token = db.session.scalar(select(Draft.token).where(Draft.claim_hash == claimed, Draft.round_id == invitation.round_id))
+            db.session.commit()
+            if token is not None:
+                return token
+            # Gone: submitted, unless the purge unclaimed the link meanwhile (then try again).
+            if db.session.scalar(select(Invitation.claimed_draft_hash).where(Invitation.id == invitation.id)) == claimed:
+                db.session.commit()
+                raise LinkUsed()
+            continue
+        token = secrets.token_urlsafe(32)
+        db.session.execute(insert(Draft).values(
+            token=token, claim_hash=token_hash(token), round_id=invitation.round_id, data=empty_draft_data(), updated_on=date.today()))
+        db.session.commit()
+        if claim(invitation.id, token_hash(token)):
+            return token
+        db.session.execute(delete(Draft).where(Draft.token == token))
+        db.session.commit()
+    raise LinkUsed()  # pragma: no cover - only under a storm of claims and purges
+
+
 def update_draft(
     token: str, round_id: int, updates: Mapping[str, Mapping[str, str]], instrument: Instrument | None = None,
 ) -> dict | None:
@@ -142,21 +180,16 @@ def add_response(
     return scores
 
 
-class InvitationUsed(Exception):
-    """The personal link was used for another response meanwhile; nothing was stored."""
-
-
-def submit_draft(
-    token: str, round_id: int, instrument: Instrument, language: str, invitation: int | None = None,
-) -> dict[str, float | None] | None:
-    """Store the draft as a response and delete it, in one transaction; with a personal
-    link, mark its invitation as responded in the same transaction.
+def submit_draft(token: str, round_id: int, instrument: Instrument, language: str) -> dict[str, float | None] | None:
+    """Store the draft as a response and delete it, in one transaction that touches nothing
+    else (not the invitation of a personal draft).
 
     Returns the respondent's scores, or None when the draft is already gone (the same
-    submission posted twice). The DELETE comes first: it takes the write lock, so of two
-    simultaneous posts exactly one finds the draft.
+    submission posted twice, or a personal link's draft sent from another device). The
+    DELETE comes first: it takes the write lock, so of two simultaneous posts exactly one
+    finds the draft.
     """
-    db.session.commit()  # end any read transaction; the claim below starts a fresh one
+    db.session.commit()  # end any read transaction; the submission starts a fresh one
     try:
         data = db.session.scalar(
             delete(Draft).where(Draft.token == token, Draft.round_id == round_id).returning(Draft.data)
@@ -164,8 +197,6 @@ def submit_draft(
         if data is None:
             db.session.rollback()
             return None
-        if invitation is not None and not claim(invitation, round_id):
-            raise InvitationUsed()
         scores = add_response(
             round_id,
             instrument,
@@ -184,11 +215,26 @@ def submit_draft(
 
 def purge_drafts(untouched_since: date, today: date | None = None) -> int:
     """Delete drafts nobody has touched since a day, and drafts of rounds that have closed
-    (they can never be submitted). Returns how many were deleted."""
+    (they can never be submitted). Returns how many were deleted.
+
+    A personal link whose draft is deleted here is unclaimed in the same transaction, so an
+    abandoned questionnaire frees its link again (a link whose draft was submitted stays
+    claimed: that draft is not here to delete)."""
     today = today or date.today()
     closed_rounds = select(Round.id).where(or_(Round.closed_early.is_(True), Round.closes_on < today))
-    result = db.session.execute(
-        delete(Draft).where(or_(Draft.updated_on < untouched_since, Draft.round_id.in_(closed_rounds)))
-    )
     db.session.commit()
-    return result.rowcount
+    try:
+        # Deleting first locks exactly the drafts that go: a submission that wins a draft
+        # keeps its link claimed, and one that loses stores nothing.
+        hashes = db.session.scalars(
+            delete(Draft).where(or_(Draft.updated_on < untouched_since, Draft.round_id.in_(closed_rounds))).returning(Draft.claim_hash)
+        ).all()
+        personal = [h for h in hashes if h is not None]
+        for start in range(0, len(personal), 500):
+            db.session.execute(update(Invitation).where(Invitation.claimed_draft_hash.in_(personal[start:start + 500]))
+                               .values(claimed_draft_hash=None))
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return len(hashes)

@@ -17,8 +17,9 @@ from .instrument import Instrument, get_instrument
 from .invitations import find_invitation
 from .responses import (
     DraftTooLarge,
-    InvitationUsed,
+    LinkUsed,
     draft_data,
+    open_personal_draft,
     start_draft,
     submit_draft,
     update_draft,
@@ -118,7 +119,17 @@ def remember_draft(code: str, token: str) -> None:
 
 def forget_draft(code: str) -> None:
     draft_tokens().pop(code, None)
+    session.get("personal", {}).pop(code, None)
     session.modified = True
+
+
+def is_personal(code: str) -> bool:
+    """Whether this session's draft for the round came from a personal link."""
+    return code in session.get("personal", {})
+
+
+def link_used(round_: Round | None):
+    return render_template("surveys/link_used.html", round=round_), 410
 
 
 def mark_submitted(code: str, scores: dict | None = None) -> None:
@@ -157,7 +168,12 @@ def display_step(code: str, step: int):
     token = draft_tokens().get(code)
     data = draft_data(token, round_.id)
     if data is None and token:
+        personal = is_personal(code)
         forget_draft(code)  # submitted meanwhile, or cleaned up: start afresh
+        if personal and not has_submitted(code):
+            # A personal link's draft, sent from another device (or cleaned up): say so
+            # rather than start an anonymous questionnaire nobody asked for.
+            return link_used(round_)
         if request.method == "POST" and step == last:
             mark_submitted(code)  # the same submission posted twice: never a second response
             return redirect(url_for(".display_thanks", code=code))
@@ -217,15 +233,11 @@ def submit(round_: Round, instrument: Instrument, token: str, data: dict):
     missing = first_incomplete_step(instrument, data)
     if missing is not None:
         return redirect(step_url(code, missing, check=1))
-    invitation = session.get("invitations", {}).get(code)
-    try:
-        scores = submit_draft(token, round_.id, instrument, current_language(), invitation=invitation)
-    except InvitationUsed:
-        session.get("invitations", {}).pop(code, None)
-        session.modified = True
-        return render_template("surveys/link_used.html", round=round_), 409
-    session.get("invitations", {}).pop(code, None)
+    personal = is_personal(code)
+    scores = submit_draft(token, round_.id, instrument, current_language())
     forget_draft(code)
+    if scores is None and personal:
+        return link_used(round_)  # sent meanwhile from another device (or a double click)
     mark_submitted(code, scores)  # None: a simultaneous post of the same draft won
     return redirect(url_for(".display_thanks", code=code))
 
@@ -266,19 +278,24 @@ def display_thanks(code: str):
 @personal.get("/u/<token>")
 @limiter.limit("20 per minute", deduct_when=counts_when(404))  # guessing links gets slow
 def personal_link(token: str):
-    """A personal, single-use link: remembered in the session until the questionnaire is
-    sent. Unknown and expired links get the same answer; a used link opens like an unused
-    one and only a second response is refused (so trying links shows nobody who responded)."""
+    """A personal, single-use link, held only by the person it was mailed to. Opening it
+    claims it for a draft (or resumes that draft, on any device: the link is the
+    credential); once that draft was sent, the link says so before anything is filled in.
+    Unknown and expired links get the same answer."""
     invitation = find_invitation(token)
     if invitation is None or invitation.round.state() is RoundState.CLOSED:
         return render_template("surveys/link_invalid.html"), 404
-    if invitation.round.state() is RoundState.NOT_YET_OPEN:
-        raise RoundUnavailable(invitation.round, RoundState.NOT_YET_OPEN)  # "opens on ..."
-    code = invitation.round.public_code
-    session.permanent = True
-    # The invitation's id, not the token: the signed session cookie keeps it from being
-    # changed, and a reminder's new token does not strand someone who is filling in.
-    session.setdefault("invitations", {})[code] = invitation.id
+    round_ = invitation.round
+    if round_.state() is RoundState.NOT_YET_OPEN:
+        raise RoundUnavailable(round_, RoundState.NOT_YET_OPEN)  # "opens on ..."
+    code = round_.public_code
+    try:
+        draft_token = open_personal_draft(invitation)
+    except LinkUsed:
+        return link_used(round_)
+    remember_draft(code, draft_token)
+    session.setdefault("personal", {})[code] = True
+    session.get("thanks", {}).pop(code, None)  # someone who answered the open link before
     session.modified = True
     return redirect(url_for("surveys.display_intro", code=code))
 
