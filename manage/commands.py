@@ -131,6 +131,29 @@ def grant_command(email: str, slug: str, role: str):
     click.echo(f"{email} is now {role} of {slug}.")
 
 
+@user_cli.command("reset-password")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the new password from the first line of standard input.")
+def reset_password_command(email: str, password_stdin: bool):
+    """Set a new password for EMAIL (asked for twice), ending every session of that user."""
+    import sys
+
+    from auth.passwords import PasswordError, set_new_password
+
+    user = find_user(email)
+    if user is None:
+        raise click.ClickException(f"No user {email}.")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        set_new_password(user, password)
+    except PasswordError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"New password set for {user.email}; every session of this user has ended.")
+
+
 @backup_cli.command("export")
 @click.argument("file", type=click.Path(dir_okay=False, writable=True))
 @click.option("--partnership", "slug", default=None, help="Only this partnership (with its rounds, answers, members and log).")
