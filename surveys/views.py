@@ -151,7 +151,8 @@ def display_intro(code: str):
     round_ = open_round(code)
     instrument = get_instrument(round_.instrument_version)
     data = draft_data(draft_tokens().get(code), round_.id)
-    resume_step = (first_incomplete_step(instrument, data) or step_count(instrument)) if data else None
+    started = data and any(data.values())  # a personal link's draft is made empty, on opening
+    resume_step = (first_incomplete_step(instrument, data) or step_count(instrument)) if started else None
     return render_template(
         "surveys/intro.html", round=round_, instrument=instrument, resume_step=resume_step,
         already_submitted=has_submitted(code) and not data,

@@ -225,6 +225,7 @@ EXPECTED_POST = {
     "manage.close_round": POST_LEADERS,
     "manage.invite_respondents": POST_LEADERS,
     "manage.remind_respondents": POST_LEADERS,
+    "manage.resend_invitations": POST_LEADERS,
     "manage.delete_round": POST_LEADERS,
     "manage.delete_partnership": POST_LEADERS,
     "surveys.display_step": by_role(rest=ALLOWED),
