@@ -21,11 +21,12 @@ where an aggregate is {"release", "n", "mean", "sd", "distribution"}.
 from __future__ import annotations
 
 import copy
+import logging
 import math
 from collections.abc import Callable, Mapping
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from extensions import db
 from models import Release, Response, Round
@@ -36,6 +37,7 @@ from . import queries
 from .anonymity import reveals_small_group
 from .queries import Cell
 
+logger = logging.getLogger(__name__)
 GROWTH = 0.1  # a release of a big round needs a tenth more responses: few releases, each cheap to check
 GROUPINGS = ("level", "domain")
 MEMBERS = "members"  # the variable behind respondent counts
@@ -57,7 +59,7 @@ def release_if_due(round_id: int, min_size: int) -> Release | None:
     released = latest.n if latest else 0
     if queries.waiting(round_id) < needed(released, min_size):
         return None
-    db.session.commit()  # end the read: the UPDATE below starts the write
+    db.session.commit()  # end the read (callers have committed their own work): the UPDATE below starts the write
     number = (latest.number if latest else 0) + 1
     try:
         moved = db.session.execute(
@@ -73,6 +75,10 @@ def release_if_due(round_id: int, min_size: int) -> Release | None:
         db.session.commit()
     except IntegrityError:  # the same release number, made by a simultaneous submission
         db.session.rollback()
+        return None
+    except OperationalError:  # a locked or lost database: the response is stored, the next submission releases
+        db.session.rollback()
+        logger.warning("release of round %s postponed", round_id, exc_info=True)
         return None
     return release
 
@@ -90,7 +96,7 @@ def next_figures(round_: Round, number: int, previous: dict | None, min_size: in
 
     for dimension in instrument.dimensions:
         cells = {cell: sums[0] for cell, sums in scores.get(dimension.key, {}).items()}
-        if rule.allows(dimension.key, cells, (None, None, number)):
+        if rule.is_new(dimension.key, cells, (None, None, number)) and rule.allows(dimension.key, cells, (None, None, number)):
             rule.publish(dimension.key, cells, (None, None, number))
             figures["total"][dimension.key] = _aggregate(scores[dimension.key], lambda cell: True, number)
 
@@ -122,7 +128,7 @@ def next_figures(round_: Round, number: int, previous: dict | None, min_size: in
         figures["unknown"][item.key] = sum(counts.get(None, 0) for counts in by_release.values())
         cells = {(n, "", ""): sum(c for value, c in counts.items() if value is not None) for n, counts in by_release.items()}
         variable = f"item:{item.key}"
-        if rule.allows(variable, cells, (None, None, number)):
+        if rule.is_new(variable, cells, (None, None, number)) and rule.allows(variable, cells, (None, None, number)):
             rule.publish(variable, cells, (None, None, number))
             figures["items"][item.key] = _item_aggregate(by_release, number)
     return figures
@@ -135,6 +141,13 @@ class Rule:
         self.published = published
         self.min_size = min_size
 
+    def is_new(self, variable: str, cells: Mapping[Cell, int], description: tuple) -> bool:
+        """The set differs from every set published before: a figure that would not change
+        keeps its release."""
+        new = _members(cells, description)
+        same_figure = [tuple(d) for d in self.published.get(variable, []) if tuple(d[:2]) == tuple(description[:2])]
+        return all(_members(cells, d) != new for d in same_figure)
+
     def allows(self, variable: str, cells: Mapping[Cell, int], description: tuple) -> bool:
         """A new figure computed from the set `description` may be published: its set, with
         every set published before, singles out no small group. A figure whose set was
@@ -144,6 +157,11 @@ class Rule:
         if not new:
             return False  # a figure of nobody: nothing to show
         if any(_members(cells, d) == new for d in known):
+            return True
+        # Enough people in no set published before: any combination that uses the new set
+        # takes all of them, so it is no small group (and the costly test is not needed).
+        seen = frozenset().union(*(_members(cells, d) for d in known))
+        if sum(cells[cell] for cell in new - seen) >= self.min_size:
             return True
         keys = [cell for cell, n in cells.items() if n]
         sets = [[i for i, cell in enumerate(keys) if _contains(d, cell)] for d in [*known, description]]

@@ -15,7 +15,7 @@ from extensions import db
 FORMAT = "samenwerkingsmonitor-backup"
 VERSION = 1
 # Unfinished questionnaires are not part of a backup: they are not data anyone has given yet.
-SKIPPED = {"draft"}
+SKIPPED = {"draft", "password_reset"}
 
 
 class BackupError(ValueError):

@@ -7,7 +7,9 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from flask_babel import force_locale
+from sqlalchemy import select
 
+from dashboard.releases import release_if_due
 from extensions import db
 from models import Partnership, Role, Round
 from models.partnership import SLUG_PATTERN
@@ -180,8 +182,21 @@ def backup_import(file: str):
     click.echo(f"Restored {sum(counts.values())} rows.")
 
 
+@click.command("release")
+@with_appcontext
+def release_command():
+    """Make every release that is due (after an upgrade, responses stored before releases
+    existed wait for their first one)."""
+    made = 0
+    for round_id in db.session.scalars(select(Round.id)).all():
+        while release_if_due(round_id, current_app.config["MIN_GROUP_SIZE"]) is not None:
+            made += 1
+    click.echo(f"{made} release(s) made.")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(demo_command)
+    app.cli.add_command(release_command)
     app.cli.add_command(purge_drafts_command)
     app.cli.add_command(partnership_cli)
     app.cli.add_command(round_cli)

@@ -30,8 +30,7 @@ from auth.access import (
     round_or_404,
     visible_programmes,
 )
-from dashboard.anonymity import shown_groups
-from dashboard.queries import respondent_counts
+from dashboard.results import comparison, round_results
 from extensions import counts_when, db, limiter
 from models import (
     AccountInvitation,
@@ -302,8 +301,7 @@ def round_page(slug: str, round_id: int):
         was_closed = round_.state() is RoundState.CLOSED
         form.populate_obj(round_)
         if was_closed and round_.state() is not RoundState.CLOSED:
-            round_.reopened = True  # new dates opened it again: the same as reopening
-            record(partnership, "round.opened", round_.title)
+            record(partnership, "round.opened", round_.title)  # new dates opened it again
         record(partnership, "round.updated", round_.title)
         db.session.commit()
         flash(_("Opgeslagen."))
@@ -316,22 +314,17 @@ def round_page(slug: str, round_id: int):
 
 
 def tracking(round_: Round) -> dict:
-    """Responses so far, against invitations, per level and domain (only groups that may be
-    shown), and days left."""
-    responses = respondent_counts([round_.id]).get((round_.id, "total"), 0)
-    invited = len(round_.invitations)
-    responded = sum(1 for invitation in round_.invitations if invitation.responded)
+    """Responses counted so far (in releases, so in steps of at least the threshold), the
+    invitations sent, the groups the released results show, and days left."""
+    result = round_results([round_])[0]
     instrument = get_instrument(round_.instrument_version)
-    groups = {"level": [], "domain": []}
-    # Counts per group change with every response: while results are hidden, so are they.
-    for by in ("level", "domain") if not round_.results_hidden() else ():
-        counts = {key: n for (_, key), n in respondent_counts([round_.id], by).items()}
-        shown = shown_groups(counts, responses, current_app.config["MIN_GROUP_SIZE"])
+    groups = {}
+    for by in ("level", "domain"):
         labels = {o.key: o.label for o in instrument.profile_question(by).options}
-        groups[by] = [(labels[key], counts[key]) for key in labels if key in shown]
+        groups[by] = [(labels[group.key], group.n) for group in comparison(result, by, tuple(labels)).groups]
     return {
-        "responses": responses, "invited": invited, "responded": responded,
-        "rate": responded / invited if invited else None, "groups": groups, "days_left": round_.days_left(),
+        "responses": result.n, "released_on": result.released_on, "invited": len(round_.invitations),
+        "groups": groups, "days_left": round_.days_left(),
     }
 
 
@@ -342,8 +335,6 @@ def change_state(slug: str, round_id: int, opening: bool):
         abort(400)
     today = date.today()
     if opening:
-        if round_.state() is RoundState.CLOSED:
-            round_.reopened = True
         round_.closed_early = False
         round_.opens_on = min(round_.opens_on, today)
         if round_.closes_on < today:

@@ -52,12 +52,6 @@ class Invitation(db.Model):
     def sent(self) -> bool:
         return self.mail_status == "sent"
 
-    @property
-    def responded(self) -> bool:
-        """Not recorded any more: nothing a leader sees may depend on it. Always False, only
-        until manage.views.tracking() stops asking (TODO: remove with that rewrite)."""
-        return False
-
 
 class AccountInvitation(db.Model):
     """An invitation to become leader or viewer of a partnership, or coordinator of a

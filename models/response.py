@@ -30,6 +30,7 @@ def random_response_id() -> int:
 
 class Response(db.Model):
     __tablename__ = "response"
+    __table_args__ = (Index("ix_response_round_release", "round_id", "release_number"),)
 
     id: Mapped[int] = mapped_column(RESPONSE_ID, primary_key=True, autoincrement=False, default=random_response_id)
     round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"), index=True)
@@ -40,6 +41,9 @@ class Response(db.Model):
     domain: Mapped[str] = mapped_column(String(40))
     #: Interface language the questionnaire was answered in.
     language: Mapped[str] = mapped_column(String(5))
+    #: The release of its round's results this response first counts in; None while it
+    #: waits for enough others (see dashboard/releases.py).
+    release_number: Mapped[int | None]
 
     round: Mapped["Round"] = relationship(back_populates="responses")  # noqa: F821
     answers: Mapped[list["Answer"]] = relationship(cascade="all, delete-orphan", passive_deletes=True)

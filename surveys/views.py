@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from dashboard.charts import respondent_radar
+from dashboard.releases import release_if_due
 from extensions import counts_when, db, limiter
 from i18n import choose_language, current_language
 from models import Round, RoundState
@@ -237,6 +238,8 @@ def submit(round_: Round, instrument: Instrument, token: str, data: dict):
     personal = is_personal(code)
     scores = submit_draft(token, round_.id, instrument, current_language())
     forget_draft(code)
+    if scores is not None:
+        release_if_due(round_.id, current_app.config["MIN_GROUP_SIZE"])
     if scores is None and personal:
         return link_used(round_)  # sent meanwhile from another device (or a double click)
     mark_submitted(code, scores)  # None: a simultaneous post of the same draft won

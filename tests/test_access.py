@@ -48,10 +48,11 @@ def protected_urls(app, round_, partnership=None):
 def test_the_url_map_has_protected_routes(app, two_partnerships):
     urls = protected_urls(app, two_partnerships[0])
     assert len(urls) >= 5, urls  # dashboard, report, two exports, API, ...
+    assert any("/export/statements.csv" in url for url in urls) and not any("/export/answers" in url for url in urls)
 
 
 # What each visitor gets on a partnership's routes: leaders and administrators everything,
-# viewers the results but not the management pages or the row-level answers, everyone else nothing.
+# viewers the results (the aggregate exports too) but not the management pages, everyone else nothing.
 EXPECTED = {
     None: {"results": "sign-in", "leaders": "sign-in"},
     "kijker@ons.example": {"results": 200, "leaders": 404},
@@ -62,7 +63,7 @@ EXPECTED = {
 
 
 def audience(url: str) -> str:
-    return "leaders" if url.startswith("/beheer/") or "/export/answers" in url else "results"
+    return "leaders" if url.startswith("/beheer/") else "results"
 
 
 @pytest.mark.parametrize("who", list(EXPECTED), ids=["anonymous", "viewer", "leader", "admin", "leader-of-another-partnership"])
@@ -130,7 +131,7 @@ EXPECTED_GET = {
     "dashboard.report": RESULTS,
     "dashboard.export_scores": RESULTS,
     "api.round_aggregates": RESULTS,
-    "dashboard.export_answers": LEADERS,
+    "dashboard.export_statements": RESULTS,  # aggregates only: no row-level answers for anyone
     "dashboard.programme": by_role(anonymous=SIGN_IN, coordinator=200, admin=200, rest=404),
     "manage.index": by_role(anonymous=SIGN_IN, rest=200),
     "manage.create_partnership": ADMINS,

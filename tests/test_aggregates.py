@@ -1,35 +1,59 @@
-"""Aggregates computed by the database equal the scoring rules applied in Python."""
+"""Aggregates computed by the database equal the scoring rules applied in Python, per cell
+(release, level, domain), and a release's figures are those of exactly its responses."""
 import random
+from collections import Counter
 
 import pytest
 
 from dashboard import queries
+from dashboard.releases import latest_release
 from surveys.instrument import get_instrument
-from surveys.scoring import aggregate, dimension_scores
+from surveys.scoring import aggregate, aggregate_from_sums, dimension_scores
 
 INSTRUMENT = get_instrument(1)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_sql_aggregates_match_python_scoring(app, make_round, add_responses, seed):
+    """23 responses submitted one by one: releases after the 5th, 10th, 15th and 20th
+    (MIN_GROUP_SIZE = 5, a tenth of 20 is less), so response k is in release k // 5 + 1
+    and the last three wait."""
     rng = random.Random(seed)
     round_ = make_round()
     answers = [{item.key: rng.choice([None, 1, 2, 3, 4, 5, 5]) for item in INSTRUMENT.items} for _ in range(23)]
     levels = [rng.choice(["werkvloer", "beleid", "bestuur"]) for _ in answers]
-    for n, (given, level) in enumerate(zip(answers, levels)):
+    for given, level in zip(answers, levels):
         add_responses(round_, 1, lambda _, item, given=given: given[item.key], level=level)
+    release_of = [k // 5 + 1 if k < 20 else None for k in range(23)]
+    scores = [dimension_scores(INSTRUMENT, given) for given in answers]
 
     with app.app_context():
-        totals = queries.dimension_aggregates([round_.id])[(round_.id, queries.TOTAL)]
-        by_level = queries.dimension_aggregates([round_.id], "level")
-        counts = queries.respondent_counts([round_.id], "level")
-    scores = [dimension_scores(INSTRUMENT, given) for given in answers]
+        assert queries.waiting(round_.id) == 3
+        latest = latest_release(round_.id)
+        assert (latest.number, latest.n) == (4, 20)
+        members = queries.members(round_.id, 4)
+        sums = queries.score_sums(round_.id, 4)
+        counts = queries.answer_counts(round_.id, 4)
+        figures = latest.figures
+    assert members == Counter((release_of[k], levels[k], "gemeente") for k in range(20))
     for dimension in INSTRUMENT.dimensions:
-        expected = aggregate(s[dimension.key] for s in scores)
-        got = totals[dimension.key]
-        assert got.n == expected.n and got.distribution == expected.distribution
-        assert got.mean == pytest.approx(expected.mean) and got.sd == pytest.approx(expected.sd)
-        for level in set(levels):
-            expected_level = aggregate(s[dimension.key] for s, lv in zip(scores, levels) if lv == level)
-            assert by_level[(round_.id, level)][dimension.key].mean == pytest.approx(expected_level.mean)
-    assert {key: n for (_, key), n in counts.items()} == {level: levels.count(level) for level in set(levels)}
+        for cell, (n, total, squares, distribution) in sums[dimension.key].items():
+            expected = aggregate(s[dimension.key] for k, s in enumerate(scores) if (release_of[k], levels[k], "gemeente") == cell)
+            got = aggregate_from_sums(n, total, squares, distribution)
+            assert got.n == expected.n and got.distribution == expected.distribution
+            assert got.mean == pytest.approx(expected.mean)
+            assert got.sd == pytest.approx(expected.sd) if expected.n > 1 else got.sd is None
+        released = aggregate(s[dimension.key] for s in scores[:20])
+        if dimension.key in figures["total"]:  # a total the rule kept back stays at an earlier release
+            shown = figures["total"][dimension.key]
+            people = scores[: 5 * shown["release"]]
+            expected = aggregate(s[dimension.key] for s in people)
+            assert shown["n"] == expected.n and tuple(shown["distribution"]) == expected.distribution
+            assert shown["mean"] == pytest.approx(expected.mean) and shown["sd"] == pytest.approx(expected.sd)
+            if shown["release"] == 4:
+                assert shown["mean"] == pytest.approx(released.mean)
+    for item in INSTRUMENT.items:
+        expected = Counter((release_of[k], given[item.key]) for k, given in enumerate(answers) if k < 20)
+        got = Counter({(number, value): n for number, by_value in counts[item.key].items() for value, n in by_value.items()})
+        assert got == expected, item.key
+        assert figures["unknown"][item.key] == sum(1 for given in answers[:20] if given[item.key] is None)

@@ -52,6 +52,7 @@ def test_full_round_trip_compares_row_by_row(app, runner, rounds, empty_app, tmp
     assert restored.exit_code == 0, restored.output
     original, copy = all_rows(app), all_rows(empty_app)
     assert sum(len(rows) for rows in original.values()) > 5_000
+    assert len(original["release"]) >= 5 + 3  # the fixture's five, and the demo's
     assert copy == original
     # The copy works, and new rows get fresh ids (PostgreSQL's sequences moved past the restored ones).
     with empty_app.app_context():
@@ -65,7 +66,15 @@ def test_one_partnership_only(app, runner, rounds, empty_app, tmp_path):  # noqa
     assert empty_app.test_cli_runner().invoke(args=["backup", "import", str(file)]).exit_code == 0
     copy = all_rows(empty_app)
     assert [row[1] for row in copy["partnership"]] == [rounds["partnership"].slug]
-    assert len(copy["round"]) == 3 and len(copy["response"]) == 13 + 12 + 3
+    assert len(copy["round"]) == 3 and len(copy["response"]) == 15 + 10 + 3
+    # Releases travel with their rounds: T0's three and T1's two (T2 has none), figures and all.
+    assert sorted((row[2], row[4]) for row in copy["release"]) == [(1, 5), (1, 5), (2, 10), (2, 10), (3, 15)]
+    assert sorted(row[0] for row in copy["release"]) == sorted(row[0] for row in all_rows(app)["release"]
+                                                               if row[1] in {r[0] for r in copy["round"]})
+    restored = {row[0]: row for row in copy["release"]}
+    assert all(restored[row[0]] == row for row in all_rows(app)["release"] if row[0] in restored)
+    # Responses keep the release they first count in: without it every figure would move.
+    assert sorted(row[-1] for row in copy["response"] if row[-1] is not None) == [1] * 10 + [2] * 10 + [3] * 5
     assert [row[1] for row in copy["user_account"]] == ["leider@p.example"]
 
 

@@ -100,3 +100,36 @@ def test_purge_drafts_removes_abandoned_and_closed_round_drafts(runner, session,
     result = runner.invoke(args=["purge-drafts"])
     assert "Deleted 2" in result.output
     assert session.scalars(select(Draft.token)).all() == ["fresh"]
+
+
+def test_release_makes_every_due_release_and_no_more(runner, session, make_round, add_responses):
+    """Responses stored before releases existed wait; `flask release` releases every round
+    with at least MIN_GROUP_SIZE (5) waiting, all of them at once, and a round with 4 not.
+    After a release of 60, the next needs max(5, a tenth of 60) = 6 responses."""
+    from models import Release
+
+    twelve, four, sixty = make_round("Twaalf"), make_round("Vier"), make_round("Zestig")
+    add_responses(twelve, 12, release=False)
+    add_responses(four, 4, release=False)
+    add_responses(sixty, 60, release=False)
+
+    def releases():
+        session.expire_all()
+        return sorted((r.round_id, r.number, r.n) for r in session.scalars(select(Release)))
+
+    def waiting(round_):
+        return session.scalar(select(func.count()).select_from(Response).where(Response.round_id == round_.id, Response.release_number.is_(None)))
+
+    result = runner.invoke(args=["release"])
+    assert result.exit_code == 0 and result.output.strip() == "2 release(s) made."
+    assert releases() == [(twelve.id, 1, 12), (sixty.id, 1, 60)]
+    assert (waiting(twelve), waiting(four), waiting(sixty)) == (0, 4, 0)
+    assert runner.invoke(args=["release"]).output.strip() == "0 release(s) made."
+
+    add_responses(sixty, 5, release=False)
+    add_responses(four, 1, release=False)
+    assert runner.invoke(args=["release"]).output.strip() == "1 release(s) made."  # "Vier" now has 5; 5 < 6 for "Zestig"
+    assert releases() == [(twelve.id, 1, 12), (four.id, 1, 5), (sixty.id, 1, 60)]
+    add_responses(sixty, 1, release=False)
+    assert runner.invoke(args=["release"]).output.strip() == "1 release(s) made."
+    assert releases()[-1] == (sixty.id, 2, 66) and waiting(sixty) == 0

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from extensions import db
 from models import AuditEvent, Invitation, Response, Round
 from surveys.instrument import get_instrument
+from surveys.scoring import flip
 
 from .conftest import Respondent, csrf_from, login, uniform_answers
 
@@ -126,7 +127,8 @@ def test_from_an_empty_database_to_a_programme_comparison(app, admin, session, s
 
     # The leader follows the response: responses and days left, never which invitee responded.
     page = leader.get(round_url).text
-    assert 'id="responses-count">6<' in page and "nog 15 dagen" in page
+    # Six responses, counted in steps of five: the sixth waits for four more.
+    assert 'id="responses-count">5<' in page and "nog 15 dagen" in page
     invitations = page.split('id="invitations-title"')[1].split("</section>")[0]
     assert "Gereageerd" not in page and not re.search(r"\d+ (heeft|hebben) gereageerd", invitations)
     # Reminders go to everyone invited, each with a fresh link: the same whoever responded.
@@ -295,19 +297,28 @@ def test_no_invitations_for_a_closed_round(running, session, smtp):
     assert session.scalar(select(func.count()).select_from(Invitation)) == 0
 
 
-def test_a_reopened_round_no_longer_exports_its_answers(app, running, add_responses, session):
-    """Two exports, one before and one after reopening, would single out the answers that came in between."""
+def test_reopen_and_compare_recovers_nobody(app, running, add_responses, session):
+    """Issue 8, attack 1: close with 6 responses, save what the leader sees, reopen, let one
+    person respond, close, compare. The release of five stays; the one waits, and four
+    more are needed before anything moves, by at least five people."""
     round_, leader, url = running
-    add_responses(round_, 6)
+    scoring = lambda value: lambda n, item: flip(value) if item.reverse else value  # noqa: E731  (every dimension scores `value`)
+    add_responses(round_, 6, scoring(4))
     slug = round_.partnership.slug
-    export = f"/dashboard/{slug}/rounds/{round_.id}/export/answers.csv"
+    seen = [f"/api/partnerships/{slug}/rounds/{round_.id}", f"/dashboard/{slug}/rounds/{round_.id}/export/statements.csv",
+            f"/dashboard/{slug}/export/scores.csv"]
     post(leader, url, url + "sluiten")
-    assert leader.get(export).status_code == 200
+    before = [leader.get(page).data for page in seen]
+    assert leader.get(seen[0]).get_json()["respondents"] == 5
     post(leader, url, url + "openen")
+    add_responses(round_, 1, scoring(1), comments={"youth": "de enige nieuwe"})
     post(leader, url, url + "sluiten")
-    assert leader.get(export).status_code == 404
-    assert "Geanonimiseerde antwoorden" not in leader.get(f"/dashboard/{slug}/?round={round_.id}").text
-    assert leader.get(f"/dashboard/{slug}/export/scores.csv").status_code == 200  # aggregates stay
+    assert [leader.get(page).data for page in seen] == before
+    assert "de enige nieuwe" not in leader.get(f"/dashboard/{slug}/?round={round_.id}").text
+    post(leader, url, url + "openen")
+    add_responses(round_, 3, scoring(1))  # ten now: a release with the five that waited (one 4, four 1s)
+    body = leader.get(seen[0]).get_json()
+    assert body["respondents"] == 10 and body["total"]["urgency"]["mean"] == pytest.approx((6 * 4 + 4 * 1) / 10)
 
 
 def test_a_pending_invitation_can_be_withdrawn(app, running, session):
@@ -331,11 +342,11 @@ def test_new_dates_that_reopen_a_closed_round_count_as_reopening(running, add_re
     closed = session.get(Round, round_.id)
     closed.closed_early, closed.closes_on = False, date.today() - timedelta(days=1)
     session.commit()
-    export = f"/dashboard/{slug}/rounds/{round_.id}/export/answers.csv"
-    assert leader.get(export).status_code == 200
+    opened_before = session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "round.opened"))
     post(leader, url, data={"title": "T1", "instrument_version": "1", "opens_on": round_.opens_on.isoformat(),
                             "closes_on": (date.today() + timedelta(days=3)).isoformat()})
     session.expire_all()
-    assert session.get(Round, round_.id).reopened is True
-    post(leader, url, url + "sluiten")
-    assert leader.get(export).status_code == 404
+    assert session.get(Round, round_.id).state().value == "open"
+    assert session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "round.opened")) == opened_before + 1
+    # Reopening is nothing special for the results: the release of five stays shown, and its export.
+    assert leader.get(f"/dashboard/{slug}/rounds/{round_.id}/export/statements.csv").status_code == 200

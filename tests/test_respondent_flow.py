@@ -235,7 +235,8 @@ def test_a_failing_submission_is_rolled_back_whole(app, respondent, monkeypatch,
 def test_nothing_on_a_response_identifies_the_respondent(app, respondent, session):
     respondent.complete(uniform_answers("4"))
     columns = {column["name"] for column in inspect(session.bind).get_columns("response")}
-    assert columns == {"id", "round_id", "submitted_on", "level", "domain", "language"}
+    # release_number: the release it first counts in, a batch of at least MIN_GROUP_SIZE.
+    assert columns == {"id", "round_id", "submitted_on", "level", "domain", "language", "release_number"}
     stored = session.scalars(select(Response)).one()
     assert type(stored.submitted_on) is date  # the day, never a time
     for table in ("answer", "comment", "response_score"):

@@ -120,7 +120,7 @@ def test_whole_management_path(browser, live_app, artifacts, mailbox):
         Respondent(client, code).complete(uniform_answers("4"))
 
     leader.goto(round_url)
-    assert leader.inner_text("#responses-count") == "6"
+    assert leader.inner_text("#responses-count") == "5"  # counted in releases of at least 5: the sixth waits
     assert leader.locator("#outbox").inner_text().count("verstuurd") == 5  # the outbox, never a link
     leader.screenshot(path=artifacts / "manage-round.png", full_page=True)
     leader.get_by_role("button", name="Meting sluiten").click()
