@@ -41,11 +41,22 @@ def create_user(email: str, password: str, name: str = "", is_admin: bool = Fals
     return user
 
 
+def is_last_leader(membership: Membership) -> bool:
+    """A partnership always keeps a leader: its last one can be neither removed nor demoted."""
+    leaders = db.session.scalar(
+        select(func.count()).select_from(Membership).where(Membership.partnership_id == membership.partnership_id, Membership.role == Role.LEADER)
+    )
+    return membership.role is Role.LEADER and leaders == 1
+
+
 def grant(user: User, partnership: Partnership, role: Role) -> Membership:
-    """Give the user a role in the partnership (replacing an earlier role there)."""
+    """Give the user a role in the partnership (replacing an earlier role there); an
+    AccountError when that would demote its last leader."""
     membership = db.session.scalar(
         select(Membership).where(Membership.user_id == user.id, Membership.partnership_id == partnership.id)
     )
+    if membership is not None and role is not Role.LEADER and is_last_leader(membership):
+        raise AccountError(f"{user.email} is the last leader of {partnership.slug}; make someone else leader first.")
     if membership is None:
         membership = Membership(user=user, partnership=partnership, role=role)
         db.session.add(membership)

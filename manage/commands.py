@@ -129,7 +129,10 @@ def grant_command(email: str, slug: str, role: str):
     user = find_user(email)
     if user is None:
         raise click.ClickException(f"No user {email}.")
-    grant(user, get_partnership(slug), Role(role))
+    try:
+        grant(user, get_partnership(slug), Role(role))
+    except AccountError as error:
+        raise click.ClickException(str(error)) from error
     click.echo(f"{email} is now {role} of {slug}.")
 
 

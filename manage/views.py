@@ -21,7 +21,7 @@ from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 
 from auth.access import (
     admin_or_404,
@@ -51,6 +51,7 @@ from .accounts import (
     accept,
     find_user,
     invite_account,
+    is_last_leader,
     members,
     open_account_invitation,
     pending_invitations,
@@ -215,8 +216,7 @@ def remove_member(slug: str, user_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     membership = db.session.scalar(select(Membership).where(Membership.partnership_id == partnership.id, Membership.user_id == user_id)) or abort(404)
-    leaders = db.session.scalar(select(func.count()).select_from(Membership).where(Membership.partnership_id == partnership.id, Membership.role == Role.LEADER))
-    if membership.role is Role.LEADER and leaders == 1:
+    if is_last_leader(membership):
         flash(_("De laatste projectleider kan niet worden verwijderd."))
         return redirect(url_for(".partnership", slug=slug))
     record(partnership, "member.removed", membership.user.email)

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from extensions import db
 
 #: Slugs of partnerships and programmes: they end up in URLs and download file names.
-SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,79}$"
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,79}\Z"  # \Z, not $: $ also matches before a final newline
 
 
 class Programme(db.Model):

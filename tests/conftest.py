@@ -6,10 +6,13 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import socket
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 import psycopg
 import pytest
+from aiosmtpd.controller import Controller
 from flask_migrate import upgrade
 from sqlalchemy.orm import Session
 
@@ -225,3 +228,28 @@ def add_responses(app):
                     release_if_due(round_.id, app.config["MIN_GROUP_SIZE"])
 
     return add
+
+
+# --- mail --------------------------------------------------------------------------------
+
+
+@contextmanager
+def smtp_server(read=lambda content: content.decode()):
+    """A real SMTP server (aiosmtpd) on a free port: yields (port, mails), where mails fills
+    with (recipient, read(raw message)) as the app sends."""
+    mails = []
+
+    class Handler:
+        async def handle_DATA(self, server, smtp_session, envelope):
+            mails.extend((recipient, read(envelope.content)) for recipient in envelope.rcpt_tos)
+            return "250 OK"
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield port, mails
+    finally:
+        controller.stop()

@@ -73,7 +73,7 @@ def test_create_partnership_and_round_prints_a_working_link(runner, session, cli
 
 
 def test_partnership_slug_must_be_url_safe(runner):
-    for slug in ("Twente", 'a"b', "a\nb", "_x", "x" * 81):
+    for slug in ("Twente", 'a"b', "a\nb", "ab\n", "_x", "x" * 81):
         result = runner.invoke(args=["partnership", "create", slug, "Naam"])
         assert result.exit_code != 0 and "lowercase letters" in result.output, slug
 
@@ -133,3 +133,16 @@ def test_release_makes_every_due_release_and_no_more(runner, session, make_round
     add_responses(sixty, 1, release=False)
     assert runner.invoke(args=["release"]).output.strip() == "1 release(s) made."
     assert releases()[-1] == (sixty.id, 2, 66) and waiting(sixty) == 0
+
+
+def test_grant_never_demotes_the_last_leader(runner, session, make_round, make_user):
+    """The web page refuses to remove the last leader; the command line may not demote them."""
+    round_ = make_round()
+    slug = round_.partnership.slug
+    make_user("enige@p.example", round_.partnership)
+    refused = runner.invoke(args=["user", "grant", "enige@p.example", slug, "--role", "viewer"])
+    assert refused.exit_code != 0 and "last leader" in refused.output
+    make_user("tweede@p.example", round_.partnership)
+    assert runner.invoke(args=["user", "grant", "enige@p.example", slug, "--role", "viewer"]).exit_code == 0
+    refused_again = runner.invoke(args=["user", "grant", "tweede@p.example", slug, "--role", "viewer"])
+    assert refused_again.exit_code != 0

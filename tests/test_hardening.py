@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 
 import app as app_module
 from app import create_app
-from extensions import db
 from manage.round_dates import EARLIEST_DAY, LONGEST_ROUND, latest_opening_day
 from models import Draft, Membership, Partnership, Role, Round
 from surveys.instrument import get_instrument

@@ -3,11 +3,9 @@ database to a closed round on the dashboard and a programme comparison."""
 import email
 import email.policy
 import re
-import socket
 from datetime import date, timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
 from extensions import db
@@ -15,7 +13,7 @@ from models import AuditEvent, Invitation, Response, Round
 from surveys.instrument import get_instrument
 from surveys.scoring import flip
 
-from .conftest import Respondent, csrf_from, login, uniform_answers
+from .conftest import Respondent, csrf_from, login, smtp_server, uniform_answers
 
 INSTRUMENT = get_instrument(1)
 
@@ -49,26 +47,12 @@ def complete_via(client, url: str) -> None:
 def smtp(app):
     """A real SMTP server on a free port; returns the list it collects (recipient, body) in.
     The app uses it once `use()` is called."""
-    received = []
+    with smtp_server() as (port, received):
+        def use():
+            app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False)
+            return received
 
-    class Handler:
-        async def handle_DATA(self, server, smtp_session, envelope):
-            for recipient in envelope.rcpt_tos:
-                received.append((recipient, envelope.content.decode()))
-            return "250 OK"
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
-    controller.start()
-
-    def use():
-        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False)
-        return received
-
-    yield use
-    controller.stop()
+        yield use
 
 
 @pytest.fixture

@@ -1,5 +1,7 @@
 """A live app on a real SQLite file, served on a free port, and Debian's Chromium driven by
 Playwright (never a downloaded browser)."""
+import email
+import email.policy
 import os
 import threading
 from pathlib import Path
@@ -10,6 +12,8 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from extensions import db
+
+from ..conftest import smtp_server
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -82,3 +86,16 @@ def radar_axes(page, chart_id: str) -> list[str]:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+def body_text(content: bytes) -> str:
+    return email.message_from_bytes(content, policy=email.policy.default).get_body().get_content()
+
+
+@pytest.fixture
+def mailbox(live_app):
+    """A real SMTP server the live app mails through; (recipient, decoded text) per mail."""
+    with smtp_server(read=body_text) as (port, received):
+        live_app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False)
+        yield received
+        live_app.config["MAIL_SERVER"] = None

@@ -2,14 +2,10 @@
 partnership and invites a leader, who opens a round, invites five people and shares the open
 link; responses come in through both; the leader follows the response, closes the round and
 sees the dashboard; a coordinator compares the partnership with the programme."""
-import email
-import email.policy
 import re
-import socket
 from datetime import date, timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from manage.accounts import create_user
 from surveys.instrument import get_instrument
@@ -41,28 +37,6 @@ def answer_in_browser(page, url: str) -> None:
     page.check("#domain-0")
     page.get_by_role("button", name="Versturen", exact=True).click()
     page.wait_for_selector("text=Bedankt voor het invullen!")
-
-
-@pytest.fixture
-def mailbox(live_app):
-    """A real SMTP server the live app mails through; (recipient, decoded text) per mail."""
-    received = []
-
-    class Handler:
-        async def handle_DATA(self, server, session, envelope):
-            body = email.message_from_bytes(envelope.content, policy=email.policy.default).get_body().get_content()
-            received.extend((recipient, body) for recipient in envelope.rcpt_tos)
-            return "250 OK"
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
-    controller.start()
-    live_app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False)
-    yield received
-    live_app.config["MAIL_SERVER"] = None
-    controller.stop()
 
 
 def test_whole_management_path(browser, live_app, artifacts, mailbox):

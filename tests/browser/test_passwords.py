@@ -1,14 +1,10 @@
 """A forgotten password in Chromium: "Wachtwoord vergeten?" on the sign-in page, the link from
 the email, a new password, and the session on another device gone; then a password change
 that keeps the current session."""
-import email
-import email.policy
 import re
-import socket
 import time
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from manage.accounts import create_user
 
@@ -18,28 +14,6 @@ from .test_manage_path import sign_in
 pytestmark = pytest.mark.browser
 
 EMAIL, OLD, NEW, NEWER = "vergeten@pad.example", "het oude wachtwoord", "het nieuwe wachtwoord", "en nog een wachtwoord"
-
-
-@pytest.fixture
-def mailbox(live_app):
-    """A real SMTP server the live app mails through; (recipient, decoded text) per mail."""
-    received = []
-
-    class Handler:
-        async def handle_DATA(self, server, session, envelope):
-            body = email.message_from_bytes(envelope.content, policy=email.policy.default).get_body().get_content()
-            received.extend((recipient, body) for recipient in envelope.rcpt_tos)
-            return "250 OK"
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
-    controller.start()
-    live_app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False)
-    yield received
-    live_app.config["MAIL_SERVER"] = None
-    controller.stop()
 
 
 def wait_for_mail(received: list, recipient: str) -> str:
