@@ -14,8 +14,8 @@ Figures layout (JSON, kept in Release.figures):
     groups       {"level"|"domain": {key: {"release", "n", "scores": {dimension: aggregate}}}}
     items        {item: aggregate of the answers as given, "distribution" = counts of 1..5}
     unknown      {item: "weet ik niet" count}
-    published    {variable: [[grouping or null, key or null, release], ...]}: every set of
-                 people a figure was ever computed from, for the rule
+    displayed    {variable: [[grouping or null, key or null, release], ...]}: the set of
+                 people behind each figure this release shows, for the rule
 where an aggregate is {"release", "n", "mean", "sd", "distribution"}.
 """
 from __future__ import annotations
@@ -69,7 +69,8 @@ def release_if_due(round_id: int, min_size: int) -> Release | None:
             db.session.rollback()
             return None
         round_ = db.session.get(Round, round_id)
-        figures = next_figures(round_, number, latest.figures if latest else None, min_size)
+        mark_seen(round_)  # the release being replaced is on the leaders' pages right now
+        figures = next_figures(round_, number, latest.figures if latest else None, seen_sets(round_id), min_size)
         release = Release(round_id=round_id, number=number, n=released + moved, figures=figures)
         db.session.add(release)
         db.session.commit()
@@ -83,43 +84,78 @@ def release_if_due(round_id: int, min_size: int) -> Release | None:
     return release
 
 
-def next_figures(round_: Round, number: int, previous: dict | None, min_size: int) -> dict:
-    """The figures of release `number`, given those of the release before."""
+def mark_seen(round_: Round) -> None:
+    """Remember that leaders can see the latest release now (the caller commits). Called
+    before anything could hide it: a new release, closing or reopening, the hide option.
+    Releases made and replaced while results were hidden were never seen, so they do not
+    hold back what later releases may show."""
+    latest = latest_release(round_.id)
+    if latest is not None and not round_.results_hidden():
+        latest.shown = True
+
+
+def seen_sets(round_id: int) -> dict[str, list]:
+    """Every set behind a figure of a release leaders have seen, per variable."""
+    seen: dict[str, list] = {}
+    for release in db.session.scalars(select(Release).where(Release.round_id == round_id, Release.shown.is_(True))):
+        for variable, entries in release.figures.get("displayed", release.figures.get("published", {})).items():
+            seen.setdefault(variable, []).extend(entries)
+    return seen
+
+
+def next_figures(round_: Round, number: int, previous: dict | None, seen: Mapping[str, list], min_size: int) -> dict:
+    """The figures of release `number`, given those of the release before and every set a
+    figure was computed from in a release that leaders have seen."""
     instrument = get_instrument(round_.instrument_version)
     people = queries.members(round_.id, number)
     scores = queries.score_sums(round_.id, number)
     answers = queries.answer_counts(round_.id, number)
-    figures = copy.deepcopy(previous) if previous else {"total": {}, "groups": {by: {} for by in GROUPINGS}, "items": {}, "published": {}}
+    figures = copy.deepcopy(previous) if previous else {"total": {}, "groups": {by: {} for by in GROUPINGS}, "items": {}, "displayed": {}}
     figures["n"] = sum(people.values())
-    rule = Rule(figures["published"], min_size)
-    rule.publish(MEMBERS, people, (None, None, number))  # the release itself: always at least min_size new people
+    rule = Rule(seen, figures.setdefault("displayed", figures.pop("published", {})), min_size)
+    # The count of every release is always shown (the round page), and it is safe: at least
+    # min_size new people who are in no set before.
+    rule.move(MEMBERS, None, (None, None, number))
 
     for dimension in instrument.dimensions:
         cells = {cell: sums[0] for cell, sums in scores.get(dimension.key, {}).items()}
-        if rule.is_new(dimension.key, cells, (None, None, number)) and rule.allows(dimension.key, cells, (None, None, number)):
-            rule.publish(dimension.key, cells, (None, None, number))
+        old = _entry(figures["total"].get(dimension.key))
+        if rule.changes(cells, old, (None, None, number)) and rule.allows(dimension.key, cells, old, (None, None, number)):
+            rule.move(dimension.key, old, (None, None, number))
             figures["total"][dimension.key] = _aggregate(scores[dimension.key], lambda cell: True, number)
 
     for by in GROUPINGS:
         index = GROUPINGS.index(by) + 1
         options = [option.key for option in instrument.profile_question(by).options]
+        candidates = {}  # group -> [(variable, cells, old set)]: what moving it to this release means
         for key in sorted(options, key=lambda k: -sum(n for cell, n in people.items() if cell[index] == k)):
             in_group = lambda cell, key=key, index=index: cell[index] == key  # noqa: E731
-            group_people = {cell: n for cell, n in people.items() if in_group(cell)}
-            if not group_people or _size(group_people, number) == _size(group_people, figures["groups"][by].get(key, {}).get("release", 0)):
-                continue  # nobody new in this group: it stays as it was
-            description = (by, key, number)
+            shown = figures["groups"][by].get(key)
+            if sum(n for cell, n in people.items() if in_group(cell)) < min_size or (shown and _members(people, (by, key, number)) == _members(people, _entry(shown, by, key))):
+                continue  # too small on its own, or nobody new: it stays as it is
             # A dimension a group scored too rarely is left out of its figure (no set to check).
             dimensions = {d: {cell: s[0] for cell, s in sums.items()} for d, sums in scores.items()
                           if sum(s[0] for cell, s in sums.items() if in_group(cell)) >= min_size}
-            if rule.allows(MEMBERS, people, description) and all(rule.allows(d, cells, description) for d, cells in dimensions.items()):
-                rule.publish(MEMBERS, people, description)
-                for d, cells in dimensions.items():
-                    rule.publish(d, cells, description)
+            candidates[key] = [(MEMBERS, people, _entry(shown, by, key))] + [
+                (d, cells, (by, key, shown["release"]) if shown and d in shown["scores"] else None) for d, cells in dimensions.items()
+            ]
+        # All groups of the grouping at once first (the usual case after releases nobody saw),
+        # then one by one, largest first.
+        variables = {variable: cells for moves in candidates.values() for variable, cells, _ in moves}
+        together = all(
+            rule.allows_together(variable, cells, [(old, (by, key, number)) for key, moves in candidates.items() for v, _, old in moves if v == variable])
+            for variable, cells in variables.items()
+        )
+        for key, moves in candidates.items():
+            new = (by, key, number)
+            if together or all(rule.allows(variable, cells, old, new) for variable, cells, old in moves):
+                for variable, _, old in moves:
+                    rule.move(variable, old, new)
+                in_group = lambda cell, key=key, index=index: cell[index] == key  # noqa: E731
                 figures["groups"][by][key] = {
                     "release": number,
-                    "n": _size(group_people, number),
-                    "scores": {d: _aggregate(scores[d], in_group, number) for d in dimensions},
+                    "n": sum(n for cell, n in people.items() if in_group(cell)),
+                    "scores": {d: _aggregate(scores[d], in_group, number) for d, _, _ in moves[1:]},
                 }
 
     figures["unknown"] = {}
@@ -127,50 +163,67 @@ def next_figures(round_: Round, number: int, previous: dict | None, min_size: in
         by_release = answers.get(item.key, {})
         figures["unknown"][item.key] = sum(counts.get(None, 0) for counts in by_release.values())
         cells = {(n, "", ""): sum(c for value, c in counts.items() if value is not None) for n, counts in by_release.items()}
-        variable = f"item:{item.key}"
-        if rule.is_new(variable, cells, (None, None, number)) and rule.allows(variable, cells, (None, None, number)):
-            rule.publish(variable, cells, (None, None, number))
+        variable, old = f"item:{item.key}", _entry(figures["items"].get(item.key))
+        if rule.changes(cells, old, (None, None, number)) and rule.allows(variable, cells, old, (None, None, number)):
+            rule.move(variable, old, (None, None, number))
             figures["items"][item.key] = _item_aggregate(by_release, number)
     return figures
 
 
-class Rule:
-    """The sets of people published so far, per variable, and the anonymity rule over them."""
+def _entry(figure: dict | None, by: str | None = None, key: str | None = None) -> tuple | None:
+    """The set behind a figure shown now, as (grouping, key, release)."""
+    return None if figure is None else (by, key, figure["release"])
 
-    def __init__(self, published: dict[str, list], min_size: int):
-        self.published = published
+
+class Rule:
+    """The sets behind figures: those leaders have seen in earlier releases, and those the
+    release being made shows (kept from the release before, or new). The anonymity rule
+    holds over both together at every step, so it holds over whatever leaders see later."""
+
+    def __init__(self, seen: Mapping[str, list], displayed: dict[str, list], min_size: int):
+        self.seen = {variable: {tuple(d) for d in entries} for variable, entries in seen.items()}
+        self.displayed = displayed
         self.min_size = min_size
 
-    def is_new(self, variable: str, cells: Mapping[Cell, int], description: tuple) -> bool:
-        """The set differs from every set published before: a figure that would not change
-        keeps its release."""
-        new = _members(cells, description)
-        same_figure = [tuple(d) for d in self.published.get(variable, []) if tuple(d[:2]) == tuple(description[:2])]
-        return all(_members(cells, d) != new for d in same_figure)
+    def allows(self, variable: str, cells: Mapping[Cell, int], old: tuple | None, new: tuple) -> bool:
+        """The figure may move from the set `old` (None: not shown yet) to the set `new`: the
+        new set differs from the old one, and with every other set seen or shown it singles
+        out no small group."""
+        if not _members(cells, new):
+            return False  # a figure of nobody
+        if old is not None and _members(cells, old) == _members(cells, new):
+            return True  # the same people: nothing new to learn
+        return self.allows_together(variable, cells, [(old, new)])
 
-    def allows(self, variable: str, cells: Mapping[Cell, int], description: tuple) -> bool:
-        """A new figure computed from the set `description` may be published: its set, with
-        every set published before, singles out no small group. A figure whose set was
-        published already adds nothing."""
-        known = [tuple(d) for d in self.published.get(variable, [])]
-        new = _members(cells, description)
-        if not new:
-            return False  # a figure of nobody: nothing to show
-        if any(_members(cells, d) == new for d in known):
-            return True
-        # Enough people in no set published before: any combination that uses the new set
-        # takes all of them, so it is no small group (and the costly test is not needed).
-        seen = frozenset().union(*(_members(cells, d) for d in known))
-        if sum(cells[cell] for cell in new - seen) >= self.min_size:
-            return True
+    @staticmethod
+    def changes(cells: Mapping[Cell, int], old: tuple | None, new: tuple) -> bool:
+        """Whether a figure moved from `old` to `new` would rest on other people."""
+        return old is None or _members(cells, old) != _members(cells, new)
+
+    def allows_together(self, variable: str, cells: Mapping[Cell, int], moves: list[tuple]) -> bool:
+        """Several figures may move at once ([(old, new), ...]): together with every set seen
+        or still shown, the new sets single out no small group."""
+        family = self.seen.get(variable, set()) | {tuple(d) for d in self.displayed.get(variable, [])}
+        for old, _ in moves:
+            if old is not None and old not in self.seen.get(variable, set()):
+                family.discard(old)  # replaced before anyone saw it: it drops out
+        news = [new for _, new in moves]
+        # Enough people in no other set: any combination that uses the new set takes all of
+        # them, so it is no small group (and the costly test is not needed).
+        if len(news) == 1:
+            others = frozenset().union(*(_members(cells, d) for d in family))
+            if sum(cells[cell] for cell in _members(cells, news[0]) - others) >= self.min_size:
+                return True
         keys = [cell for cell, n in cells.items() if n]
-        sets = [[i for i, cell in enumerate(keys) if _contains(d, cell)] for d in [*known, description]]
+        sets = [[i for i, cell in enumerate(keys) if _contains(d, cell)] for d in [*family, *news]]
         return not reveals_small_group([cells[cell] for cell in keys], sets, self.min_size)
 
-    def publish(self, variable: str, cells: Mapping[Cell, int], description: tuple) -> None:
-        known = self.published.setdefault(variable, [])
-        if list(description) not in known:
-            known.append(list(description))
+    def move(self, variable: str, old: tuple | None, new: tuple) -> None:
+        shown = self.displayed.setdefault(variable, [])
+        if old is not None and list(old) in shown:
+            shown.remove(list(old))
+        if list(new) not in shown:
+            shown.append(list(new))
 
 
 def _contains(description: tuple, cell: Cell) -> bool:

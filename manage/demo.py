@@ -104,16 +104,21 @@ def create_demo(today: date | None = None, seed: int = 2026) -> Round:
         partnership = Partnership(slug=DEMO_SLUG, name="Regio Voorbeeld: Samen Slim Slagvaardig", region="Voorbeeldregio")
         db.session.add(partnership)
         for index, (title, opens_ago, length, count) in enumerate(ROUNDS):
+            closes_on = today - timedelta(days=opens_ago) + timedelta(days=length)
+            # As the app's default round runs: results hidden while people answer. Its
+            # responses come in while it is open; a past round gets its closing day after.
             round_ = Round(
                 partnership=partnership,
                 title=title,
                 instrument_version=instrument.version,
                 opens_on=today - timedelta(days=opens_ago),
-                closes_on=today - timedelta(days=opens_ago) + timedelta(days=length),
+                closes_on=max(closes_on, today),
+                hide_results_while_open=closes_on < today,
             )
             db.session.add(round_)
             db.session.flush()
-            _add_round_responses(rng, instrument, round_, index, count, last_day=today)
+            _add_round_responses(rng, instrument, round_, index, count, last_day=min(closes_on, today))
+            round_.closes_on = closes_on
         db.session.commit()
     return partnership.rounds[-1]
 

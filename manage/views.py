@@ -30,6 +30,7 @@ from auth.access import (
     round_or_404,
     visible_programmes,
 )
+from dashboard.releases import mark_seen
 from dashboard.results import comparison, round_results
 from extensions import counts_when, db, limiter
 from models import (
@@ -299,6 +300,7 @@ def round_page(slug: str, round_id: int):
     form = RoundForm(obj=round_)
     if form.validate_on_submit():
         was_closed = round_.state() is RoundState.CLOSED
+        mark_seen(round_)  # new dates or the hide option may hide what leaders see now
         form.populate_obj(round_)
         if was_closed and round_.state() is not RoundState.CLOSED:
             record(partnership, "round.opened", round_.title)  # new dates opened it again
@@ -334,6 +336,7 @@ def change_state(slug: str, round_id: int, opening: bool):
     if not ActionForm().validate_on_submit():
         abort(400)
     today = date.today()
+    mark_seen(round_)  # reopening may hide what leaders see now
     if opening:
         round_.closed_early = False
         round_.opens_on = min(round_.opens_on, today)

@@ -5,7 +5,7 @@ the previous one, and it holds every figure computed once (see dashboard/release
 page shows the same numbers whenever it is opened until the next release."""
 from datetime import date
 
-from sqlalchemy import JSON, ForeignKey, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
@@ -24,5 +24,8 @@ class Release(db.Model):
     n: Mapped[int]
     #: The figures that may be shown (see dashboard/releases.py for the layout).
     figures: Mapped[dict] = mapped_column(JSON)
+    #: Leaders could see it (results not hidden while it was the latest). Releases replaced
+    #: while results were hidden were never seen and do not constrain later ones.
+    shown: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     round: Mapped["Round"] = relationship(back_populates="releases")  # noqa: F821

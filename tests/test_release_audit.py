@@ -33,7 +33,7 @@ from models import Release, Round
 from surveys.instrument import get_instrument
 from surveys.responses import add_response
 
-from .conftest import login
+from .conftest import csrf_from, login
 
 INSTRUMENT = get_instrument(1)
 MIN = 5
@@ -50,7 +50,8 @@ response = st.fixed_dictionaries({
 respond = response.map(lambda r: ("respond", r))
 event = st.one_of(
     *[respond] * 8,
-    st.just(("close",)), st.just(("reopen",)), st.just(("hide",)), st.just(("show",)), st.just(("view",)), st.just(("view",)),
+    st.just(("close",)), st.just(("expire",)), st.just(("reopen",)), st.just(("hide",)), st.just(("show",)),
+    st.just(("view",)), st.just(("view",)),
 )
 histories = st.lists(event, min_size=15, max_size=60).map(lambda events: [*events, ("close",), ("view",)])
 
@@ -163,15 +164,23 @@ def play(history, app, client, session, round_: Round, mutate=None) -> Audit:
                 add_response(round_.id, INSTRUMENT, r["answers"], comments, {"level": r["level"], "domain": r["domain"]}, "nl", date.today())
                 db.session.commit()
                 releases.release_if_due(round_.id, MIN)
-        elif kind in ("close", "reopen", "hide", "show"):
+        elif kind == "expire":  # the closing day passes: no request, no event
             stored = session.get(Round, round_.id)
-            if kind == "close":
-                stored.closes_on = date.today() - timedelta(days=1)
-            elif kind == "reopen":
-                stored.closes_on = date.today() + timedelta(days=7)
-            else:
-                stored.hide_results_while_open = kind == "hide"
+            stored.closes_on = date.today() - timedelta(days=1)
+            stored.opens_on = min(stored.opens_on, stored.closes_on)
             session.commit()
+        elif kind in ("close", "reopen"):  # the leader's buttons
+            page = f"/beheer/{slug}/metingen/{round_.id}/"
+            client.post(page + ("sluiten" if kind == "close" else "openen"), data={"csrf_token": csrf_from(client.get(page).text)})
+        elif kind in ("hide", "show"):  # the round's settings form
+            page = f"/beheer/{slug}/metingen/{round_.id}/"
+            session.expire_all()
+            stored = session.get(Round, round_.id)
+            data = {"csrf_token": csrf_from(client.get(page).text), "title": stored.title, "instrument_version": "1",
+                    "opens_on": stored.opens_on.isoformat(), "closes_on": stored.closes_on.isoformat()}
+            if kind == "hide":
+                data["hide_results_while_open"] = "y"
+            assert client.post(page, data=data).status_code == 302
         elif kind == "view":
             body = client.get(f"/api/partnerships/{slug}/rounds/{round_.id}").get_json()
             record_view(audit, body, releases_so_far(session, round_.id))
@@ -254,7 +263,7 @@ def test_the_audit_finds_reopen_and_compare_without_releases(app, client, sessio
     """Remove the fix (a release after every response, every figure always updated): the
     audit must then find the one person who answered after reopening."""
     monkeypatch.setattr(releases, "needed", lambda released, min_size: 1)
-    monkeypatch.setattr(releases.Rule, "allows", lambda self, variable, cells, description: True)
+    monkeypatch.setattr(releases.Rule, "allows", lambda self, variable, cells, old, new: True)
     audit = play(REOPEN_AND_COMPARE, app, client, session, scene)
     found = violations(audit)
     assert (6,) in found["members"] and (6,) in found["urgency"] and (6,) in found["comments"]
@@ -263,7 +272,7 @@ def test_the_audit_finds_reopen_and_compare_without_releases(app, client, sessio
 def test_the_audit_finds_small_groups_by_subtraction_without_the_rule(app, client, session, scene, monkeypatch):
     """Remove the rule within one release: 5 werkvloer and 1 beleid respondent give a
     total of 6 beside a werkvloer group of 5, and total minus group is the one person."""
-    monkeypatch.setattr(releases.Rule, "allows", lambda self, variable, cells, description: True)
+    monkeypatch.setattr(releases.Rule, "allows", lambda self, variable, cells, old, new: True)
     one = {"level": "beleid", "domain": "gemeente", "answers": {i.key: 2 for i in INSTRUMENT.items}, "comment": None}
     five = {"level": "werkvloer", "domain": "gemeente", "answers": {i.key: 4 for i in INSTRUMENT.items}, "comment": None}
     history = [("respond", one), *[("respond", five)] * 4, ("view",), ("respond", five), ("respond", five), ("respond", five),
