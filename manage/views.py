@@ -447,43 +447,46 @@ def invite_respondents(slug: str, round_id: int):
                            back=url_for(".round_page", slug=slug, round_id=round_id))
 
 
-@bp.post("/<slug>/metingen/<id:round_id>/herinneren")
-@login_required
-def remind_respondents(slug: str, round_id: int):
-    """A reminder to every invitee, with a fresh link each, whether they responded or not:
-    what the leader sees (and what their mail server logs) is then the same whoever responded."""
+def mail_links_again(slug: str, round_id: int, make_links, refused: str, logged, reminder: bool):
+    """Reminders and resends alike: only by email and while the round is open; new links from
+    `make_links(round_)`, logged with `logged(count, title)`, mailed, and a page that says how
+    many went out (never a link)."""
     partnership = partnership_or_404(slug, Role.LEADER)
     round_ = round_or_404(partnership, round_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     if round_.state() is not RoundState.OPEN or not mailer.mail_configured():
-        flash(_("Herinneringen gaan alleen per e-mail, en alleen zolang de meting open is."))
+        flash(refused)
         return redirect(url_for(".round_page", slug=slug, round_id=round_id))
-    links = remind(round_)
-    record(partnership, "invitations.reminded", ngettext("%(num)d herinnering voor %(title)s", "%(num)d herinneringen voor %(title)s", len(links), title=round_.title))
+    links = make_links(round_)
+    record(partnership, "invitations.reminded" if reminder else "invitations.sent", logged(len(links), round_.title))
     db.session.commit()
-    sent, failed = send_survey_links(round_, links, reminder=True)
-    return render_template("manage/invitation_sent.html", sent=sent, failed=failed, reminder=True,
+    sent, failed = send_survey_links(round_, links, reminder=reminder)
+    return render_template("manage/invitation_sent.html", sent=sent, failed=failed, reminder=reminder, personal=not reminder,
                            back=url_for(".round_page", slug=slug, round_id=round_id))
+
+
+@bp.post("/<slug>/metingen/<id:round_id>/herinneren")
+@login_required
+def remind_respondents(slug: str, round_id: int):
+    """A reminder to every invitee, with a fresh link each, whether they responded or not:
+    what the leader sees (and what their mail server logs) is then the same whoever responded."""
+    return mail_links_again(
+        slug, round_id, remind, _("Herinneringen gaan alleen per e-mail, en alleen zolang de meting open is."),
+        lambda n, title: ngettext("%(num)d herinnering voor %(title)s", "%(num)d herinneringen voor %(title)s", n, title=title),
+        reminder=True,
+    )
 
 
 @bp.post("/<slug>/metingen/<id:round_id>/uitnodigingen/opnieuw")
 @login_required
 def resend_invitations(slug: str, round_id: int):
     """Mail again every invitation of the round whose mail was not sent, each with a new link."""
-    partnership = partnership_or_404(slug, Role.LEADER)
-    round_ = round_or_404(partnership, round_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    if round_.state() is not RoundState.OPEN or not mailer.mail_configured():
-        flash(_("Opnieuw versturen kan alleen per e-mail, en alleen zolang de meting open is."))
-        return redirect(url_for(".round_page", slug=slug, round_id=round_id))
-    links = unsent(round_)
-    record(partnership, "invitations.sent", ngettext("%(num)d uitnodiging opnieuw voor %(title)s", "%(num)d uitnodigingen opnieuw voor %(title)s", len(links), title=round_.title))
-    db.session.commit()
-    sent, failed = send_survey_links(round_, links, reminder=False)
-    return render_template("manage/invitation_sent.html", sent=sent, failed=failed, personal=True,
-                           back=url_for(".round_page", slug=slug, round_id=round_id))
+    return mail_links_again(
+        slug, round_id, unsent, _("Opnieuw versturen kan alleen per e-mail, en alleen zolang de meting open is."),
+        lambda n, title: ngettext("%(num)d uitnodiging opnieuw voor %(title)s", "%(num)d uitnodigingen opnieuw voor %(title)s", n, title=title),
+        reminder=False,
+    )
 
 
 @bp.route("/<slug>/metingen/<id:round_id>/verwijderen", methods=["GET", "POST"])
