@@ -22,3 +22,4 @@ def test_workers_killed_mid_submission_leave_nothing_half_written():
     assert result["incomplete"] == 0  # every stored response has all its answers
     # A killed request may have committed before it died, never less than what was confirmed.
     assert result["submitted"] <= result["responses"] <= 60
+    assert result["submitted"] >= 30  # the rest of the run still worked: most questionnaires went through
