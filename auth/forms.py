@@ -5,10 +5,9 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
-from manage.accounts import MIN_PASSWORD_LENGTH
 from text_rules import single_line
 
-from .passwords import MAX_PASSWORD_LENGTH
+from .passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
 
 def strip(value):

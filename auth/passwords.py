@@ -6,9 +6,9 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import delete, select
 
 from extensions import db
-from manage.accounts import MIN_PASSWORD_LENGTH, find_user
-from models import PasswordReset, User, new_token, token_hash
+from models import PasswordReset, User, find_user, new_token, token_hash
 
+MIN_PASSWORD_LENGTH = 10
 #: The sign-in form takes at most this many characters, so no longer password may be set.
 MAX_PASSWORD_LENGTH = 500
 RESET_VALID_FOR = timedelta(hours=1)

@@ -20,8 +20,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from extensions import counts_when, db, limiter, login_manager
 from manage import mailer
-from manage.accounts import find_user
-from models import User
+from models import User, find_user
 
 from .forms import ForgotPasswordForm, LoginForm, NewPasswordForm, PasswordChangeForm
 from .passwords import new_reset_token, open_reset, request_reset, set_new_password

@@ -28,7 +28,7 @@ from auth.access import (
 )
 from extensions import db
 from i18n import current_language
-from manage.audit import record
+from auth.audit import record
 from models import Partnership, Role, Round, database_id
 from surveys.instrument import Instrument, get_instrument
 from surveys.scoring import band

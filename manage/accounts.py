@@ -3,6 +3,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
+from auth.passwords import MIN_PASSWORD_LENGTH
 from extensions import db
 from models import (
     AccountInvitation,
@@ -11,19 +12,13 @@ from models import (
     Partnership,
     Role,
     User,
+    find_user,
     new_token,
     token_hash,
 )
 
-MIN_PASSWORD_LENGTH = 10
-
-
 class AccountError(ValueError):
     pass
-
-
-def find_user(email: str) -> User | None:
-    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
 def create_user(email: str, password: str, name: str = "", is_admin: bool = False) -> User:

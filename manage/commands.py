@@ -11,13 +11,13 @@ from sqlalchemy import select
 
 from dashboard.releases import release_if_due
 from extensions import db
-from models import Partnership, Role, Round
+from models import Partnership, Role, Round, find_user
 from models.partnership import SLUG_PATTERN
 from surveys.instrument import available_versions
 from surveys.responses import purge_drafts
 
 from . import backup
-from .accounts import AccountError, create_user, find_user, grant
+from .accounts import AccountError, create_user, grant
 from .demo import DEMO_LEADER_EMAIL, create_demo, reset_demo_leader
 from .round_dates import round_dates_problem
 

@@ -10,12 +10,12 @@ from flask import current_app
 
 from dashboard.releases import release_if_due
 from extensions import db
-from models import Partnership, Role, Round
+from models import Partnership, Role, Round, find_user
 from surveys.instrument import Instrument, get_instrument
 from surveys.responses import add_response
 from surveys.scoring import flip
 
-from .accounts import create_user, find_user, grant
+from .accounts import create_user, grant
 
 DEMO_SLUG = "demo"
 # The demo's leader account; `flask demo` gives it a fresh random password every run, so a

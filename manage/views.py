@@ -30,6 +30,7 @@ from auth.access import (
     round_or_404,
     visible_programmes,
 )
+from auth.audit import record
 from dashboard.releases import mark_seen
 from dashboard.results import comparison, round_results
 from extensions import counts_when, db, limiter
@@ -43,6 +44,7 @@ from models import (
     Role,
     Round,
     RoundState,
+    find_user,
 )
 from surveys.instrument import get_instrument
 from surveys.invitations import invite, parse_emails, record_mail, remind, unsent
@@ -50,7 +52,6 @@ from surveys.invitations import invite, parse_emails, record_mail, remind, unsen
 from . import mailer
 from .accounts import (
     accept,
-    find_user,
     invite_account,
     is_last_leader,
     members,
@@ -58,7 +59,6 @@ from .accounts import (
     pending_invitations,
     role_in,
 )
-from .audit import record
 from .forms import (
     AcceptForm,
     ActionForm,

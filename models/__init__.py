@@ -11,11 +11,11 @@ from .release import Release
 from .password_reset import PasswordReset
 from .response import Answer, Comment, Response, ResponseScore
 from .round import Round, RoundState
-from .user import Coordinatorship, Membership, Role, User
+from .user import Coordinatorship, Membership, Role, User, find_user
 
 __all__ = [
     "AccountInvitation", "Answer", "AuditEvent", "Comment", "Coordinatorship", "Draft", "Invitation", "Membership",
-    "Partnership", "PasswordReset", "Programme", "Release", "Response", "ResponseScore", "Role", "Round", "RoundState", "User", "new_token",
+    "Partnership", "PasswordReset", "Programme", "Release", "Response", "ResponseScore", "Role", "Round", "RoundState", "User", "find_user", "new_token",
     "token_hash",
 ]
 

@@ -1,7 +1,7 @@
 import enum
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -41,6 +41,11 @@ class User(db.Model, UserMixin):
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
+
+
+def find_user(email: str) -> User | None:
+    """The account with this email address, whatever its case (sign-in, resets, invitations)."""
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
 class Membership(db.Model):

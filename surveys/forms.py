@@ -17,9 +17,8 @@ from wtforms.validators import Optional as OptionalValidator
 
 from text_rules import without_control_characters
 
-from .instrument import Dimension, Instrument
+from .instrument import UNKNOWN, Dimension, Instrument
 
-UNKNOWN = "dk"
 COMMENT_FIELD = "comment"
 
 

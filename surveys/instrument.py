@@ -15,6 +15,7 @@ INSTRUMENT_DIR = Path(__file__).resolve().parent / "instruments"
 LANGUAGES = ("nl", "en")
 DIMENSION_KEYS = ("urgency", "investment", "momentum", "youth", "levels", "daring")
 SCALE_VALUES = (1, 2, 3, 4, 5)
+UNKNOWN = "dk"  # the raw answer "weet ik niet / n.v.t." (forms and stored drafts), never a score
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 
 

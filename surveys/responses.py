@@ -20,8 +20,7 @@ from sqlalchemy import delete, insert, or_, select, update
 from extensions import db
 from models import Answer, Comment, Draft, Invitation, Response, ResponseScore, Round, token_hash
 
-from .forms import UNKNOWN
-from .instrument import Instrument, get_instrument
+from .instrument import UNKNOWN, Instrument, get_instrument
 from .invitations import claim
 from .scoring import dimension_scores
 

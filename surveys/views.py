@@ -7,7 +7,6 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from dashboard.charts import respondent_radar
 from dashboard.releases import release_if_due
 from extensions import counts_when, db, limiter
 from i18n import choose_language, current_language
@@ -16,6 +15,7 @@ from models import Round, RoundState
 from .forms import COMMENT_FIELD, dimension_form_class, profile_form_class
 from .instrument import Instrument, get_instrument
 from .invitations import find_invitation
+from .radar import respondent_radar
 from .responses import (
     DraftTooLarge,
     LinkUsed,

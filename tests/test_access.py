@@ -7,8 +7,7 @@ from flask import url_for
 
 from assets import plotly_filename
 from extensions import db
-from manage.accounts import find_user
-from models import Coordinatorship, Partnership, Programme
+from models import Coordinatorship, Partnership, Programme, find_user
 
 from .conftest import csrf_from, login
 from .test_dashboard import scored
