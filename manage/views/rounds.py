@@ -1,0 +1,149 @@
+"""A round: creating it, its page (links, response tracking, settings), opening and closing
+it, its QR code, deleting it."""
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+import segno
+from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy import delete
+
+from auth.access import partnership_or_404, round_or_404
+from auth.audit import record
+from dashboard.releases import mark_seen
+from dashboard.results import comparison, round_results
+from extensions import db
+from models import Role, Round, RoundState
+from surveys.instrument import get_instrument
+
+from .. import mailer
+from ..forms import ActionForm, ConfirmDeleteForm, InvitationsForm, RoundForm
+from .common import bp, survey_url
+
+REOPEN_DAYS = 14
+
+
+@bp.route("/<slug>/metingen/nieuw", methods=["GET", "POST"])
+@login_required
+def create_round(slug: str):
+    partnership = partnership_or_404(slug, Role.LEADER)
+    # Results stay hidden while a new round is open unless the leader chooses otherwise:
+    # early answers should not steer the rest, and live numbers invite comparing downloads.
+    form = RoundForm(opens_on=date.today(), closes_on=date.today() + timedelta(days=28),
+                     instrument_version=get_instrument().version, hide_results_while_open=True)
+    if form.validate_on_submit():
+        round_ = Round(partnership_id=partnership.id)
+        form.populate_obj(round_)
+        db.session.add(round_)
+        db.session.flush()
+        record(partnership, "round.created", round_.title)
+        db.session.commit()
+        return redirect(url_for(".round_page", slug=slug, round_id=round_.id))
+    return render_template("manage/form.html", form=form, title=_("Nieuwe meting"), partnership=partnership), 422 if form.errors else 200
+
+
+@bp.route("/<slug>/metingen/<id:round_id>/", methods=["GET", "POST"])
+@login_required
+def round_page(slug: str, round_id: int):
+    """A round: its links, invitations, response tracking and settings."""
+    partnership = partnership_or_404(slug, Role.LEADER)
+    round_ = round_or_404(partnership, round_id)
+    form = RoundForm(obj=round_)
+    if form.validate_on_submit():
+        was_closed = round_.state() is RoundState.CLOSED
+        mark_seen(round_)  # new dates or the hide option may hide what leaders see now
+        form.populate_obj(round_)
+        if was_closed and round_.state() is not RoundState.CLOSED:
+            record(partnership, "round.opened", round_.title)  # new dates opened it again
+        record(partnership, "round.updated", round_.title)
+        db.session.commit()
+        flash(_("Opgeslagen."))
+        return redirect(url_for(".round_page", slug=slug, round_id=round_id))
+    return render_template(
+        "manage/round.html", partnership=partnership, round=round_, form=form, action=ActionForm(),
+        invitations_form=InvitationsForm(), tracking=tracking(round_), survey_url=survey_url(round_),
+        mail_configured=mailer.mail_configured(),
+    ), 422 if form.errors else 200
+
+
+def tracking(round_: Round) -> dict:
+    """Responses counted so far (in releases, so in steps of at least the threshold), the
+    invitations sent, the groups the released results show, and days left."""
+    result = round_results([round_])[0]
+    instrument = get_instrument(round_.instrument_version)
+    groups = {}
+    for by in ("level", "domain"):
+        labels = {o.key: o.label for o in instrument.profile_question(by).options}
+        groups[by] = [(labels[group.key], group.n) for group in comparison(result, by, tuple(labels)).groups]
+    return {
+        "responses": result.n, "released_on": result.released_on, "invited": len(round_.invitations),
+        "groups": groups, "days_left": round_.days_left(),
+    }
+
+
+def change_state(slug: str, round_id: int, opening: bool):
+    partnership = partnership_or_404(slug, Role.LEADER)
+    round_ = round_or_404(partnership, round_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    today = date.today()
+    mark_seen(round_)  # reopening may hide what leaders see now
+    if opening:
+        round_.closed_early = False
+        round_.opens_on = min(round_.opens_on, today)
+        if round_.closes_on < today:
+            round_.closes_on = today + timedelta(days=REOPEN_DAYS)
+            flash(_("De meting is open tot en met %(day)s; pas de datum zo nodig aan.", day=round_.closes_on.isoformat()))
+        record(partnership, "round.opened", round_.title)
+    else:
+        round_.closed_early = True
+        record(partnership, "round.closed", round_.title)
+    db.session.commit()
+    return redirect(url_for(".round_page", slug=slug, round_id=round_id))
+
+
+@bp.post("/<slug>/metingen/<id:round_id>/openen")
+@login_required
+def open_round(slug: str, round_id: int):
+    return change_state(slug, round_id, opening=True)
+
+
+@bp.post("/<slug>/metingen/<id:round_id>/sluiten")
+@login_required
+def close_round(slug: str, round_id: int):
+    return change_state(slug, round_id, opening=False)
+
+
+@bp.get("/<slug>/metingen/<id:round_id>/qr.<fmt>")
+@login_required
+def qr_code(slug: str, round_id: int, fmt: str):
+    """The open link as a QR code, for slides and posters."""
+    round_ = round_or_404(partnership_or_404(slug, Role.LEADER), round_id)
+    if fmt not in ("png", "svg"):
+        abort(404)
+    code = segno.make(survey_url(round_), error="m")
+    buffer = io.BytesIO()
+    code.save(buffer, kind=fmt, scale=10 if fmt == "png" else 4, border=2)
+    mimetype = "image/png" if fmt == "png" else "image/svg+xml"
+    filename = f"{slug}-{round_.public_code}.{fmt}"
+    return Response(buffer.getvalue(), mimetype=mimetype, headers={"Content-Disposition": f'inline; filename="{filename}"'})
+
+
+@bp.route("/<slug>/metingen/<id:round_id>/verwijderen", methods=["GET", "POST"])
+@login_required
+def delete_round(slug: str, round_id: int):
+    partnership = partnership_or_404(slug, Role.LEADER)
+    round_ = round_or_404(partnership, round_id)
+    form = ConfirmDeleteForm(round_.title)
+    if form.validate_on_submit():
+        record(partnership, "round.deleted", round_.title)
+        # The database cascades to responses, answers, scores, comments, drafts and invitations.
+        db.session.execute(delete(Round).where(Round.id == round_.id))
+        db.session.commit()
+        flash(_("De meting %(title)s en al haar antwoorden zijn verwijderd.", title=round_.title))
+        return redirect(url_for(".partnership", slug=slug))
+    return render_template("manage/confirm_delete.html", form=form, name=round_.title, partnership=partnership,
+                           what=_("de meting %(title)s met alle antwoorden, toelichtingen en uitnodigingen", title=round_.title)), 422 if form.errors else 200
