@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from extensions import db
 from models import Release, Round
-from surveys.instrument import Instrument, Item
+from surveys.instrument import Instrument, Item, Text, get_instrument
 from surveys.scoring import Aggregate
 
 from . import queries
@@ -104,6 +104,29 @@ def comparison(result: RoundResult, by: str, order: tuple[str, ...]) -> Comparis
         for key in order if key in published
     )
     return Comparison(by, groups, tuple(key for key in order if key not in published))
+
+
+@dataclass(frozen=True)
+class Tracking:
+    """What a round's management page shows of its response, during the round too."""
+
+    responses: int  # in releases, so in steps of at least the threshold
+    released_on: date | None
+    invited: int
+    groups: dict[str, list[tuple[Text, int]]]  # per grouping: (option label, n) of the groups shown
+    days_left: int | None
+
+
+def response_tracking(round_: Round) -> Tracking:
+    """Responses counted so far, the invitations sent, the groups the released results show
+    (the same rule as every other figure: comparison() of the latest release), and days left."""
+    result = round_results([round_])[0]
+    instrument = get_instrument(round_.instrument_version)
+    groups = {}
+    for by in ("level", "domain"):
+        labels = {option.key: option.label for option in instrument.profile_question(by).options}
+        groups[by] = [(labels[group.key], group.n) for group in comparison(result, by, tuple(labels)).groups]
+    return Tracking(result.n, result.released_on, len(round_.invitations), groups, round_.days_left())
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from flask_login import login_required
 
 from auth.access import partnership_or_404, round_or_404
 from auth.audit import record
+from dashboard.results import response_tracking
 from extensions import db
 from models import Invitation, Partnership, Role, Round, RoundState
 from surveys.invitations import invite, parse_emails, record_mail, remind, unsent
@@ -17,7 +18,6 @@ from surveys.invitations import invite, parse_emails, record_mail, remind, unsen
 from .. import mailer
 from ..forms import ActionForm, InvitationsForm, RoundForm
 from .common import bp, public_url, survey_url
-from .rounds import tracking
 
 MAX_INVITATIONS = 1000  # per paste
 
@@ -52,7 +52,7 @@ def round_page_with_error(partnership: Partnership, round_: Round, form: Invitat
         form.emails.errors = [*form.emails.errors, message]
     return render_template(
         "manage/round.html", partnership=partnership, round=round_, form=RoundForm(obj=round_), action=ActionForm(),
-        invitations_form=form, tracking=tracking(round_), survey_url=survey_url(round_), mail_configured=mailer.mail_configured(),
+        invitations_form=form, tracking=response_tracking(round_), survey_url=survey_url(round_), mail_configured=mailer.mail_configured(),
     ), status
 
 

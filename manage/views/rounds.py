@@ -14,7 +14,7 @@ from sqlalchemy import delete
 from auth.access import partnership_or_404, round_or_404
 from auth.audit import record
 from dashboard.releases import mark_seen
-from dashboard.results import comparison, round_results
+from dashboard.results import response_tracking
 from extensions import db
 from models import Role, Round, RoundState
 from surveys.instrument import get_instrument
@@ -64,24 +64,9 @@ def round_page(slug: str, round_id: int):
         return redirect(url_for(".round_page", slug=slug, round_id=round_id))
     return render_template(
         "manage/round.html", partnership=partnership, round=round_, form=form, action=ActionForm(),
-        invitations_form=InvitationsForm(), tracking=tracking(round_), survey_url=survey_url(round_),
+        invitations_form=InvitationsForm(), tracking=response_tracking(round_), survey_url=survey_url(round_),
         mail_configured=mailer.mail_configured(),
     ), 422 if form.errors else 200
-
-
-def tracking(round_: Round) -> dict:
-    """Responses counted so far (in releases, so in steps of at least the threshold), the
-    invitations sent, the groups the released results show, and days left."""
-    result = round_results([round_])[0]
-    instrument = get_instrument(round_.instrument_version)
-    groups = {}
-    for by in ("level", "domain"):
-        labels = {o.key: o.label for o in instrument.profile_question(by).options}
-        groups[by] = [(labels[group.key], group.n) for group in comparison(result, by, tuple(labels)).groups]
-    return {
-        "responses": result.n, "released_on": result.released_on, "invited": len(round_.invitations),
-        "groups": groups, "days_left": round_.days_left(),
-    }
 
 
 def change_state(slug: str, round_id: int, opening: bool):
