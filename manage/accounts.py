@@ -1,4 +1,5 @@
-"""Leader accounts and their access to partnerships."""
+"""Leader accounts and their access to partnerships. These functions change the session and
+flush (so new rows have their ids); the view or command that calls them commits, once."""
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
@@ -22,6 +23,7 @@ class AccountError(ValueError):
 
 
 def create_user(email: str, password: str, name: str = "", is_admin: bool = False) -> User:
+    """A new account (flushed: it has its id); an AccountError for a bad address or password."""
     email = email.strip()
     if "@" not in email:
         raise AccountError(f"'{email}' is not an email address.")
@@ -32,7 +34,7 @@ def create_user(email: str, password: str, name: str = "", is_admin: bool = Fals
     user = User(email=email, name=name, is_admin=is_admin)
     user.set_password(password)
     db.session.add(user)
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -56,7 +58,7 @@ def grant(user: User, partnership: Partnership, role: Role) -> Membership:
         membership = Membership(user=user, partnership=partnership, role=role)
         db.session.add(membership)
     membership.role = role
-    db.session.commit()
+    db.session.flush()
     return membership
 
 
@@ -96,7 +98,8 @@ def accept(invitation: AccountInvitation, password: str | None, name: str = "") 
     An invitation adds access and never takes any away: a leader who accepts an invitation
     as viewer stays leader. Otherwise the last leader could invite their own address as
     viewer, accept, and leave the partnership without a leader (the guard on withdrawing
-    access would never be asked); and no two acceptances at once can do it either."""
+    access would never be asked); and no two acceptances at once can do it either. The caller
+commits: the account, the role and the used invitation land together or not at all."""
     user = find_user(invitation.email)
     if user is None:
         user = create_user(invitation.email, password or "", name=name)
@@ -106,7 +109,7 @@ def accept(invitation: AccountInvitation, password: str | None, name: str = "") 
         Coordinatorship.user_id == user.id, Coordinatorship.programme_id == invitation.programme_id)):
         db.session.add(Coordinatorship(user_id=user.id, programme_id=invitation.programme_id))
     invitation.accepted = True
-    db.session.commit()
+    db.session.flush()
     return user
 
 

@@ -117,6 +117,7 @@ def create_user_command(email: str, name: str, password: str, admin: bool):
         create_user(email, password, name=name, is_admin=admin)
     except AccountError as error:
         raise click.ClickException(str(error)) from error
+    db.session.commit()
     click.echo(f"Created {'administrator' if admin else 'user'} {email}.")
 
 
@@ -133,6 +134,7 @@ def grant_command(email: str, slug: str, role: str):
         grant(user, get_partnership(slug), Role(role))
     except AccountError as error:
         raise click.ClickException(str(error)) from error
+    db.session.commit()
     click.echo(f"{email} is now {role} of {slug}.")
 
 

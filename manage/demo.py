@@ -124,14 +124,15 @@ def create_demo(today: date | None = None, seed: int = 2026) -> Round:
 
 
 def reset_demo_leader() -> str:
-    """Give the demo leader (created when missing) a new random password; returns it."""
+    """Give the demo leader (created when missing) a new random password; returns it. Commits
+    once (like create_demo, it is the whole of a command)."""
     password = secrets.token_urlsafe(12)
     leader = find_user(DEMO_LEADER_EMAIL)
     if leader is None:
         leader = create_user(DEMO_LEADER_EMAIL, password, name="Demo projectleider")
     else:
         leader.set_password(password)
-        db.session.commit()
     partnership = db.session.scalar(db.select(Partnership).where(Partnership.slug == DEMO_SLUG))
     grant(leader, partnership, Role.LEADER)
+    db.session.commit()
     return password

@@ -196,6 +196,7 @@ def make_user(app):
             user = create_user(email, PASSWORD, name=email.split("@")[0], is_admin=admin)
             if partnership is not None:
                 grant(user, db.session.get(Partnership, partnership.id), Role(role))
+            db.session.commit()
         return email
 
     return make

@@ -31,13 +31,13 @@ def accept_invitation(token: str):
         del form.password, form.repeat, form.name
     if form.validate_on_submit():
         user = accept(invitation, form.password.data if existing is None else None, form.name.data if existing is None else "")
-        if invitation.partnership_id:
-            partnership = db.session.get(Partnership, invitation.partnership_id)
+        partnership = db.session.get(Partnership, invitation.partnership_id) if invitation.partnership_id else None
+        if partnership is not None:
             record(partnership, "member.joined", user.email)
-            db.session.commit()
-            if invitation.role is not None and role_in(user, partnership.id) is not invitation.role:
-                # accept() never lowers a role: say so rather than pretend the invitation's role holds.
-                flash(_("Je bent al projectleider van %(name)s en dat blijf je: een uitnodiging neemt geen rechten af.", name=partnership.name))
+        db.session.commit()  # the account, its role, the used link and the log line: one commit
+        if partnership is not None and invitation.role is not None and role_in(user, partnership.id) is not invitation.role:
+            # accept() never lowers a role: say so rather than pretend the invitation's role holds.
+            flash(_("Je bent al projectleider van %(name)s en dat blijf je: een uitnodiging neemt geen rechten af.", name=partnership.name))
         if existing is None:
             login_user(user)  # the password was set just now, through this link
         flash(_("Welkom! Je hebt nu toegang."))

@@ -31,6 +31,7 @@ def demo(live_app):
             db.session.add(elders)
             db.session.commit()
             grant(create_user(*OTHER_LEADER), elders, Role.LEADER)
+            db.session.commit()
     return live_app
 
 

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from extensions import db
 from manage.accounts import create_user
 from surveys.instrument import get_instrument
 
@@ -44,6 +45,7 @@ def test_whole_management_path(browser, live_app, artifacts, mailbox):
     live_app.config["PUBLIC_URL"] = base  # every link the app gives out is built on it
     with live_app.app_context():
         create_user(*ADMIN, is_admin=True)
+        db.session.commit()
 
     admin = browser.new_context(viewport=DESKTOP).new_page()
     watch = PageWatch(admin, base)

@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from extensions import db
 from manage.accounts import create_user
 
 from .conftest import PageWatch
@@ -30,6 +31,7 @@ def test_forgotten_password_and_password_change(browser, live_app, mailbox):
     live_app.config["PUBLIC_URL"] = base
     with live_app.app_context():
         create_user(EMAIL, OLD)
+        db.session.commit()
 
     laptop = browser.new_context().new_page()
     sign_in(laptop, base, EMAIL, OLD)
