@@ -1,6 +1,6 @@
 import enum
 import secrets
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -59,6 +59,21 @@ class Round(db.Model):
     def days_left(self, today: date | None = None) -> int | None:
         today = today or date.today()
         return (self.closes_on - today).days + 1 if self.state(today) is RoundState.OPEN else None
+
+    def reopened_since(self, previous: RoundState, today: date | None = None) -> bool:
+        """Whether a change (the open button, or new dates in the round form) took the round
+        from closed to open or not yet open: that counts as reopening, and is logged as such."""
+        return previous is RoundState.CLOSED and self.state(today) is not RoundState.CLOSED
+
+    def reopen(self, today: date, days: int) -> bool:
+        """Open the round now: no longer closed early, open from today at the latest and, when
+        its closing day has passed, for `days` more. True when the closing day moved."""
+        self.closed_early = False
+        self.opens_on = min(self.opens_on, today)
+        if self.closes_on >= today:
+            return False
+        self.closes_on = today + timedelta(days=days)
+        return True
 
     def state(self, today: date | None = None) -> RoundState:
         today = today or date.today()

@@ -16,7 +16,7 @@ from auth.audit import record
 from dashboard.releases import mark_seen
 from dashboard.results import response_tracking
 from extensions import db
-from models import Role, Round, RoundState
+from models import Role, Round
 from surveys.instrument import get_instrument
 
 from .. import mailer
@@ -53,10 +53,10 @@ def round_page(slug: str, round_id: int):
     round_ = round_or_404(partnership, round_id)
     form = RoundForm(obj=round_)
     if form.validate_on_submit():
-        was_closed = round_.state() is RoundState.CLOSED
+        previous = round_.state()
         mark_seen(round_)  # new dates or the hide option may hide what leaders see now
         form.populate_obj(round_)
-        if was_closed and round_.state() is not RoundState.CLOSED:
+        if round_.reopened_since(previous):
             record(partnership, "round.opened", round_.title)  # new dates opened it again
         record(partnership, "round.updated", round_.title)
         db.session.commit()
@@ -74,13 +74,9 @@ def change_state(slug: str, round_id: int, opening: bool):
     round_ = round_or_404(partnership, round_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    today = date.today()
     mark_seen(round_)  # reopening may hide what leaders see now
     if opening:
-        round_.closed_early = False
-        round_.opens_on = min(round_.opens_on, today)
-        if round_.closes_on < today:
-            round_.closes_on = today + timedelta(days=REOPEN_DAYS)
+        if round_.reopen(date.today(), REOPEN_DAYS):
             flash(_("De meting is open tot en met %(day)s; pas de datum zo nodig aan.", day=round_.closes_on.isoformat()))
         record(partnership, "round.opened", round_.title)
     else:
