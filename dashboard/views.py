@@ -3,7 +3,6 @@ Every route finds its partnership through auth.access and its numbers through
 dashboard.results (which applies the anonymity threshold)."""
 from __future__ import annotations
 
-from datetime import date
 
 from flask import (
     Blueprint,
@@ -19,6 +18,7 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+import clock
 from auth.access import (
     partnership_or_404,
     programme_or_404,
@@ -177,7 +177,7 @@ def report(slug: str, round_id: int):
     context = round_view(partnership, results, current, instrument)
     pair = [r for r in (context["previous"], current) if r is not None and r.shown]
     context["pair_radar"] = charts.rounds_radar(instrument, [(r.round.title, r.total.means()) for r in pair], current_language()) if pair else None
-    return render_template("dashboard/report.html", partnership=partnership, instrument=instrument, today=date.today(), **context)
+    return render_template("dashboard/report.html", partnership=partnership, instrument=instrument, today=clock.today(), **context)
 
 
 # --- programme view --------------------------------------------------------------------------

@@ -1,9 +1,10 @@
 """Leader accounts and their access to partnerships. These functions change the session and
 flush (so new rows have their ids); the view or command that calls them commits, once."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
+import clock
 from auth.passwords import MIN_PASSWORD_LENGTH
 from extensions import db
 from models import (
@@ -72,7 +73,7 @@ def invite_account(email: str, role: Role | None, partnership: Partnership | Non
     db.session.add(AccountInvitation(
         email=email.strip().lower(), token_hash=token_hash(token), role=role,
         partnership_id=partnership.id if partnership else None, programme_id=programme.id if programme else None,
-        expires_on=date.today() + timedelta(days=INVITATION_DAYS),
+        expires_on=clock.today() + timedelta(days=INVITATION_DAYS),
     ))
     return token
 
@@ -82,7 +83,7 @@ def open_account_invitation(token: str) -> AccountInvitation | None:
     return db.session.scalar(select(AccountInvitation).where(
         AccountInvitation.token_hash == token_hash(token),
         AccountInvitation.accepted.is_(False),
-        AccountInvitation.expires_on >= date.today(),
+        AccountInvitation.expires_on >= clock.today(),
     ))
 
 
@@ -122,5 +123,5 @@ def members(partnership: Partnership) -> list[Membership]:
 def pending_invitations(partnership: Partnership) -> list[AccountInvitation]:
     return list(db.session.scalars(select(AccountInvitation).where(
         AccountInvitation.partnership_id == partnership.id, AccountInvitation.accepted.is_(False),
-        AccountInvitation.expires_on >= date.today(),
+        AccountInvitation.expires_on >= clock.today(),
     ).order_by(AccountInvitation.email)))

@@ -1,7 +1,6 @@
 """`flask` commands: demo data, partnerships, rounds, accounts and backups."""
 import json
 import re
-from datetime import date
 
 import click
 from flask import Flask, current_app
@@ -9,6 +8,7 @@ from flask.cli import AppGroup, with_appcontext
 from flask_babel import force_locale
 from sqlalchemy import select
 
+import clock
 from dashboard.releases import release_if_due
 from extensions import db
 from models import Partnership, Role, Round, find_user
@@ -68,7 +68,7 @@ def create_partnership(slug: str, name: str, region: str):
 @round_cli.command("create")
 @click.argument("slug")
 @click.argument("title")
-@click.option("--opens", type=click.DateTime(["%Y-%m-%d"]), default=str(date.today()), help="Opening day (YYYY-MM-DD), default today.")
+@click.option("--opens", type=click.DateTime(["%Y-%m-%d"]), default=lambda: str(clock.today()), help="Opening day (YYYY-MM-DD), default today.")
 @click.option("--closes", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Last day answers are taken (YYYY-MM-DD).")
 @click.option("--instrument", "version", type=int, default=None, help="Instrument version, default the latest.")
 def create_round(slug: str, title: str, opens, closes, version: int | None):
@@ -102,7 +102,7 @@ def purge_drafts_command():
     """Delete unfinished questionnaires of closed rounds or untouched for the session lifetime
     (run daily, for example from cron)."""
     keep = current_app.config["PERMANENT_SESSION_LIFETIME"]
-    deleted = purge_drafts(untouched_since=date.today() - keep)
+    deleted = purge_drafts(untouched_since=clock.today() - keep)
     click.echo(f"Deleted {deleted} unfinished questionnaire(s).")
 
 

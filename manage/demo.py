@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from flask import current_app
 
+import clock
 from dashboard.releases import release_if_due
 from extensions import db
 from models import Partnership, Role, Round, find_user
@@ -96,7 +97,7 @@ def _add_round_responses(rng: random.Random, instrument: Instrument, round_: Rou
 
 def create_demo(today: date | None = None, seed: int = 2026) -> Round:
     """Create the demo partnership once; return its open round either way."""
-    today = today or date.today()
+    today = today or clock.today()
     partnership = db.session.scalar(db.select(Partnership).where(Partnership.slug == DEMO_SLUG))
     if partnership is None:
         rng = random.Random(seed)

@@ -16,6 +16,8 @@ from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 
+import clock
+
 EARLIEST_DAY = date(2000, 1, 1)
 YEARS_AHEAD = 5
 LONGEST_ROUND = timedelta(days=366)
@@ -30,7 +32,7 @@ def latest_opening_day(today: date) -> date:
 
 def opening_day_problem(opens_on: date, today: date | None = None):
     """What is wrong with an opening day (a lazy, translated message), or None."""
-    today = today or date.today()
+    today = today or clock.today()
     if opens_on < EARLIEST_DAY:
         return _l("Kies een openingsdatum vanaf %(day)s.", day=EARLIEST_DAY.isoformat())
     if opens_on > latest_opening_day(today):

@@ -3,6 +3,7 @@ from datetime import date
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+import clock
 from extensions import db
 
 
@@ -24,7 +25,7 @@ class Draft(db.Model):
     #: {"answers": {item: value|null}, "comments": {dimension: text}, "profile": {question: option}}
     data: Mapped[dict] = mapped_column(JSON, default=dict)
     #: Day of the last change, to clean up abandoned drafts.
-    updated_on: Mapped[date] = mapped_column(default=date.today, onupdate=date.today)
+    updated_on: Mapped[date] = mapped_column(default=clock.today, onupdate=clock.today)
 
     @property
     def personal(self) -> bool:

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+import clock
 from extensions import db
 
 from .user import Role
@@ -39,7 +40,7 @@ class Invitation(db.Model):
     email: Mapped[str] = mapped_column(String(254))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     claimed_draft_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
-    invited_on: Mapped[date] = mapped_column(default=date.today)
+    invited_on: Mapped[date] = mapped_column(default=clock.today)
     reminded_on: Mapped[date | None]
     #: The outbox: "pending" until the mail was tried, then "sent" or "failed", with when
     #: (UTC). Anything but "sent" is listed to the leader as not sent, to send again.

@@ -3,6 +3,7 @@ from datetime import date
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+import clock
 from extensions import db
 
 #: Slugs of partnerships and programmes: they end up in URLs and download file names.
@@ -31,7 +32,7 @@ class Partnership(db.Model):
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     region: Mapped[str] = mapped_column(String(200), default="")
-    created_on: Mapped[date] = mapped_column(default=date.today)
+    created_on: Mapped[date] = mapped_column(default=clock.today)
     programme_id: Mapped[int | None] = mapped_column(ForeignKey("programme.id", ondelete="SET NULL"), index=True)
 
     programme: Mapped[Programme | None] = relationship(back_populates="partnerships")

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import JSON, ForeignKey, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+import clock
 from extensions import db
 
 
@@ -19,7 +20,7 @@ class Release(db.Model):
     round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"), index=True)
     #: 1, 2, ... per round; a response's release_number says in which it first counts.
     number: Mapped[int]
-    released_on: Mapped[date] = mapped_column(default=date.today)
+    released_on: Mapped[date] = mapped_column(default=clock.today)
     #: Respondents counted in this release and all before it.
     n: Mapped[int]
     #: The figures that may be shown (see dashboard/releases.py for the layout).

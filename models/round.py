@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from sqlalchemy import CheckConstraint, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+import clock
 from extensions import db
 
 # Public codes avoid look-alike characters (0/o, 1/l/i) so a link can be read aloud.
@@ -57,7 +58,7 @@ class Round(db.Model):
         return self.hide_results_while_open and self.state(today) is not RoundState.CLOSED
 
     def days_left(self, today: date | None = None) -> int | None:
-        today = today or date.today()
+        today = today or clock.today()
         return (self.closes_on - today).days + 1 if self.state(today) is RoundState.OPEN else None
 
     def reopened_since(self, previous: RoundState, today: date | None = None) -> bool:
@@ -76,7 +77,7 @@ class Round(db.Model):
         return True
 
     def state(self, today: date | None = None) -> RoundState:
-        today = today or date.today()
+        today = today or clock.today()
         if self.closed_early or today > self.closes_on:
             return RoundState.CLOSED
         if today < self.opens_on:

@@ -3,10 +3,11 @@ never shown to a leader."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 
 from sqlalchemy import select, update
 
+import clock
 from extensions import db
 from models import Invitation, Round, new_token, token_hash
 
@@ -70,7 +71,7 @@ def remind(round_: Round) -> list[tuple[Invitation, str]]:
     and the new link of someone filling in resumes their draft. The caller commits, then mails."""
     links = []
     for invitation in db.session.scalars(select(Invitation).where(Invitation.round_id == round_.id).order_by(Invitation.email)):
-        invitation.reminded_on = date.today()
+        invitation.reminded_on = clock.today()
         links.append((invitation, renew(invitation)))
     return links
 

@@ -17,6 +17,7 @@ from datetime import date
 
 from sqlalchemy import delete, insert, or_, select, update
 
+import clock
 from extensions import db
 from models import Answer, Comment, Draft, Invitation, Response, ResponseScore, Round, token_hash
 
@@ -94,7 +95,7 @@ def start_draft(
     how many a client may start (surveys.views.save_page)."""
     instrument = instrument or instrument_of(round_id)
     token, data = secrets.token_urlsafe(32), merged(None, updates, instrument)
-    db.session.execute(insert(Draft).values(token=token, round_id=round_id, data=data, updated_on=date.today()))
+    db.session.execute(insert(Draft).values(token=token, round_id=round_id, data=data, updated_on=clock.today()))
     db.session.commit()
     return token, data
 
@@ -124,7 +125,7 @@ def open_personal_draft(invitation: Invitation) -> str:
             continue
         token = secrets.token_urlsafe(32)
         db.session.execute(insert(Draft).values(
-            token=token, claim_hash=token_hash(token), round_id=invitation.round_id, data=empty_draft_data(), updated_on=date.today()))
+            token=token, claim_hash=token_hash(token), round_id=invitation.round_id, data=empty_draft_data(), updated_on=clock.today()))
         db.session.commit()
         if claim(invitation.id, token_hash(token)):
             return token
@@ -144,7 +145,7 @@ def update_draft(
         return None
     data = merged(data, updates, instrument or instrument_of(round_id))
     result = db.session.execute(
-        update(Draft).where(Draft.token == token, Draft.round_id == round_id).values(data=data, updated_on=date.today())
+        update(Draft).where(Draft.token == token, Draft.round_id == round_id).values(data=data, updated_on=clock.today())
     )
     db.session.commit()
     return data if result.rowcount == 1 else None
@@ -203,7 +204,7 @@ def submit_draft(token: str, round_id: int, instrument: Instrument, language: st
             comments=data["comments"],
             profile=data["profile"],
             language=language,
-            submitted_on=date.today(),
+            submitted_on=clock.today(),
         )
         db.session.commit()
     except Exception:
@@ -219,7 +220,7 @@ def purge_drafts(untouched_since: date, today: date | None = None) -> int:
     A personal link whose draft is deleted here is unclaimed in the same transaction, so an
     abandoned questionnaire frees its link again (a link whose draft was submitted stays
     claimed: that draft is not here to delete)."""
-    today = today or date.today()
+    today = today or clock.today()
     closed_rounds = select(Round.id).where(or_(Round.closed_early.is_(True), Round.closes_on < today))
     db.session.commit()
     try:

@@ -8,7 +8,7 @@ import re
 import secrets
 import socket
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import timedelta
 
 import psycopg
 import pytest
@@ -16,6 +16,7 @@ from aiosmtpd.controller import Controller
 from flask_migrate import upgrade
 from sqlalchemy.orm import Session
 
+import clock
 from app import create_app
 from extensions import db, limiter
 from models import Partnership, Round
@@ -110,8 +111,8 @@ def make_round(session):
             partnership=partnership,
             title=title,
             instrument_version=1,
-            opens_on=opens_on or date.today() - timedelta(days=1),
-            closes_on=closes_on or date.today() + timedelta(days=14),
+            opens_on=opens_on or clock.today() - timedelta(days=1),
+            closes_on=closes_on or clock.today() + timedelta(days=14),
             **fields,
         )
         session.add(round_)

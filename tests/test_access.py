@@ -1,10 +1,11 @@
 """Who may see what: every route of the URL map that takes a partnership or a round is
 walked as every kind of visitor. A new route without the access check fails here."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from flask import url_for
 
+import clock
 from assets import plotly_filename
 from extensions import db
 from models import Coordinatorship, Partnership, Programme, find_user
@@ -17,7 +18,7 @@ PROTECTED_ARGUMENTS = {"slug", "round_id"}
 
 @pytest.fixture
 def two_partnerships(make_round, add_responses, make_user):
-    today = date.today()
+    today = clock.today()
     ours = make_round("T1", opens_on=today - timedelta(days=30), closes_on=today - timedelta(days=1))
     theirs = make_round("T1 elders", opens_on=today - timedelta(days=30), closes_on=today - timedelta(days=1))
     add_responses(ours, 6, scored(4))
@@ -153,7 +154,7 @@ EXPECTED_GET = {
 
 @pytest.fixture
 def programme_world(app, make_round, add_responses, make_user, session):
-    today = date.today()
+    today = clock.today()
     ours = make_round("T1", opens_on=today - timedelta(days=30), closes_on=today - timedelta(days=1))
     theirs = make_round("T1 elders", opens_on=today - timedelta(days=30), closes_on=today - timedelta(days=1))
     open_round = make_round("T2", opens_on=today - timedelta(days=1), closes_on=today + timedelta(days=9), partnership=ours.partnership)

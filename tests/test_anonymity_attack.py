@@ -6,13 +6,14 @@ token, date or id. The rule itself is audited in test_release_audit.py."""
 import csv
 import io
 import secrets
-from datetime import date, timedelta
+from datetime import timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 from sqlalchemy import delete, select
 
+import clock
 from extensions import db
 from models import Partnership, Response
 from surveys.instrument import get_instrument
@@ -57,7 +58,7 @@ def response_ids(session, round_id: int) -> list[int]:
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(people=respondents)
 def test_no_view_reveals_a_small_group(app, session, make_round, add_responses, make_user, people):
-    round_ = make_round("T1", opens_on=date.today() - timedelta(days=20), closes_on=date.today() - timedelta(days=1))
+    round_ = make_round("T1", opens_on=clock.today() - timedelta(days=20), closes_on=clock.today() - timedelta(days=1))
     momentum = {item.key for item in INSTRUMENT.dimension("momentum").items}
     for n, (level, domain, value, skip_momentum, comment) in enumerate(people):
         def answer(_, item, value=value, skip=skip_momentum):

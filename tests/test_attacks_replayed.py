@@ -4,10 +4,11 @@ reopens and downloads through the management pages, and tries to recover one per
 import csv
 import io
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+import clock
 from surveys.instrument import get_instrument
 from surveys.scoring import flip
 
@@ -47,7 +48,7 @@ def snapshot(client, slug: str, round_id: int) -> dict:
 
 @pytest.fixture
 def leader(app, client, make_round, make_user):
-    round_ = make_round("T1", opens_on=date.today() - timedelta(days=2), closes_on=date.today() + timedelta(days=14),
+    round_ = make_round("T1", opens_on=clock.today() - timedelta(days=2), closes_on=clock.today() + timedelta(days=14),
                         hide_results_while_open=True)
     make_user("leider@aanval.example", round_.partnership)
     login(client, "leider@aanval.example")

@@ -1,10 +1,11 @@
 """`flask` commands: demo data, partnerships and rounds."""
 import re
 import statistics
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
+import clock
 from models import Draft, Partnership, Response, ResponseScore, Round, RoundState
 from surveys.instrument import get_instrument
 from surveys.scoring import dimension_scores
@@ -60,7 +61,7 @@ def test_create_partnership_and_round_prints_a_working_link(runner, session, cli
     duplicate = runner.invoke(args=["partnership", "create", "twente", "Nog eens"])
     assert duplicate.exit_code != 0 and "exists already" in duplicate.output
 
-    today, closes = date.today().isoformat(), (date.today() + timedelta(days=28)).isoformat()
+    today, closes = clock.today().isoformat(), (clock.today() + timedelta(days=28)).isoformat()
     made = runner.invoke(args=["round", "create", "twente", "T0 nulmeting", "--opens", today, "--closes", closes])
     assert made.exit_code == 0, made.output
     code = LINK.search(made.output).group(1)
@@ -80,7 +81,7 @@ def test_partnership_slug_must_be_url_safe(runner):
 
 def test_round_command_refuses_bad_input(runner):
     runner.invoke(args=["partnership", "create", "twente", "Samen Twente"])
-    closes = (date.today() + timedelta(days=28)).isoformat()
+    closes = (clock.today() + timedelta(days=28)).isoformat()
     assert "No partnership 'nergens'" in runner.invoke(args=["round", "create", "nergens", "T0", "--closes", closes]).output
     backwards = runner.invoke(args=["round", "create", "twente", "T0", "--opens", "2030-01-02", "--closes", "2030-01-01"])
     assert backwards.exit_code != 0 and "The closing date is before the opening date." in backwards.output
@@ -90,11 +91,11 @@ def test_round_command_refuses_bad_input(runner):
 
 def test_purge_drafts_removes_abandoned_and_closed_round_drafts(runner, session, make_round, client):
     open_round = make_round()
-    closed_round = make_round(opens_on=date.today() - timedelta(days=20), closes_on=date.today() - timedelta(days=1))
+    closed_round = make_round(opens_on=clock.today() - timedelta(days=20), closes_on=clock.today() - timedelta(days=1))
     session.add_all([
-        Draft(token="fresh", round_id=open_round.id, data={}, updated_on=date.today()),
-        Draft(token="old", round_id=open_round.id, data={}, updated_on=date.today() - timedelta(days=30)),
-        Draft(token="closed", round_id=closed_round.id, data={}, updated_on=date.today()),
+        Draft(token="fresh", round_id=open_round.id, data={}, updated_on=clock.today()),
+        Draft(token="old", round_id=open_round.id, data={}, updated_on=clock.today() - timedelta(days=30)),
+        Draft(token="closed", round_id=closed_round.id, data={}, updated_on=clock.today()),
     ])
     session.commit()
     result = runner.invoke(args=["purge-drafts"])

@@ -4,12 +4,13 @@ import csv
 import io
 import json
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+import clock
 from app import create_app
 from models import AuditEvent, Round
 from surveys.instrument import get_instrument
@@ -40,7 +41,7 @@ def rounds(make_round, add_responses, make_user):
     T1 (10): release 1 = 5 werkvloer/onderwijs scoring 4 (with a comment); release 2 = 5
         bestuur/gemeente scoring 2. Shown: n = 10, total 3.0, werkvloer 4.0, bestuur 2.0.
     T2 (3): no release at all."""
-    today = date.today()
+    today = clock.today()
     t0 = make_round("T0 nulmeting", opens_on=today - timedelta(days=400), closes_on=today - timedelta(days=380))
     partnership = t0.partnership
     t1 = make_round("T1 najaar", opens_on=today - timedelta(days=200), closes_on=today - timedelta(days=180), partnership=partnership)
@@ -106,7 +107,7 @@ def test_within_one_release_a_group_the_others_would_give_away_is_hidden(make_ro
     """Thirteen responses stored before releases existed, released at once by `flask release`:
     werkvloer 6 (scoring 3), bestuur 5 (scoring 5), beleid 2 (scoring 4). Bestuur is large
     enough, but the total minus werkvloer and bestuur would give away beleid's two people."""
-    round_ = make_round("T1", opens_on=date.today() - timedelta(days=30), closes_on=date.today() - timedelta(days=1))
+    round_ = make_round("T1", opens_on=clock.today() - timedelta(days=30), closes_on=clock.today() - timedelta(days=1))
     add_responses(round_, 6, scored(3), level="werkvloer", domain="onderwijs", release=False)
     add_responses(round_, 5, scored(5), level="bestuur", domain="gemeente", release=False)
     add_responses(round_, 2, scored(4), level="beleid", domain="gemeente", release=False)
@@ -202,7 +203,7 @@ def statements_round(make_round, add_responses, make_user):
       second: n 10, mean 3.5, sd sqrt(22.5/9) = 1.581,   counts 0,5,0,0,5, unknown 0
       others: n 10, mean 3.0, sd sqrt(40/9)   = 2.108,   counts 5,0,0,0,5, unknown 0"""
     first, second = INSTRUMENT.items[0].key, INSTRUMENT.items[1].key
-    round_ = make_round("T1", opens_on=date.today() - timedelta(days=30), closes_on=date.today() - timedelta(days=1))
+    round_ = make_round("T1", opens_on=clock.today() - timedelta(days=30), closes_on=clock.today() - timedelta(days=1))
     add_responses(round_, 5, lambda n, item: 4 if item.key == first else 5, level="werkvloer", domain="onderwijs")
     add_responses(round_, 5, lambda n, item: None if item.key == first else 2 if item.key == second else 1, level="bestuur", domain="gemeente")
     make_user("leider@stelling.example", round_.partnership)
@@ -258,7 +259,7 @@ def test_statements_export_only_for_a_round_that_may_be_shown(leader, rounds, se
     slug = rounds["partnership"].slug
     assert leader.get(f"/dashboard/{slug}/rounds/{rounds['t2'].id}/export/statements.csv").status_code == 404  # no release
     t1 = session.get(Round, rounds["t1"].id)
-    t1.closes_on, t1.hide_results_while_open = date.today() + timedelta(days=3), True
+    t1.closes_on, t1.hide_results_while_open = clock.today() + timedelta(days=3), True
     session.commit()
     assert leader.get(f"/dashboard/{slug}/rounds/{t1.id}/export/statements.xlsx").status_code == 404  # hidden until closed
     t1.hide_results_while_open = False
@@ -294,7 +295,7 @@ def test_api_names_the_release_of_the_round_and_of_every_figure(leader, rounds):
     gemeente as of release 2 (see the rounds fixture)."""
     slug = rounds["partnership"].slug
     body = leader.get(f"/api/partnerships/{slug}/rounds/{rounds['t0'].id}").get_json()
-    assert body["release"] == {"number": 3, "released_on": date.today().isoformat()}
+    assert body["release"] == {"number": 3, "released_on": clock.today().isoformat()}
     assert {key: (a["release"], a["n"]) for key, a in body["total"].items()} == {d.key: (3, 15) for d in INSTRUMENT.dimensions}
     assert {key: (g["release"], g["respondents"], g["scores"]["youth"]["mean"]) for key, g in body["levels"].items()} == {
         "werkvloer": (1, 5, 3.0), "bestuur": (2, 5, 5.0)}
@@ -355,7 +356,7 @@ def test_a_dimension_scored_by_too_few_people_is_not_shown_nor_derivable(make_ro
     """Release 1: five on the work floor scoring 4. Release 2: five in governance, of whom
     four answer "weet ik niet" to every momentum statement (and 3 to the rest) and one
     scores 1: governance's momentum rests on one person."""
-    round_ = make_round("T1", opens_on=date.today() - timedelta(days=30), closes_on=date.today() - timedelta(days=1))
+    round_ = make_round("T1", opens_on=clock.today() - timedelta(days=30), closes_on=clock.today() - timedelta(days=1))
     momentum = {item.key for item in INSTRUMENT.dimension("momentum").items}
     add_responses(round_, 5, scored(4), level="werkvloer", domain="onderwijs")
     add_responses(round_, 4, lambda n, item: None if item.key in momentum else scored(3)(n, item), level="bestuur", domain="gemeente")
@@ -384,7 +385,7 @@ def test_a_dimension_scored_by_too_few_people_is_not_shown_nor_derivable(make_ro
 
 def test_an_open_round_shows_its_releases_as_provisional_figures(leader, rounds, session):
     t1 = session.get(Round, rounds["t1"].id)
-    t1.closes_on = date.today() + timedelta(days=3)
+    t1.closes_on = clock.today() + timedelta(days=3)
     session.commit()
     slug = rounds["partnership"].slug
     page = leader.get(f"/dashboard/{slug}/?round={t1.id}").text
@@ -427,7 +428,7 @@ def without_tokens(html: str) -> str:
 
 @pytest.fixture
 def open_round(make_round, make_user):
-    round_ = make_round("T1", opens_on=date.today() - timedelta(days=3), closes_on=date.today() + timedelta(days=10))
+    round_ = make_round("T1", opens_on=clock.today() - timedelta(days=3), closes_on=clock.today() + timedelta(days=10))
     make_user("leider@stap.example", round_.partnership)
     return round_
 
@@ -490,7 +491,7 @@ def test_a_group_that_grew_by_fewer_than_five_keeps_its_old_figure(client, open_
 
 
 def test_results_hidden_until_closed_show_no_release_and_then_the_latest(client, make_round, make_user, add_responses, session):
-    round_ = make_round("T1", opens_on=date.today() - timedelta(days=3), closes_on=date.today() + timedelta(days=10), hide_results_while_open=True)
+    round_ = make_round("T1", opens_on=clock.today() - timedelta(days=3), closes_on=clock.today() + timedelta(days=10), hide_results_while_open=True)
     make_user("leider@dicht.example", round_.partnership)
     add_responses(round_, 12, scored(4))
     login(client, "leider@dicht.example")
@@ -501,7 +502,7 @@ def test_results_hidden_until_closed_show_no_release_and_then_the_latest(client,
     page = client.get(f"/dashboard/{slug}/").text
     assert "verborgen tot de meting sluit" in page and 'data-chart-for="rounds-radar"' not in page
     round_ = session.get(Round, round_.id)
-    round_.closes_on = date.today() - timedelta(days=1)
+    round_.closes_on = clock.today() - timedelta(days=1)
     session.commit()
     body = client.get(f"/api/partnerships/{slug}/rounds/{round_.id}").get_json()
     assert (body["shown"], body["respondents"], body["release"]["number"]) == (True, 10, 2)

@@ -1,6 +1,6 @@
 """Thousands of random and malformed forms posted to every form of the app: no response is
 a 5xx, and no response is ever stored half."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
+import clock
 from extensions import limiter
 from models import Answer, Response
 from surveys.instrument import get_instrument
@@ -41,7 +42,7 @@ def survey_forms(code: str) -> list[tuple[str, list[str]]]:
 
 @pytest.fixture
 def world(app, make_round, make_user):
-    round_ = make_round("T1", opens_on=date.today() - timedelta(days=1), closes_on=date.today() + timedelta(days=7))
+    round_ = make_round("T1", opens_on=clock.today() - timedelta(days=1), closes_on=clock.today() + timedelta(days=7))
     make_user("beheer@f.example", admin=True)
     make_user("leider@f.example", round_.partnership)
     return round_

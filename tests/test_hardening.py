@@ -10,6 +10,7 @@ import pytest
 from flask import url_for
 from sqlalchemy import func, select
 
+import clock
 import app as app_module
 from app import create_app
 from manage.round_dates import EARLIEST_DAY, LONGEST_ROUND, latest_opening_day
@@ -25,7 +26,7 @@ INSTRUMENT = get_instrument(1)
 
 @pytest.fixture
 def world(make_round, make_user, add_responses):
-    round_ = make_round("T1", opens_on=date.today() - timedelta(days=3), closes_on=date.today() + timedelta(days=3))
+    round_ = make_round("T1", opens_on=clock.today() - timedelta(days=3), closes_on=clock.today() + timedelta(days=3))
     add_responses(round_, 5)
     make_user("leider@h.example", round_.partnership)
     make_user("beheer@h.example", admin=True)
@@ -148,7 +149,7 @@ def test_every_single_line_management_field_refuses_control_characters(app, clie
     login(client, "beheer@h.example")
     slug = world.partnership.slug
     base = f"/beheer/{slug}/metingen/{world.id}/"
-    today = date.today().isoformat()
+    today = clock.today().isoformat()
     round_fields = {"instrument_version": "1", "opens_on": today, "closes_on": today}
     cases = [
         ("/beheer/programmas/nieuw", None, {"name": "Pro\ngramma", "slug": "programma"}),
@@ -202,7 +203,7 @@ def round_form(client, world, opens: date, closes: date, new: bool = True):
 
 
 def date_cases():
-    today = date.today()
+    today = clock.today()
     latest = latest_opening_day(today)
     refused = [
         (date(1, 1, 1), date(1, 1, 28)),
@@ -236,7 +237,7 @@ def test_the_round_form_keeps_dates_within_the_window(client, world, session):
     assert session.scalar(select(func.count()).select_from(Round)) == 1 + len(accepted)
     page = round_form(client, world, date(1, 1, 1), date(1, 2, 1))
     assert "Kies een openingsdatum vanaf 2000-01-01." in page.text
-    page = round_form(client, world, date.today(), date.today() + timedelta(days=400))
+    page = round_form(client, world, clock.today(), clock.today() + timedelta(days=400))
     assert "Een meting duurt hoogstens een jaar" in page.text
 
 
@@ -377,7 +378,7 @@ def test_a_draft_holds_only_what_the_instrument_asks_for(app):
 
 def test_the_purge_still_removes_abandoned_drafts(app, respondent, runner, session):
     respondent.post(1, respondent.page_data(1, uniform_answers("3")))
-    session.execute(Draft.__table__.update().values(updated_on=date.today() - timedelta(days=30)))
+    session.execute(Draft.__table__.update().values(updated_on=clock.today() - timedelta(days=30)))
     session.commit()
     assert "Deleted 1" in runner.invoke(args=["purge-drafts"]).output
     assert session.scalar(select(func.count()).select_from(Draft)) == 0

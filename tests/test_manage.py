@@ -3,11 +3,12 @@ database to a closed round on the dashboard and a programme comparison."""
 import email
 import email.policy
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+import clock
 from extensions import db
 from models import AuditEvent, Invitation, Response, Round
 from surveys.instrument import get_instrument
@@ -81,7 +82,7 @@ def test_from_an_empty_database_to_a_programme_comparison(app, admin, session, s
     assert leader.get(welcome).status_code == 404  # single use
 
     # A round, opened now, with five personal invitations and the open link.
-    today = date.today()
+    today = clock.today()
     made = post(leader, "/beheer/noord/metingen/nieuw", data={
         "title": "T0 nulmeting", "instrument_version": "1", "opens_on": today.isoformat(),
         "closes_on": (today + timedelta(days=14)).isoformat(),
@@ -153,7 +154,7 @@ def test_from_an_empty_database_to_a_programme_comparison(app, admin, session, s
 @pytest.fixture
 def running(app, admin, make_round, make_user, session):
     """A partnership with an open round, its leader signed in."""
-    round_ = make_round("T1", opens_on=date.today() - timedelta(days=2), closes_on=date.today() + timedelta(days=10))
+    round_ = make_round("T1", opens_on=clock.today() - timedelta(days=2), closes_on=clock.today() + timedelta(days=10))
     make_user("leider@p.example", round_.partnership)
     leader = app.test_client()
     login(leader, "leider@p.example")
@@ -182,7 +183,7 @@ def test_results_can_be_hidden_until_the_round_closes(app, running, add_response
 
 
 def test_reopening_a_round_past_its_closing_day_gives_it_new_days(app, admin, make_round, make_user, session):
-    round_ = make_round("T0", opens_on=date.today() - timedelta(days=30), closes_on=date.today() - timedelta(days=3))
+    round_ = make_round("T0", opens_on=clock.today() - timedelta(days=30), closes_on=clock.today() - timedelta(days=3))
     make_user("leider@p.example", round_.partnership)
     leader = app.test_client()
     login(leader, "leider@p.example")
@@ -190,7 +191,7 @@ def test_reopening_a_round_past_its_closing_day_gives_it_new_days(app, admin, ma
     post(leader, url, url + "openen")
     session.expire_all()
     reopened = session.get(Round, round_.id)
-    assert reopened.state().value == "open" and reopened.closes_on == date.today() + timedelta(days=14)
+    assert reopened.state().value == "open" and reopened.closes_on == clock.today() + timedelta(days=14)
     assert app.test_client().get(f"/s/{round_.public_code}").status_code == 200
 
 
@@ -324,11 +325,11 @@ def test_new_dates_that_reopen_a_closed_round_count_as_reopening(running, add_re
     post(leader, url, url + "sluiten")
     session.expire_all()
     closed = session.get(Round, round_.id)
-    closed.closed_early, closed.closes_on = False, date.today() - timedelta(days=1)
+    closed.closed_early, closed.closes_on = False, clock.today() - timedelta(days=1)
     session.commit()
     opened_before = session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "round.opened"))
     post(leader, url, data={"title": "T1", "instrument_version": "1", "opens_on": round_.opens_on.isoformat(),
-                            "closes_on": (date.today() + timedelta(days=3)).isoformat()})
+                            "closes_on": (clock.today() + timedelta(days=3)).isoformat()})
     session.expire_all()
     assert session.get(Round, round_.id).state().value == "open"
     assert session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "round.opened")) == opened_before + 1

@@ -10,12 +10,13 @@ import json
 import re
 import socket
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import segno
 from sqlalchemy import func, select, text
 
+import clock
 import models.invitation
 from extensions import db
 from models import Draft, Invitation, Partnership, Response, Round
@@ -46,7 +47,7 @@ def tokens(monkeypatch):
 def running(app, make_round, make_user, session):
     """A partnership with an open round, its leader signed in, PUBLIC_URL set."""
     app.config["PUBLIC_URL"] = PUBLIC
-    round_ = make_round("T1", opens_on=date.today() - timedelta(days=2), closes_on=date.today() + timedelta(days=10))
+    round_ = make_round("T1", opens_on=clock.today() - timedelta(days=2), closes_on=clock.today() + timedelta(days=10))
     make_user("leider@p.example", round_.partnership)
     leader = app.test_client()
     login(leader, "leider@p.example")
@@ -188,7 +189,7 @@ def history(app, make_round, make_user, smtp_use, x_responds: bool, number: int)
     mailbox = smtp_use()
     mailbox.clear()
     partnership = Partnership(slug=f"geschiedenis-{number}", name=f"Geschiedenis {number}")
-    round_ = make_round("T1", opens_on=date.today() - timedelta(days=2), closes_on=date.today() + timedelta(days=10), partnership=partnership)
+    round_ = make_round("T1", opens_on=clock.today() - timedelta(days=2), closes_on=clock.today() + timedelta(days=10), partnership=partnership)
     make_user(f"leider{number}@p.example", round_.partnership)
     leader = app.test_client()
     login(leader, f"leider{number}@p.example")
@@ -279,7 +280,7 @@ def test_the_purge_frees_an_abandoned_link_but_not_a_used_one(app, running, sess
     Respondent(abandoned, round_.public_code).post(1, Respondent(abandoned, round_.public_code).page_data(1, uniform_answers("3")))
     answer_through(app.test_client(), links["twee@p.example"])
     with app.app_context():
-        assert purge_drafts(untouched_since=date.today() + timedelta(days=1)) == 1
+        assert purge_drafts(untouched_since=clock.today() + timedelta(days=1)) == 1
     session.expire_all()
     claimed = dict(session.execute(select(Invitation.email, Invitation.claimed_draft_hash)).all())
     assert claimed["een@p.example"] is None and claimed["twee@p.example"] is not None

@@ -18,7 +18,7 @@ import math
 import secrets
 import statistics
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 
 import numpy as np
 import pytest
@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 from scipy.linalg import null_space
 from sqlalchemy import select
 
+import clock
 from dashboard import releases
 from extensions import db
 from models import Release, Round
@@ -161,12 +162,12 @@ def play(history, app, client, session, round_: Round, mutate=None) -> Audit:
             audit.responses.append(r)
             with app.app_context():
                 comments = {"youth": r["comment"]} if r["comment"] else {}
-                add_response(round_.id, INSTRUMENT, r["answers"], comments, {"level": r["level"], "domain": r["domain"]}, "nl", date.today())
+                add_response(round_.id, INSTRUMENT, r["answers"], comments, {"level": r["level"], "domain": r["domain"]}, "nl", clock.today())
                 db.session.commit()
                 releases.release_if_due(round_.id, MIN)
         elif kind == "expire":  # the closing day passes: no request, no event
             stored = session.get(Round, round_.id)
-            stored.closes_on = date.today() - timedelta(days=1)
+            stored.closes_on = clock.today() - timedelta(days=1)
             stored.opens_on = min(stored.opens_on, stored.closes_on)
             session.commit()
         elif kind in ("close", "reopen"):  # the leader's buttons
@@ -205,7 +206,7 @@ def check_exports_match(client, slug: str, round_: Round, body: dict) -> None:
 
 @pytest.fixture
 def scene(app, client, session, make_round, make_user):
-    round_ = make_round("T1", opens_on=date.today() - timedelta(days=3), closes_on=date.today() + timedelta(days=10))
+    round_ = make_round("T1", opens_on=clock.today() - timedelta(days=3), closes_on=clock.today() + timedelta(days=10))
     make_user("leider@audit.example", round_.partnership)
     login(client, "leider@audit.example")
     return round_
@@ -214,7 +215,7 @@ def scene(app, client, session, make_round, make_user):
 def fresh_round(session, round_: Round) -> Round:
     """An empty round of the same partnership, for the next example."""
     new = Round(partnership_id=round_.partnership_id, title=f"T{secrets.token_hex(4)}", instrument_version=1,
-                opens_on=date.today() - timedelta(days=3), closes_on=date.today() + timedelta(days=10))
+                opens_on=clock.today() - timedelta(days=3), closes_on=clock.today() + timedelta(days=10))
     session.add(new)
     session.commit()
     return new

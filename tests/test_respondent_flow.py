@@ -7,6 +7,7 @@ import pytest
 from freezegun import freeze_time
 from sqlalchemy import func, inspect, select
 
+import clock
 from models import Answer, Comment, Draft, Response, ResponseScore, Round
 from surveys.instrument import get_instrument
 from surveys.scoring import dimension_scores
@@ -35,7 +36,7 @@ def test_complete_questionnaire_stores_one_whole_response_with_correct_scores(re
 
     response = session.scalars(select(Response)).one()
     assert (response.level, response.domain, response.language) == ("bestuur", "onderwijs", "nl")
-    assert response.submitted_on == date.today()
+    assert response.submitted_on == clock.today()
     stored = {answer.item_key: answer.value for answer in response.answers}
     expected = {key: None if raw == "dk" else int(raw) for key, raw in answers.items()}
     assert stored == expected
@@ -183,16 +184,16 @@ def test_unknown_code_gets_a_clear_404(client):
 
 
 def test_round_not_yet_open_gets_403_with_the_opening_day(client, make_round):
-    round_ = make_round(opens_on=date.today() + timedelta(days=3), closes_on=date.today() + timedelta(days=20))
+    round_ = make_round(opens_on=clock.today() + timedelta(days=3), closes_on=clock.today() + timedelta(days=20))
     response = client.get(f"/s/{round_.public_code}")
     assert response.status_code == 403
     assert "nog niet geopend" in response.text
-    assert str((date.today() + timedelta(days=3)).day) in response.text
+    assert str((clock.today() + timedelta(days=3)).day) in response.text
     assert client.post(f"/s/{round_.public_code}/1", data={}).status_code in (400, 403)
 
 
 def test_closed_round_gets_410_in_both_languages(client, make_round):
-    round_ = make_round(opens_on=date.today() - timedelta(days=30), closes_on=date.today() - timedelta(days=1))
+    round_ = make_round(opens_on=clock.today() - timedelta(days=30), closes_on=clock.today() - timedelta(days=1))
     response = client.get(f"/s/{round_.public_code}")
     assert response.status_code == 410 and "Deze vragenlijst is gesloten" in response.text
     english = client.get(f"/s/{round_.public_code}/2?lang=en")

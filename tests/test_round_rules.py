@@ -1,6 +1,9 @@
 """The rules of a round's dates, on Round objects alone (no database needed)."""
 from datetime import date
 
+from freezegun import freeze_time
+
+import clock
 from models import Round, RoundState
 
 DAY = date(2026, 12, 20)
@@ -47,3 +50,28 @@ def test_reopening_a_round_closed_early_keeps_its_closing_day_and_opens_it_from_
     last_day = round_(date(2026, 12, 1), DAY, closed_early=True)  # its closing day is today: still today
     assert last_day.reopen(DAY, 14) is False
     assert last_day.closes_on == DAY
+
+
+# --- dates are Dutch dates, whatever the server's zone ----------------------------------------
+
+CLOSES_20_DECEMBER = dict(opens_on=date(2026, 12, 1), closes_on=date(2026, 12, 20))
+
+
+@freeze_time("2026-12-20 22:30:00")  # 23:30 in Amsterdam (CET, UTC+1): still the 20th
+def test_a_round_open_until_the_20th_is_open_until_midnight_dutch_time():
+    assert clock.today() == date(2026, 12, 20)
+    assert round_(**CLOSES_20_DECEMBER).state() is RoundState.OPEN
+    assert round_(**CLOSES_20_DECEMBER).days_left() == 1
+
+
+@freeze_time("2026-12-20 23:30:00")  # 00:30 on the 21st in Amsterdam, still the 20th in UTC
+def test_after_midnight_dutch_time_it_is_closed_though_the_server_says_the_20th():
+    assert clock.today() == date(2026, 12, 21)
+    assert round_(**CLOSES_20_DECEMBER).state() is RoundState.CLOSED
+    assert round_(**CLOSES_20_DECEMBER).days_left() is None
+    assert round_(date(2026, 12, 21), date(2026, 12, 31)).state() is RoundState.OPEN  # opens on the 21st: open now
+
+
+@freeze_time("2026-06-20 22:30:00")  # 00:30 on the 21st in summer (CEST, UTC+2)
+def test_summer_time_is_dutch_time_too():
+    assert clock.today() == date(2026, 6, 21)

@@ -1,12 +1,13 @@
 """Attacks on the app: forged posts, guessing, oversized bodies, leaking errors, headers."""
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import redis
 from flask import url_for
 from sqlalchemy import func, select
 
+import clock
 from app import create_app
 from extensions import db, limiter
 from models import Partnership, Round
@@ -19,7 +20,7 @@ SAMPLE = {"slug": None, "round_id": None, "user_id": 1, "invitation_id": 1, "cod
 
 @pytest.fixture
 def setup(make_round, make_user, add_responses):
-    round_ = make_round("T1", opens_on=date.today() - timedelta(days=3), closes_on=date.today() + timedelta(days=3))
+    round_ = make_round("T1", opens_on=clock.today() - timedelta(days=3), closes_on=clock.today() + timedelta(days=3))
     add_responses(round_, 5)
     make_user("leider@p.example", round_.partnership)
     make_user("beheer@p.example", admin=True)
@@ -122,7 +123,7 @@ def test_hostile_text_is_shown_as_text_everywhere(app, client, session, setup, a
     partnership.name = f"Regio {payload}"
     round_ = session.get(Round, setup.id)
     round_.title = f"T1 {payload}"
-    round_.closes_on = date.today() - timedelta(days=1)
+    round_.closes_on = clock.today() - timedelta(days=1)
     session.commit()
     add_responses(round_, 1, comments={"youth": f"Opmerking {payload}"})
     login(client, "leider@p.example")

@@ -3,7 +3,7 @@ it, its QR code, deleting it."""
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import segno
 from flask import Response, abort, flash, redirect, render_template, url_for
@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import delete
 
+import clock
 from auth.access import partnership_or_404, round_or_404
 from auth.audit import record
 from dashboard.releases import mark_seen
@@ -32,7 +33,7 @@ def create_round(slug: str):
     partnership = partnership_or_404(slug, Role.LEADER)
     # Results stay hidden while a new round is open unless the leader chooses otherwise:
     # early answers should not steer the rest, and live numbers invite comparing downloads.
-    form = RoundForm(opens_on=date.today(), closes_on=date.today() + timedelta(days=28),
+    form = RoundForm(opens_on=clock.today(), closes_on=clock.today() + timedelta(days=28),
                      instrument_version=get_instrument().version, hide_results_while_open=True)
     if form.validate_on_submit():
         round_ = Round(partnership_id=partnership.id)
@@ -76,7 +77,7 @@ def change_state(slug: str, round_id: int, opening: bool):
         abort(400)
     mark_seen(round_)  # reopening may hide what leaders see now
     if opening:
-        if round_.reopen(date.today(), REOPEN_DAYS):
+        if round_.reopen(clock.today(), REOPEN_DAYS):
             flash(_("De meting is open tot en met %(day)s; pas de datum zo nodig aan.", day=round_.closes_on.isoformat()))
         record(partnership, "round.opened", round_.title)
     else:

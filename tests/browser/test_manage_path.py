@@ -3,10 +3,11 @@ partnership and invites a leader, who opens a round, invites five people and sha
 link; responses come in through both; the leader follows the response, closes the round and
 sees the dashboard; a coordinator compares the partnership with the programme."""
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+import clock
 from extensions import db
 from manage.accounts import create_user
 from surveys.instrument import get_instrument
@@ -73,8 +74,8 @@ def test_whole_management_path(browser, live_app, artifacts, mailbox):
     leader.goto(f"{base}/beheer/regio-pad/")
     leader.get_by_role("link", name="Nieuwe meting").click()
     leader.fill("#title", "T0 nulmeting")
-    leader.fill("#opens_on", date.today().isoformat())
-    leader.fill("#closes_on", (date.today() + timedelta(days=21)).isoformat())
+    leader.fill("#opens_on", clock.today().isoformat())
+    leader.fill("#closes_on", (clock.today() + timedelta(days=21)).isoformat())
     leader.get_by_role("button", name="Opslaan").click()
     round_url = leader.url
     open_link = leader.input_value("#open-link")
