@@ -190,7 +190,6 @@ def programme(programme_slug: str):
     shown) and one partnership against the programme average. Partnerships without such a
     round are left out of the table and the average; names can be hidden for a presentation."""
     programme = programme_or_404(programme_slug)
-    instrument = get_instrument()
     lang = current_language()
     anonymous = request.args.get("anoniem") == "1"
     latest = []
@@ -206,6 +205,8 @@ def programme(programme_slug: str):
         rows = [(p.slug, p.name, result) for p, result in latest]
     average = programme_average([result.total.means() for _key, _label, result in rows])
     chosen = next((row for row in rows if row[0] == request.args.get("p")), rows[0] if rows else None)
+    # Labels from the chosen round's own version; every version has the same six dimension keys.
+    instrument = get_instrument(chosen[2].round.instrument_version) if chosen else get_instrument()
     radar = charts.groups_radar(
         instrument, [(chosen[1], chosen[2].total.means()), (_("Programmagemiddelde"), average)], lang,
     ) if chosen else None
@@ -229,13 +230,15 @@ def programme_average(scores: list[dict[str, float | None]]) -> dict[str, float 
 # --- exports and API -----------------------------------------------------------------------
 
 
-def score_table(partnership: Partnership, instrument: Instrument) -> tuple[list[str], list[list]]:
-    """Aggregate scores per round, and per level and domain within each round, as rows."""
+def score_table(partnership: Partnership) -> tuple[list[str], list[list]]:
+    """Aggregate scores per round, and per level and domain within each round, as rows; each
+    round with the dimensions and profile options of its own instrument version."""
     header = ["round", "opens_on", "group_type", "group", "respondents", "dimension", "mean", "sd", "n_scored"]
     rows = []
     for result in round_results(partnership.rounds):
         if not result.shown:
             continue
+        instrument = get_instrument(result.round.instrument_version)
         groups = [("total", result.total)]
         for by in ("level", "domain"):
             groups += [(by, g) for g in comparison(result, by, tuple(option_labels(instrument, by))).groups]
@@ -269,7 +272,7 @@ def export_scores(slug: str, fmt: str):
     partnership = partnership_or_404(slug)
     if fmt not in exports.FORMATS:
         abort(404)
-    header, rows = score_table(partnership, get_instrument())
+    header, rows = score_table(partnership)
     record(partnership, "export.scores", fmt)
     db.session.commit()
     return download(header, rows, fmt, f"{partnership.slug}-scores", "scores")

@@ -9,7 +9,7 @@ import segno
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 import clock
 from auth.access import partnership_or_404, round_or_404
@@ -17,7 +17,8 @@ from auth.audit import record
 from dashboard.releases import mark_seen
 from dashboard.results import response_tracking
 from extensions import db
-from models import Role, Round
+from models import Draft, Role, Round
+from models import Response as SurveyResponse
 from surveys.instrument import get_instrument
 
 from .. import mailer
@@ -53,7 +54,7 @@ def round_page(slug: str, round_id: int):
     partnership = partnership_or_404(slug, Role.LEADER)
     round_ = round_or_404(partnership, round_id)
     form = RoundForm(obj=round_)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not refuse_version_change(form, round_):
         previous = round_.state()
         mark_seen(round_)  # new dates or the hide option may hide what leaders see now
         form.populate_obj(round_)
@@ -68,6 +69,26 @@ def round_page(slug: str, round_id: int):
         invitations_form=InvitationsForm(), tracking=response_tracking(round_), survey_url=survey_url(round_),
         mail_configured=mailer.mail_configured(),
     ), 422 if form.errors else 200
+
+
+def answering_started(round_: Round) -> bool:
+    """Someone has sent answers, or is filling in the questionnaire."""
+    return any(
+        db.session.scalar(select(table.id).where(table.round_id == round_.id).limit(1)) is not None
+        for table in (SurveyResponse, Draft)
+    )
+
+
+def refuse_version_change(form: RoundForm, round_: Round) -> bool:
+    """A round scores and charts with its own instrument version, so the version is fixed once
+    answering began (answers of two versions would be counted as one). True, with the
+    reason on the field, when the form asks for another version then."""
+    if form.instrument_version.data == round_.instrument_version or not answering_started(round_):
+        return False
+    form.instrument_version.errors.append(_(
+        "Deze meting heeft al antwoorden: de versie van de vragenlijst blijft %(version)d, "
+        "zodat alle antwoorden met dezelfde vragen worden geteld.", version=round_.instrument_version))
+    return True
 
 
 def change_state(slug: str, round_id: int, opening: bool):
