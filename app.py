@@ -10,7 +10,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from config import Config
+from config import SMALLEST_GROUP_SIZE, Config
 from extensions import babel, csrf, db, limiter, login_manager, migrate
 from i18n import (
     current_language,
@@ -40,7 +40,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_object(Config)
     if config:
         app.config.from_mapping(config)
-    app.config["MIN_GROUP_SIZE"] = max(3, int(app.config["MIN_GROUP_SIZE"]))
+    # The one clamp: it covers the environment (through Config) and the mapping alike.
+    app.config["MIN_GROUP_SIZE"] = max(SMALLEST_GROUP_SIZE, int(app.config["MIN_GROUP_SIZE"]))
     os.makedirs(app.instance_path, exist_ok=True)  # home of the default SQLite file
     register_input_guard(app)
     register_extensions(app)

@@ -8,6 +8,9 @@ from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
+#: MIN_GROUP_SIZE is never below this, whatever the environment or create_app's mapping says:
+#: in a group of two each member can work out the other's answers from their own.
+SMALLEST_GROUP_SIZE = 3
 
 
 def _int(name: str, default: int) -> int:
@@ -22,8 +25,8 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     #: Base of the links printed by the CLI (no request to take it from there).
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
-    #: Groups with fewer respondents are never shown (never below 3).
-    MIN_GROUP_SIZE = max(3, _int("MIN_GROUP_SIZE", 5))
+    #: Groups with fewer respondents are never shown; create_app raises it to SMALLEST_GROUP_SIZE.
+    MIN_GROUP_SIZE = _int("MIN_GROUP_SIZE", 5)
 
     # A respondent may leave the questionnaire open for hours: the CSRF token lives
     # as long as the session instead of Flask-WTF's default hour.
