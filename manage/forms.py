@@ -1,6 +1,4 @@
 """Forms of the management pages (all with CSRF)."""
-import re
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -25,13 +23,9 @@ from wtforms.validators import (
 from manage.accounts import MIN_PASSWORD_LENGTH
 from models.partnership import SLUG_PATTERN
 from surveys.instrument import available_versions
-from text_rules import multi_line, single_line
+from text_rules import email_address, email_filter, multi_line, single_line, strip
 
 from .round_dates import closing_day_problem, opening_day_problem
-
-
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -58,11 +52,8 @@ class PartnershipForm(FlaskForm):
 
 
 class EmailForm(FlaskForm):
-    email = EmailField(_l("E-mailadres"), filters=[strip], validators=[InputRequired(_l("Vul een e-mailadres in.")), Length(max=254), single_line])
-
-    def validate_email(self, field):
-        if not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", field.data):
-            raise ValidationError(_l("Dit is geen geldig e-mailadres."))
+    email = EmailField(_l("E-mailadres"), filters=[email_filter], validators=[
+        InputRequired(_l("Vul een e-mailadres in.")), Length(max=254), single_line, email_address])
 
 
 class MemberForm(EmailForm):
