@@ -95,3 +95,20 @@ def email_address(form, field):
     """A WTForms validator: the field holds one email address."""
     if isinstance(field.data, str) and field.data and not is_email(field.data):
         raise ValidationError(_l("Dit is geen geldig e-mailadres."))
+
+
+# --- Slugs ----------------------------------------------------------------------------------
+
+#: Short names of partnerships and programmes: they end up in URLs and download file names.
+SLUG_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
+
+
+def is_slug(text: str) -> bool:
+    """fullmatch, never match(...$): `$` also matches before a final newline ("twente\\n")."""
+    return SLUG_PATTERN.fullmatch(text) is not None
+
+
+def slug_rule(form, field):
+    """A WTForms validator: the field holds a slug."""
+    if isinstance(field.data, str) and field.data and not is_slug(field.data):
+        raise ValidationError(_l("Alleen kleine letters, cijfers en streepjes."))

@@ -16,14 +16,12 @@ from wtforms.validators import (
     InputRequired,
     Length,
     Optional,
-    Regexp,
     ValidationError,
 )
 
 from manage.accounts import MIN_PASSWORD_LENGTH
-from models.partnership import SLUG_PATTERN
 from surveys.instrument import available_versions
-from text_rules import email_address, email_filter, multi_line, single_line, strip
+from text_rules import email_address, email_filter, multi_line, single_line, slug_rule, strip
 
 from .round_dates import closing_day_problem, opening_day_problem
 
@@ -32,21 +30,18 @@ def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-SLUG = Regexp(SLUG_PATTERN, message=_l("Alleen kleine letters, cijfers en streepjes."))
-
-
 class ActionForm(FlaskForm):
     """A button that changes something: CSRF only."""
 
 
 class ProgrammeForm(FlaskForm):
     name = StringField(_l("Naam"), filters=[strip], validators=[InputRequired(_l("Vul een naam in.")), Length(max=200), single_line])
-    slug = StringField(_l("Korte naam voor in de adresbalk"), filters=[strip], validators=[InputRequired(_l("Vul een korte naam in.")), Length(max=80), single_line, SLUG])
+    slug = StringField(_l("Korte naam voor in de adresbalk"), filters=[strip], validators=[InputRequired(_l("Vul een korte naam in.")), Length(max=80), single_line, slug_rule])
 
 
 class PartnershipForm(FlaskForm):
     name = StringField(_l("Naam"), filters=[strip], validators=[InputRequired(_l("Vul een naam in.")), Length(max=200), single_line])
-    slug = StringField(_l("Korte naam voor in de adresbalk"), filters=[strip], validators=[InputRequired(_l("Vul een korte naam in.")), Length(max=80), single_line, SLUG])
+    slug = StringField(_l("Korte naam voor in de adresbalk"), filters=[strip], validators=[InputRequired(_l("Vul een korte naam in.")), Length(max=80), single_line, slug_rule])
     region = StringField(_l("Regio"), filters=[strip], validators=[Optional(), Length(max=200), single_line])
     programme = SelectField(_l("Programma"), choices=[], validate_choice=True)
 

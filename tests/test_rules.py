@@ -1,12 +1,13 @@
 """The text rules every form shares (text_rules.py): one email rule, one slug rule."""
 import pytest
 from werkzeug.datastructures import MultiDict
+from wtforms.validators import ValidationError
 
 from app import create_app
 from auth.forms import ForgotPasswordForm, LoginForm
-from manage.forms import MemberForm
+from manage.forms import MemberForm, PartnershipForm, ProgrammeForm
 from surveys.invitations import parse_emails
-from text_rules import is_email, normal_email
+from text_rules import is_email, is_slug, normal_email, slug_rule
 
 # --- Email addresses -------------------------------------------------------------------------
 
@@ -81,3 +82,42 @@ def test_sign_in_normalises_the_address_but_says_nothing_about_its_form(bare_app
     assert valid and form.email.data == "jan@example.nl"
     valid, form = submitted(bare_app, LoginForm, email="geen adres", password="x")
     assert valid  # the view answers "wrong email or password", as for any unknown account
+
+
+# --- Slugs -----------------------------------------------------------------------------------
+
+NOT_SLUGS = ["twente\n", "twente\r\n", "Twente", "twente!", "twen te", "-twente", "twente_x", "", "x" * 81]
+
+
+@pytest.mark.parametrize("text", ["twente", "t", "regio-twente-2", "0a", "x" * 80])
+def test_slugs(text):
+    assert is_slug(text)
+
+
+@pytest.mark.parametrize("text", NOT_SLUGS)
+def test_not_slugs(text):
+    assert not is_slug(text)
+
+
+@pytest.mark.parametrize("text", ["twente\n", "twente!", "Twente", "x" * 81])
+def test_the_slug_validator_refuses_what_is_no_slug(bare_app, text):
+    """The validator on its own, since the form strips surrounding whitespace before it runs."""
+    field = type("Field", (), {"data": text})()
+    with bare_app.test_request_context(), pytest.raises(ValidationError) as refused:
+        slug_rule(None, field)
+    assert str(refused.value) == "Alleen kleine letters, cijfers en streepjes."
+
+
+@pytest.mark.parametrize("form_class", [PartnershipForm, ProgrammeForm])
+def test_the_forms_strip_a_final_newline_and_refuse_one_inside(bare_app, form_class):
+    valid, form = submitted(bare_app, form_class, name="Samen Twente", slug="twente\n")
+    assert not form.slug.errors and form.slug.data == "twente"
+    for text in ("twen\nte", "twente!", "Twente"):
+        valid, form = submitted(bare_app, form_class, name="Samen Twente", slug=text)
+        assert not valid and form.slug.errors, text
+
+
+@pytest.mark.parametrize("text", ["twente\n", "twente!", "Twente"])
+def test_the_command_line_refuses_what_is_no_slug(bare_app, text):
+    result = bare_app.test_cli_runner().invoke(args=["partnership", "create", text, "Samen Twente"])
+    assert result.exit_code != 0 and "A slug is lowercase letters, digits and hyphens" in result.output
