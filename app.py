@@ -3,6 +3,7 @@ import logging
 import os
 import re
 
+import click
 from flask import Flask, jsonify, render_template, request
 from flask_babel import format_date, format_decimal, format_percent
 from flask_login import current_user
@@ -10,7 +11,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from config import SMALLEST_GROUP_SIZE, Config
+from config import DEVELOPMENT_SECRET_KEY, SMALLEST_GROUP_SIZE, Config
 from extensions import babel, csrf, db, limiter, login_manager, migrate
 from i18n import (
     current_language,
@@ -42,6 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.from_mapping(config)
     # The one clamp: it covers the environment (through Config) and the mapping alike.
     app.config["MIN_GROUP_SIZE"] = max(SMALLEST_GROUP_SIZE, int(app.config["MIN_GROUP_SIZE"]))
+    refuse_to_serve_with_the_development_key(app)
     os.makedirs(app.instance_path, exist_ok=True)  # home of the default SQLite file
     register_input_guard(app)
     register_extensions(app)
@@ -52,6 +54,26 @@ def create_app(config: dict | None = None) -> Flask:
     register_headers(app)
     register_template_helpers(app)
     return app
+
+
+def serves_requests() -> bool:
+    """Is this app built to answer requests? Yes under gunicorn and `flask run`; no inside the
+    other `flask` commands (db upgrade, demo, user create, ...), which sign no cookie or token."""
+    command = click.get_current_context(silent=True)
+    return command is None or command.info_name == "run"
+
+
+def refuse_to_serve_with_the_development_key(app: Flask) -> None:
+    """With the public development key anyone can forge a session cookie and sign in as anyone:
+    outside debug and testing the app does not start with it."""
+    if app.config["SECRET_KEY"] != DEVELOPMENT_SECRET_KEY or app.debug or app.testing or not serves_requests():
+        return
+    raise RuntimeError(
+        "SECRET_KEY is the development key, which anyone can read in config.py. Set SECRET_KEY to a "
+        "long random value (python -c 'import secrets; print(secrets.token_hex(32))'), in the "
+        "environment or in .env; on your own machine `flask --app app run --debug` runs with the "
+        "development key."
+    )
 
 
 def strings_in(value):

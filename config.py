@@ -17,8 +17,13 @@ def _int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
+#: The default SECRET_KEY: public (it is in this file), so anyone could forge a session cookie
+#: and sign in as anyone. create_app refuses to serve with it outside debug and testing.
+DEVELOPMENT_SECRET_KEY = "dev-only-change-me"
+
+
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'samenwerkingsmonitor.db'}"
     )

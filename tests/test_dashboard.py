@@ -339,8 +339,8 @@ def test_report_of_a_small_round_shows_nothing(leader, rounds):
 
 
 def test_threshold_is_configurable_but_never_below_three(app):
-    assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "MIN_GROUP_SIZE": 1}).config["MIN_GROUP_SIZE"] == 3
-    assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "MIN_GROUP_SIZE": 8}).config["MIN_GROUP_SIZE"] == 8
+    assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x", "MIN_GROUP_SIZE": 1}).config["MIN_GROUP_SIZE"] == 3
+    assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x", "MIN_GROUP_SIZE": 8}).config["MIN_GROUP_SIZE"] == 8
 
 
 def test_dashboard_in_english(leader, rounds):
