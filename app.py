@@ -35,6 +35,23 @@ class WithoutClientAddress(logging.Filter):
 
 logging.getLogger("werkzeug").addFilter(WithoutClientAddress())
 
+#: Production log lines: when, how bad, which logger, what; no client address (the filter
+#: above drops the development server's), no request data.
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def configure_production_logging(app: Flask) -> None:
+    """Outside debug and testing, when nothing (gunicorn's --log-config, a test runner) has set
+    up logging: the app's warnings and errors (failed mail, a 500's traceback) go to stderr
+    at INFO and above, where gunicorn and systemd collect them."""
+    root = logging.getLogger()
+    if app.debug or app.testing or root.handlers:
+        return
+    handler = logging.StreamHandler()  # stderr
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))  # werkzeug's own filter drops addresses
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
 
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
@@ -44,6 +61,7 @@ def create_app(config: dict | None = None) -> Flask:
     # The one clamp: it covers the environment (through Config) and the mapping alike.
     app.config["MIN_GROUP_SIZE"] = max(SMALLEST_GROUP_SIZE, int(app.config["MIN_GROUP_SIZE"]))
     refuse_to_serve_with_the_development_key(app)
+    configure_production_logging(app)
     os.makedirs(app.instance_path, exist_ok=True)  # home of the default SQLite file
     register_input_guard(app)
     register_extensions(app)
@@ -187,10 +205,10 @@ def register_errorhandlers(app: Flask) -> None:
             return jsonify(error=error.name, status=error.code), error.code
         return render_template("error.html", code=error.code), error.code
 
-    for code in (400, 401, 403, 404, 405, 410, 413, 422, 429):
+    # 500 too: the API answers JSON whatever went wrong. Flask logs the traceback before this.
+    for code in (400, 401, 403, 404, 405, 410, 413, 422, 429, 500):
         app.register_error_handler(code, error_page)
     app.register_error_handler(CSRFError, error_page)
-    app.register_error_handler(500, lambda error: (render_template("error.html", code=500), 500))
 
 
 def register_commands(app: Flask) -> None:
