@@ -3,6 +3,7 @@ import logging
 import os
 import re
 
+import click
 from flask import Flask, jsonify, render_template, request
 from flask_babel import format_date, format_decimal, format_percent
 from flask_login import current_user
@@ -10,7 +11,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from config import Config
+from config import DEVELOPMENT_SECRET_KEY, SMALLEST_GROUP_SIZE, Config
 from extensions import babel, csrf, db, limiter, login_manager, migrate
 from i18n import (
     current_language,
@@ -34,13 +35,33 @@ class WithoutClientAddress(logging.Filter):
 
 logging.getLogger("werkzeug").addFilter(WithoutClientAddress())
 
+#: Production log lines: when, how bad, which logger, what; no client address (the filter
+#: above drops the development server's), no request data.
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def configure_production_logging(app: Flask) -> None:
+    """Outside debug and testing, when nothing (gunicorn's --log-config, a test runner) has set
+    up logging: the app's warnings and errors (failed mail, a 500's traceback) go to stderr
+    at INFO and above, where gunicorn and systemd collect them."""
+    root = logging.getLogger()
+    if app.debug or app.testing or root.handlers:
+        return
+    handler = logging.StreamHandler()  # stderr
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))  # werkzeug's own filter drops addresses
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
 
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(Config)
     if config:
         app.config.from_mapping(config)
-    app.config["MIN_GROUP_SIZE"] = max(3, int(app.config["MIN_GROUP_SIZE"]))
+    # The one clamp: it covers the environment (through Config) and the mapping alike.
+    app.config["MIN_GROUP_SIZE"] = max(SMALLEST_GROUP_SIZE, int(app.config["MIN_GROUP_SIZE"]))
+    refuse_to_serve_with_the_development_key(app)
+    configure_production_logging(app)
     os.makedirs(app.instance_path, exist_ok=True)  # home of the default SQLite file
     register_input_guard(app)
     register_extensions(app)
@@ -51,6 +72,26 @@ def create_app(config: dict | None = None) -> Flask:
     register_headers(app)
     register_template_helpers(app)
     return app
+
+
+def serves_requests() -> bool:
+    """Is this app built to answer requests? Yes under gunicorn and `flask run`; no inside the
+    other `flask` commands (db upgrade, demo, user create, ...), which sign no cookie or token."""
+    command = click.get_current_context(silent=True)
+    return command is None or command.info_name == "run"
+
+
+def refuse_to_serve_with_the_development_key(app: Flask) -> None:
+    """With the public development key anyone can forge a session cookie and sign in as anyone:
+    outside debug and testing the app does not start with it."""
+    if app.config["SECRET_KEY"] != DEVELOPMENT_SECRET_KEY or app.debug or app.testing or not serves_requests():
+        return
+    raise RuntimeError(
+        "SECRET_KEY is the development key, which anyone can read in config.py. Set SECRET_KEY to a "
+        "long random value (python -c 'import secrets; print(secrets.token_hex(32))'), in the "
+        "environment or in .env; on your own machine `flask --app app run --debug` runs with the "
+        "development key."
+    )
 
 
 def strings_in(value):
@@ -164,10 +205,10 @@ def register_errorhandlers(app: Flask) -> None:
             return jsonify(error=error.name, status=error.code), error.code
         return render_template("error.html", code=error.code), error.code
 
-    for code in (400, 401, 403, 404, 405, 410, 413, 422, 429):
+    # 500 too: the API answers JSON whatever went wrong. Flask logs the traceback before this.
+    for code in (400, 401, 403, 404, 405, 410, 413, 422, 429, 500):
         app.register_error_handler(code, error_page)
     app.register_error_handler(CSRFError, error_page)
-    app.register_error_handler(500, lambda error: (render_template("error.html", code=500), 500))
 
 
 def register_commands(app: Flask) -> None:
@@ -178,8 +219,10 @@ def register_commands(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from assets import plotly_filename
+    from surveys.scoring import CONCERN_BELOW, STRENGTH_FROM
 
     app.jinja_env.globals.update(
+        SCORE_BANDS={"concern_below": CONCERN_BELOW, "strength_from": STRENGTH_FROM},  # the legend's numbers
         current_language=current_language,
         language_url=language_url,
         format_date=format_date,

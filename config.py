@@ -8,22 +8,30 @@ from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
+#: MIN_GROUP_SIZE is never below this, whatever the environment or create_app's mapping says:
+#: in a group of two each member can work out the other's answers from their own.
+SMALLEST_GROUP_SIZE = 3
 
 
 def _int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
+#: The default SECRET_KEY: public (it is in this file), so anyone could forge a session cookie
+#: and sign in as anyone. create_app refuses to serve with it outside debug and testing.
+DEVELOPMENT_SECRET_KEY = "dev-only-change-me"
+
+
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'samenwerkingsmonitor.db'}"
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     #: Base of the links printed by the CLI (no request to take it from there).
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
-    #: Groups with fewer respondents are never shown (never below 3).
-    MIN_GROUP_SIZE = max(3, _int("MIN_GROUP_SIZE", 5))
+    #: Groups with fewer respondents are never shown; create_app raises it to SMALLEST_GROUP_SIZE.
+    MIN_GROUP_SIZE = _int("MIN_GROUP_SIZE", 5)
 
     # A respondent may leave the questionnaire open for hours: the CSRF token lives
     # as long as the session instead of Flask-WTF's default hour.

@@ -6,6 +6,7 @@ what is built from it: a CR/LF in a partnership name ends up in an email's Subje
 NUL is refused by PostgreSQL (a 500). Line and paragraph separators (U+2028, U+2029) count as
 line breaks too: mail and CSV readers split on them.
 """
+import re
 import unicodedata
 
 from flask_babel import lazy_gettext as _l
@@ -59,3 +60,55 @@ multi_line = NoControlCharacters(MULTI_LINE_ALLOWED, _l(
     "Hier passen alleen gewone tekens, regeleinden en tabs, geen andere onzichtbare stuurtekens "
     "(gevonden: %(code)s). Haal dat teken weg."
 ))
+
+
+# --- Email addresses ------------------------------------------------------------------------
+
+#: One @ with something on both sides and a dot after it; no spaces, and none of the characters
+#: that separate or wrap addresses in a pasted list (",", ";", "<", ">"), so a list pasted into
+#: a field for one address is refused instead of stored as one "address".
+EMAIL_PATTERN = re.compile(r"[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+")
+
+
+def normal_email(text: str) -> str:
+    """An address as it is stored and compared: without surrounding spaces, in lower case
+    (people type their address with capitals one day and without the next)."""
+    return text.strip().lower()
+
+
+def is_email(text: str) -> bool:
+    """The whole text is one address (fullmatch: a trailing newline is not allowed either)."""
+    return EMAIL_PATTERN.fullmatch(text) is not None
+
+
+def strip(value):
+    """A WTForms filter: text without surrounding spaces, anything else (None) unchanged."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def email_filter(value):
+    """A WTForms filter: normal_email for text, anything else (None) unchanged."""
+    return normal_email(value) if isinstance(value, str) else value
+
+
+def email_address(form, field):
+    """A WTForms validator: the field holds one email address."""
+    if isinstance(field.data, str) and field.data and not is_email(field.data):
+        raise ValidationError(_l("Dit is geen geldig e-mailadres."))
+
+
+# --- Slugs ----------------------------------------------------------------------------------
+
+#: Short names of partnerships and programmes: they end up in URLs and download file names.
+SLUG_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
+
+
+def is_slug(text: str) -> bool:
+    """fullmatch, never match(...$): `$` also matches before a final newline ("twente\\n")."""
+    return SLUG_PATTERN.fullmatch(text) is not None
+
+
+def slug_rule(form, field):
+    """A WTForms validator: the field holds a slug."""
+    if isinstance(field.data, str) and field.data and not is_slug(field.data):
+        raise ValidationError(_l("Alleen kleine letters, cijfers en streepjes."))

@@ -1,21 +1,18 @@
-import re
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
-from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
+from wtforms.validators import EqualTo, InputRequired, Length
 
-from text_rules import single_line
+from text_rules import email_address, email_filter, single_line, strip
 
 from .passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
 
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mailadres"), validators=[InputRequired(_l("Vul je e-mailadres in.")), Length(max=254), single_line])
+    # Normalised like every stored address, but not checked for its form: a wrong address gets
+    # the same answer as a wrong password.
+    email = EmailField(_l("E-mailadres"), filters=[email_filter], validators=[
+        InputRequired(_l("Vul je e-mailadres in.")), Length(max=254), single_line])
     password = PasswordField(_l("Wachtwoord"), validators=[InputRequired(_l("Vul je wachtwoord in.")), Length(max=500)])
 
 
@@ -40,10 +37,8 @@ class PasswordChangeForm(FlaskForm):
 
 
 class ForgotPasswordForm(FlaskForm):
+    # Stripped, not lowered: the link goes to the address as typed (find_user compares the
+    # normalised forms).
     email = EmailField(_l("E-mailadres"), filters=[strip], validators=[
         InputRequired(_l("Vul je e-mailadres in.")), Length(max=254, message=_l("Een e-mailadres heeft hoogstens %(max)d tekens.")),
-        single_line])
-
-    def validate_email(self, field):
-        if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", field.data):
-            raise ValidationError(_l("Dit is geen geldig e-mailadres."))
+        single_line, email_address])

@@ -5,8 +5,9 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 import clock
-from auth.passwords import MIN_PASSWORD_LENGTH
+from auth.passwords import PasswordError, check_new_password
 from extensions import db
+from text_rules import is_email, normal_email
 from models import (
     AccountInvitation,
     Coordinatorship,
@@ -25,13 +26,15 @@ class AccountError(ValueError):
 
 def create_user(email: str, password: str, name: str = "", is_admin: bool = False) -> User:
     """A new account (flushed: it has its id); an AccountError for a bad address or password."""
-    email = email.strip()
-    if "@" not in email:
+    email = normal_email(email)
+    if not is_email(email):
         raise AccountError(f"'{email}' is not an email address.")
     if find_user(email):
         raise AccountError(f"A user with email {email} exists already.")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.")
+    try:
+        check_new_password(password)
+    except PasswordError as error:
+        raise AccountError(str(error)) from None
     user = User(email=email, name=name, is_admin=is_admin)
     user.set_password(password)
     db.session.add(user)

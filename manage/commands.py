@@ -12,7 +12,7 @@ import clock
 from dashboard.releases import release_if_due
 from extensions import db
 from models import Partnership, Role, Round, find_user
-from models.partnership import SLUG_PATTERN
+from text_rules import is_slug
 from surveys.instrument import available_versions
 from surveys.responses import purge_drafts
 
@@ -56,7 +56,7 @@ def demo_command():
 @click.option("--region", default="", help="Region, for example 'Twente'.")
 def create_partnership(slug: str, name: str, region: str):
     """Create a partnership with a short SLUG (used in URLs) and a NAME."""
-    if not re.match(SLUG_PATTERN, slug):
+    if not is_slug(slug):
         raise click.ClickException("A slug is lowercase letters, digits and hyphens (at most 80).")
     if db.session.scalar(db.select(Partnership).where(Partnership.slug == slug)):
         raise click.ClickException(f"Partnership '{slug}' exists already.")

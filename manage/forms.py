@@ -1,6 +1,4 @@
 """Forms of the management pages (all with CSRF)."""
-import re
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -18,27 +16,18 @@ from wtforms.validators import (
     InputRequired,
     Length,
     Optional,
-    Regexp,
     ValidationError,
 )
 
-from manage.accounts import MIN_PASSWORD_LENGTH
-from models.partnership import SLUG_PATTERN
+from auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from surveys.instrument import available_versions
-from text_rules import multi_line, single_line
+from text_rules import email_address, email_filter, multi_line, single_line, slug_rule, strip
 
 from .round_dates import closing_day_problem, opening_day_problem
 
 
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
-
-
-SLUG = Regexp(SLUG_PATTERN, message=_l("Alleen kleine letters, cijfers en streepjes."))
 
 
 class ActionForm(FlaskForm):
@@ -47,22 +36,19 @@ class ActionForm(FlaskForm):
 
 class ProgrammeForm(FlaskForm):
     name = StringField(_l("Naam"), filters=[strip], validators=[InputRequired(_l("Vul een naam in.")), Length(max=200), single_line])
-    slug = StringField(_l("Korte naam voor in de adresbalk"), filters=[strip], validators=[InputRequired(_l("Vul een korte naam in.")), Length(max=80), single_line, SLUG])
+    slug = StringField(_l("Korte naam voor in de adresbalk"), filters=[strip], validators=[InputRequired(_l("Vul een korte naam in.")), Length(max=80), single_line, slug_rule])
 
 
 class PartnershipForm(FlaskForm):
     name = StringField(_l("Naam"), filters=[strip], validators=[InputRequired(_l("Vul een naam in.")), Length(max=200), single_line])
-    slug = StringField(_l("Korte naam voor in de adresbalk"), filters=[strip], validators=[InputRequired(_l("Vul een korte naam in.")), Length(max=80), single_line, SLUG])
+    slug = StringField(_l("Korte naam voor in de adresbalk"), filters=[strip], validators=[InputRequired(_l("Vul een korte naam in.")), Length(max=80), single_line, slug_rule])
     region = StringField(_l("Regio"), filters=[strip], validators=[Optional(), Length(max=200), single_line])
     programme = SelectField(_l("Programma"), choices=[], validate_choice=True)
 
 
 class EmailForm(FlaskForm):
-    email = EmailField(_l("E-mailadres"), filters=[strip], validators=[InputRequired(_l("Vul een e-mailadres in.")), Length(max=254), single_line])
-
-    def validate_email(self, field):
-        if not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", field.data):
-            raise ValidationError(_l("Dit is geen geldig e-mailadres."))
+    email = EmailField(_l("E-mailadres"), filters=[email_filter], validators=[
+        InputRequired(_l("Vul een e-mailadres in.")), Length(max=254), single_line, email_address])
 
 
 class MemberForm(EmailForm):
@@ -119,6 +105,6 @@ class AcceptForm(FlaskForm):
     name = StringField(_l("Je naam"), filters=[strip], validators=[Optional(), Length(max=200), single_line])
     password = PasswordField(_l("Kies een wachtwoord"), validators=[
         InputRequired(_l("Kies een wachtwoord.")),
-        Length(min=MIN_PASSWORD_LENGTH, max=500, message=_l("Een wachtwoord heeft minstens %(min)d tekens.")), single_line,
+        Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH, message=_l("Een wachtwoord heeft minstens %(min)d tekens.")), single_line,
     ])
     repeat = PasswordField(_l("Herhaal het wachtwoord"), validators=[EqualTo("password", _l("De wachtwoorden zijn niet gelijk."))])

@@ -33,7 +33,7 @@ def send_many(messages: list[tuple[str, str, str]]) -> list[str]:
     """Send plain-text emails (to, subject, body) over one connection. Returns the addresses
     that could not be mailed: all of them when the server is unreachable, none when no
     server is configured (then nothing is sent). Never raises for a bad message or server:
-    the caller records what failed in its outbox."""
+    the caller records what failed in its outbox; what failed is logged here."""
     if not mail_configured() or not messages:
         return []
     config = current_app.config
@@ -50,10 +50,31 @@ def send_many(messages: list[tuple[str, str, str]]) -> list[str]:
                 except smtplib.SMTPServerDisconnected:
                     raise  # the rest cannot go either
                 except (smtplib.SMTPException, ValueError, UnicodeError) as error:
-                    current_app.logger.warning("mail to one recipient failed: %s", type(error).__name__)
+                    log_refused(error)
                     failed.append(to)
                 tried += 1
     except (OSError, smtplib.SMTPException) as error:
-        current_app.logger.warning("mail server unavailable: %s", type(error).__name__)
+        unsent = len(messages) - tried
+        current_app.logger.warning(
+            "Mail server %s:%s failed (%s); %d of %d emails not sent.",
+            config["MAIL_SERVER"], config["MAIL_PORT"], describe(error), len(failed) + unsent, len(messages),
+        )
         return failed + [to for to, _, _ in messages[tried:]]
+    if failed:
+        current_app.logger.warning("%d of %d emails not sent (refused by the mail server).", len(failed), len(messages))
     return failed
+
+
+def describe(error: Exception) -> str:
+    """The kind of failure and the SMTP reply code: never the server's reply text, which may
+    quote the recipient, and never the message (its body can hold a personal link)."""
+    code = getattr(error, "smtp_code", None)
+    return f"{type(error).__name__} {code}" if code else type(error).__name__
+
+
+def log_refused(error: Exception) -> None:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):  # its codes sit per recipient
+        codes = sorted({code for code, _reply in error.recipients.values()})
+        current_app.logger.warning("The mail server refused a recipient: SMTPRecipientsRefused %s", codes)
+    else:
+        current_app.logger.warning("The mail server refused an email: %s", describe(error))

@@ -6,9 +6,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 import clock
 from extensions import db
 
-#: Slugs of partnerships and programmes: they end up in URLs and download file names.
-SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,79}\Z"  # \Z, not $: $ also matches before a final newline
-
 
 class Programme(db.Model):
     """A (national or regional) programme that several partnerships belong to."""

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from extensions import db
+from text_rules import normal_email
 
 
 class Role(enum.Enum):
@@ -45,7 +46,7 @@ class User(db.Model, UserMixin):
 
 def find_user(email: str) -> User | None:
     """The account with this email address, whatever its case (sign-in, resets, invitations)."""
-    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    return db.session.scalar(select(User).where(func.lower(User.email) == normal_email(email)))
 
 
 class Membership(db.Model):

@@ -45,14 +45,6 @@ class Scale:
     options: tuple[ScaleOption, ...]
     unknown: Text  # "weet ik niet / n.v.t.": stored as no value
 
-    @property
-    def low(self) -> int:
-        return self.options[0].value
-
-    @property
-    def high(self) -> int:
-        return self.options[-1].value
-
 
 @dataclass(frozen=True)
 class Item:

@@ -10,8 +10,7 @@ from sqlalchemy import select, update
 import clock
 from extensions import db
 from models import Invitation, Round, new_token, token_hash
-
-EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
+from text_rules import is_email, normal_email
 
 
 def parse_emails(text: str) -> tuple[list[str], list[str]]:
@@ -29,8 +28,8 @@ def parse_emails(text: str) -> tuple[list[str], list[str]]:
         for candidate in (c.strip() for c in candidates):
             if not candidate:
                 continue
-            address = candidate.strip().lower()
-            if not EMAIL.match(address):
+            address = normal_email(candidate)
+            if not is_email(address):
                 invalid.append(candidate)
             elif address not in valid:
                 valid.append(address)

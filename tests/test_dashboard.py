@@ -340,8 +340,8 @@ def test_report_of_a_small_round_shows_nothing(leader, rounds):
 
 
 def test_threshold_is_configurable_but_never_below_three(app):
-    assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "MIN_GROUP_SIZE": 1}).config["MIN_GROUP_SIZE"] == 3
-    assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "MIN_GROUP_SIZE": 8}).config["MIN_GROUP_SIZE"] == 8
+    assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x", "MIN_GROUP_SIZE": 1}).config["MIN_GROUP_SIZE"] == 3
+    assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x", "MIN_GROUP_SIZE": 8}).config["MIN_GROUP_SIZE"] == 8
 
 
 def test_dashboard_in_english(leader, rounds):
@@ -521,3 +521,12 @@ def test_a_submission_through_the_questionnaire_makes_the_release(app, client, o
     login(client, "leider@stap.example")
     body = client.get(f"/api/partnerships/{open_round.partnership.slug}/rounds/{open_round.id}").get_json()
     assert (body["shown"], body["respondents"], body["statements"][INSTRUMENT.items[0].key]["distribution"]) == (True, 5, [0, 0, 0, 5, 0])
+
+
+def test_the_band_legend_shows_the_thresholds_band_uses(leader, rounds):
+    """The legend takes its numbers from surveys/scoring.py, where band() takes them."""
+    page = leader.get(f"/dashboard/{rounds['partnership'].slug}/").text
+    assert "onder 3,0: aandachtspunt" in page and "3,0 tot 4,0: middenmoot" in page and "4,0 en hoger: sterk punt" in page
+    leader.get("/?lang=en")
+    page = leader.get(f"/dashboard/{rounds['partnership'].slug}/").text
+    assert "below 3.0: concern" in page and "3.0 to 4.0: middling" in page and "4.0 and above: strength" in page

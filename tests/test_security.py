@@ -78,7 +78,7 @@ def test_oversized_bodies_get_413(client, setup):
 
 
 def test_error_pages_show_no_stack_trace_and_debug_is_off(app, client, setup, monkeypatch):
-    assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).debug is False
+    assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"}).debug is False
     app.config["PROPAGATE_EXCEPTIONS"] = False
 
     def explode(*args, **kwargs):
