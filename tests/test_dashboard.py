@@ -520,3 +520,53 @@ def test_a_submission_through_the_questionnaire_makes_the_release(app, client, o
     login(client, "leider@stap.example")
     body = client.get(f"/api/partnerships/{open_round.partnership.slug}/rounds/{open_round.id}").get_json()
     assert (body["shown"], body["respondents"], body["statements"][INSTRUMENT.items[0].key]["distribution"]) == (True, 5, [0, 0, 0, 5, 0])
+
+
+# --- order: statements by disagreement, comments by text ------------------------------------
+
+URGENCY = INSTRUMENT.dimension("urgency").items
+# Five people's answers to the five urgency statements (everything else 3), chosen so the
+# spreads differ clearly. Sample sd by hand (mean, squared deviations, / 4):
+#   [0] 3,3,3,3,4: mean 3.2, 0.04*4 + 0.64 = 0.8,  sd sqrt(0.2) = 0.45
+#   [1] 2,4,2,4,3: mean 3,   1+1+1+1+0 = 4,        sd 1.0
+#   [2] 3,3,3,3,3: mean 3,   0,                    sd 0.0
+#   [3] 1,5,1,5,3: mean 3,   4+4+4+4+0 = 16,      sd 2.0
+#   [4] 1,5,3,3,3: mean 3,   4+4 = 8,              sd sqrt(2) = 1.41
+SPREAD_ANSWERS = {
+    URGENCY[0].key: [3, 3, 3, 3, 4], URGENCY[1].key: [2, 4, 2, 4, 3], URGENCY[2].key: [3, 3, 3, 3, 3],
+    URGENCY[3].key: [1, 5, 1, 5, 3], URGENCY[4].key: [1, 5, 3, 3, 3],
+}
+BY_SPREAD = [URGENCY[3], URGENCY[4], URGENCY[1], URGENCY[0], URGENCY[2]]  # 2.0, 1.41, 1.0, 0.45, 0.0
+
+
+def statement_rows(html: str, items) -> list[tuple[str, list[str]]]:
+    """(statement, its cells) of `items` as they appear as table rows, in page order."""
+    texts = {item.text.nl for item in items}
+    rows = re.findall(r'<tr>\s*<th scope="row">([^<]*?)(?: <span[^>]*>↺</span>)?</th>(.*?)</tr>', html, re.S)
+    return [(text, re.findall(r'<td class="num">([^<]*)</td>', cells)) for text, cells in rows if text in texts]
+
+
+def statement_order(html: str, items) -> list[str]:
+    return [text for text, _cells in statement_rows(html, items)]
+
+
+def test_sorting_by_disagreement_puts_the_largest_spread_first(client, make_round, add_responses, make_user):
+    round_ = make_round("T1", opens_on=date.today() - timedelta(days=30), closes_on=date.today() - timedelta(days=1))
+    add_responses(round_, 5, lambda n, item: SPREAD_ANSWERS[item.key][n] if item.key in SPREAD_ANSWERS else 3)
+    make_user("leider@spreiding.example", round_.partnership)
+    login(client, "leider@spreiding.example")
+    url = f"/dashboard/{round_.partnership.slug}/?round={round_.id}"
+
+    plain = client.get(url).text
+    assert statement_order(plain, URGENCY) == [item.text.nl for item in URGENCY]  # as in the questionnaire
+    # The spreads worked out above (the column after the mean), in that order.
+    assert [cells[1] for _text, cells in statement_rows(plain, URGENCY)] == ["0,4", "1,0", "0,0", "2,0", "1,4"]
+
+    by_spread = client.get(url + "&sort=spread").text
+    assert statement_order(by_spread, URGENCY) == [item.text.nl for item in BY_SPREAD]
+    # The bars of the dimension follow the same order.
+    labels = figure(by_spread, "bars-urgency")["data"][0]["y"]
+    assert [label.replace("<br>", " ").removesuffix(" ↺") for label in labels] == [item.text.nl for item in BY_SPREAD]
+    # Every other dimension has spread 0 everywhere: its statements keep their order.
+    youth = INSTRUMENT.dimension("youth").items
+    assert statement_order(by_spread, youth) == [item.text.nl for item in youth]
