@@ -570,3 +570,33 @@ def test_sorting_by_disagreement_puts_the_largest_spread_first(client, make_roun
     # Every other dimension has spread 0 everywhere: its statements keep their order.
     youth = INSTRUMENT.dimension("youth").items
     assert statement_order(by_spread, youth) == [item.text.nl for item in youth]
+
+
+# Submitted in this order (reverse alphabetical), one person each; the database hands them
+# back in the order of the random response ids or of arrival, so only sorting puts them right
+# (seen: without the sort both databases list them unsorted). Casefold, not code points:
+# "druif" belongs before "Kers" (a plain sort puts every capital first).
+YOUTH_COMMENTS = ["Zon", "maan", "Kers", "druif", "Appel"]
+URGENCY_COMMENTS = ["elf", "Twaalf", "dertien", "Veertien", "acht"]  # the same five people, other order
+
+
+def comment_list(html: str, dimension_key: str) -> list[str]:
+    """The comments listed under a dimension's heading in the comments section."""
+    section = html.split('id="comments"')[1]
+    title = INSTRUMENT.dimension(dimension_key).title.nl
+    block = section.split(f"<h3>{title}</h3>")[1].split("<h3>")[0]
+    return re.findall(r"<li>([^<]*)</li>", block)
+
+
+def test_comments_are_sorted_by_text_so_one_persons_cannot_be_lined_up(client, make_round, add_responses, make_user):
+    round_ = make_round("T1", opens_on=date.today() - timedelta(days=30), closes_on=date.today() - timedelta(days=1))
+    for youth, urgency in zip(YOUTH_COMMENTS, URGENCY_COMMENTS):
+        add_responses(round_, 1, scored(4), comments={"youth": youth, "urgency": urgency})
+    make_user("leider@volgorde.example", round_.partnership)
+    login(client, "leider@volgorde.example")
+    slug = round_.partnership.slug
+    for url in (f"/dashboard/{slug}/?round={round_.id}", f"/dashboard/{slug}/rounds/{round_.id}/report"):
+        page = client.get(url).text
+        assert comment_list(page, "youth") == ["Appel", "druif", "Kers", "maan", "Zon"], url
+        assert comment_list(page, "urgency") == ["acht", "dertien", "elf", "Twaalf", "Veertien"], url
+        # The first person wrote "Zon" and "elf": fifth and third, so positions do not pair them.
