@@ -68,6 +68,13 @@ def figure(html: str, chart_id: str) -> dict:
     return json.loads(match.group(1))
 
 
+def cards(html: str) -> dict[str, tuple[str, str | None]]:
+    """{label: (value, note)} of the headline cards; the note only where it names a dimension."""
+    found = re.findall(r'<p class="card-label">([^<]*)</p>\s*<p class="card-value">(.*?)</p>\s*(?:<p class="card-note">([^<]*)</p>)?', html)
+    titles = tuple(d.title.nl for d in INSTRUMENT.dimensions)
+    return {label: (re.sub(r"<[^>]+>", "", value).strip(), note if note.startswith(titles) else None) for label, value, note in found}
+
+
 def test_dashboard_compares_the_rounds_that_are_large_enough(leader, rounds):
     page = leader.get(f"/dashboard/{rounds['partnership'].slug}/")
     assert page.status_code == 200
@@ -79,9 +86,16 @@ def test_dashboard_compares_the_rounds_that_are_large_enough(leader, rounds):
     assert radar["layout"]["polar"]["radialaxis"]["range"] == [1, 5]
     assert "T2 voorjaar" in page.text and "te weinig respondenten" in page.text
     assert SECRET_COMMENT not in page.text
-    # Headline of the latest shown round (T1, 3.0) against T0 (3.4).
-    assert "3,0" in page.text and "-0,4" in page.text
-    assert re.search(r'Respondenten</p>\s*<p class="card-value">10</p>', page.text)
+    # Headline of the latest shown round (T1: 3.0 on every dimension) against T0 (3.4): the
+    # first of equals is strongest and weakest, nothing rose, everything fell by 0.4.
+    urgency = INSTRUMENT.dimension("urgency").title.nl
+    assert cards(page.text) == {
+        "Respondenten": ("10", None),
+        "Sterkste dimensie": ("3,0", f"{urgency} · middenmoot"),
+        "Zwakste dimensie": ("3,0", f"{urgency} · middenmoot"),
+        "Grootste stijging": ("–", None),
+        "Grootste daling": ("-0,4", urgency),
+    }
 
 
 def test_level_comparison_hides_small_groups_and_keeps_stale_groups_as_released(leader, rounds):

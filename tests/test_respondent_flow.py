@@ -166,7 +166,6 @@ def test_a_copied_session_cookie_posting_after_submission_stores_nothing(app, re
 def test_submitting_two_hours_after_opening_the_page_loses_nothing(respondent, session):
     answers = uniform_answers("2")
     token = respondent.answer_statements(answers)
-    token = token
     with freeze_time(datetime.now() + timedelta(hours=2, minutes=5)):
         final = respondent.client.post(respondent.url(7), data={"level": "beleid", "domain": "zorg_jeugdhulp", "csrf_token": token, "action": "next"})
     assert final.status_code == 302 and final.headers["Location"].endswith("/bedankt")
