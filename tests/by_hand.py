@@ -1,6 +1,7 @@
 """Scoring rules written out again for tests, from the instrument file and the README rather
 than from surveys/scoring.py, so that a test using them fails when the code under test
 scores wrongly (a reverse item not flipped, a half-answered dimension scored)."""
+
 from __future__ import annotations
 
 import math
@@ -9,10 +10,16 @@ from collections import defaultdict
 
 # The statements with `reverse = true` in surveys/instruments/v1.toml (one per dimension);
 # their answers count as 6 - x.
-REVERSE_WORDED = frozenset({
-    "urgency_differences_stall", "investment_meetings", "momentum_national_agreements",
-    "youth_own_rules", "levels_side_by_side", "daring_wait_for_plans",
-})
+REVERSE_WORDED = frozenset(
+    {
+        "urgency_differences_stall",
+        "investment_meetings",
+        "momentum_national_agreements",
+        "youth_own_rules",
+        "levels_side_by_side",
+        "daring_wait_for_plans",
+    }
+)
 
 
 def dimension_of(item_key: str) -> str:

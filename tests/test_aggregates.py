@@ -41,8 +41,9 @@ def test_sql_aggregates_match_python_scoring(app, make_round, add_responses, see
     assert members == Counter((release_of[k], levels[k], "gemeente") for k in range(20))
     for dimension in INSTRUMENT.dimensions:
         for cell, (n, total, squares, distribution) in sums[dimension.key].items():
-            e_n, e_mean, e_sd, e_distribution = aggregate_by_hand(
-                [s[dimension.key] for k, s in enumerate(scores) if (release_of[k], levels[k], "gemeente") == cell and dimension.key in s])
+            in_cell = [k for k in range(23) if (release_of[k], levels[k], "gemeente") == cell]
+            values = [scores[k][dimension.key] for k in in_cell if dimension.key in scores[k]]
+            e_n, e_mean, e_sd, e_distribution = aggregate_by_hand(values)
             got = aggregate_from_sums(n, total, squares, distribution)
             assert got.n == e_n and got.distribution == e_distribution
             assert got.mean == pytest.approx(e_mean)
@@ -50,7 +51,9 @@ def test_sql_aggregates_match_python_scoring(app, make_round, add_responses, see
         released = aggregate_by_hand([s[dimension.key] for s in scores[:20] if dimension.key in s])
         if dimension.key in figures["total"]:  # a total the rule kept back stays at an earlier release
             shown = figures["total"][dimension.key]
-            e_n, e_mean, e_sd, e_distribution = aggregate_by_hand([s[dimension.key] for s in scores[: 5 * shown["release"]] if dimension.key in s])
+            people = scores[: 5 * shown["release"]]
+            values = [s[dimension.key] for s in people if dimension.key in s]
+            e_n, e_mean, e_sd, e_distribution = aggregate_by_hand(values)
             assert shown["n"] == e_n and tuple(shown["distribution"]) == e_distribution
             assert shown["mean"] == pytest.approx(e_mean) and shown["sd"] == pytest.approx(e_sd)
             if shown["release"] == 4:

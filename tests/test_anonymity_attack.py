@@ -72,7 +72,8 @@ def test_no_view_reveals_a_small_group(app, session, make_round, add_responses, 
             if skip and item.key in momentum:
                 return None
             return flip(value) if item.reverse else value
-        add_responses(round_, 1, answer, level=level, domain=domain, comments={"youth": comment_marker(n)} if comment else None)
+        comments = {"youth": comment_marker(n)} if comment else None
+        add_responses(round_, 1, answer, level=level, domain=domain, comments=comments)
     email = f"leider-{secrets.token_hex(4)}@a.example"
     make_user(email, round_.partnership)
     client = app.test_client()

@@ -70,9 +70,13 @@ def figure(html: str, chart_id: str) -> dict:
 
 def cards(html: str) -> dict[str, tuple[str, str | None]]:
     """{label: (value, note)} of the headline cards; the note only where it names a dimension."""
-    found = re.findall(r'<p class="card-label">([^<]*)</p>\s*<p class="card-value">(.*?)</p>\s*(?:<p class="card-note">([^<]*)</p>)?', html)
+    card = (r'<p class="card-label">([^<]*)</p>\s*<p class="card-value">(.*?)</p>'
+            r'\s*(?:<p class="card-note">([^<]*)</p>)?')
     titles = tuple(d.title.nl for d in INSTRUMENT.dimensions)
-    return {label: (re.sub(r"<[^>]+>", "", value).strip(), note if note.startswith(titles) else None) for label, value, note in found}
+    return {
+        label: (re.sub(r"<[^>]+>", "", value).strip(), note if note.startswith(titles) else None)
+        for label, value, note in re.findall(card, html)
+    }
 
 
 def test_dashboard_compares_the_rounds_that_are_large_enough(leader, rounds):

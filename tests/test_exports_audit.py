@@ -1,6 +1,7 @@
 """Exports as files a spreadsheet opens: hostile round titles stay text in every cell (a
 formula-looking value neutralised with a quote, never a formula), and every download is in
 the partnership's audit log with who downloaded what."""
+
 import csv
 import html
 import io
@@ -13,7 +14,13 @@ from openpyxl import load_workbook
 from .conftest import login
 
 # Titles a leader can type; each would run as a formula in a spreadsheet (or inject markup).
-HOSTILE_TITLES = ['=HYPERLINK("http://evil.example","klik")', "+1+1", "-2+3", "@SUM(A1:A9)", "<script>alert(1)</script>"]
+HOSTILE_TITLES = [
+    '=HYPERLINK("http://evil.example","klik")',
+    "+1+1",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "<script>alert(1)</script>",
+]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -23,7 +30,9 @@ def hostile(make_round, add_responses, make_user):
     first = None
     for days, title in enumerate(HOSTILE_TITLES):
         opens = date.today() - timedelta(days=100 - 10 * days)
-        round_ = make_round(title, opens_on=opens, closes_on=opens + timedelta(days=5), partnership=first.partnership if first else None)
+        round_ = make_round(
+            title, opens_on=opens, closes_on=opens + timedelta(days=5), partnership=first.partnership if first else None
+        )
         add_responses(round_, 5)
         first = first or round_
     make_user("leider@export.example", first.partnership)
@@ -47,15 +56,25 @@ def test_hostile_titles_are_text_in_every_cell_of_the_exports(client, hostile):
     titles = {cell.value for cell in cells if cell.column == 1 and cell.row > 1 and cell.parent.title == "scores"}
     assert titles == {"'" + t if t.startswith(FORMULA_START) else t for t in HOSTILE_TITLES}
 
-    rows = list(csv.DictReader(io.StringIO(client.get(f"/dashboard/{slug}/export/scores.csv").data.decode("utf-8-sig"))))
+    rows = list(
+        csv.DictReader(io.StringIO(client.get(f"/dashboard/{slug}/export/scores.csv").data.decode("utf-8-sig")))
+    )
     assert {row["round"] for row in rows} == titles
-    assert not [value for row in rows for value in row.values() if value.startswith(FORMULA_START) and not re.fullmatch(r"-?[\d.]+", value)]
+    assert not [
+        value
+        for row in rows
+        for value in row.values()
+        if value.startswith(FORMULA_START) and not re.fullmatch(r"-?[\d.]+", value)
+    ]
 
 
 def log_rows(page: str) -> list[tuple[str, ...]]:
     """(when, who, what, details) of every line of the audit log page."""
     body = page.split("<tbody>")[1].split("</tbody>")[0]
-    return [tuple(html.unescape(cell) for cell in re.findall(r"<td>([^<]*)</td>", row)) for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
+    return [
+        tuple(html.unescape(cell) for cell in re.findall(r"<td>([^<]*)</td>", row))
+        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    ]
 
 
 def test_every_export_download_is_in_the_audit_log_with_who_and_what(client, hostile, make_user):
@@ -78,7 +97,10 @@ def test_every_export_download_is_in_the_audit_log_with_who_and_what(client, hos
     assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", when) for when, *_rest in rows)
 
 
-@pytest.mark.xfail(strict=True, reason="templates/manage/audit.html has no label for export.statements (only the removed export.answers)")
+@pytest.mark.xfail(
+    strict=True,
+    reason="templates/manage/audit.html has no label for export.statements (only the removed export.answers)",
+)
 def test_the_audit_log_names_a_statements_download_in_words(client, hostile):
     login(client, "leider@export.example")
     slug = hostile.partnership.slug

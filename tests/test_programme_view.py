@@ -2,6 +2,7 @@
 partnership's latest round that may be shown, the programme average with each partnership
 counted once, names hidden for a presentation (then lettered by score, without n or round
 titles), and hostile names shown as text."""
+
 import html
 import json
 import re
@@ -48,8 +49,13 @@ def table_rows(page: str) -> list[tuple[str, list[str]]]:
     """(row header, the text of every other cell) of the programme table."""
     body = page.split("<tbody>")[1].split("</tbody>")[0]
     rows = re.findall(r'<tr[^>]*><th scope="row">([^<]*)</th>(.*?)</tr>', body, re.S)
-    cells = [[re.sub(r"<span class=\"visually-hidden\">.*?</span>|<[^>]+>", "", cell).strip()
-              for cell in re.findall(r"<td[^>]*>(.*?)</td>", rest, re.S)] for _label, rest in rows]
+    cells = [
+        [
+            re.sub(r"<span class=\"visually-hidden\">.*?</span>|<[^>]+>", "", cell).strip()
+            for cell in re.findall(r"<td[^>]*>(.*?)</td>", rest, re.S)
+        ]
+        for _label, rest in rows
+    ]
     return [(html.unescape(label), row) for (label, _rest), row in zip(rows, cells)]
 
 
@@ -85,21 +91,29 @@ def test_names_hidden_lettered_by_score_without_n_or_round_titles(client, progra
     for name, slug, title, _n, _value in PARTNERSHIPS:
         for secret in (name, slug, title):
             assert secret not in page, secret  # nowhere: not in the table, the picker, the chart or a link
-    assert '<th scope="col" class="num">n</th>' not in page and "<th scope=\"col\">Meting</th>" not in page
+    assert '<th scope="col" class="num">n</th>' not in page and '<th scope="col">Meting</th>' not in page
     # The picker's keys are positions, not slugs; the radar shows A against the average.
     assert re.findall(r'<option value="([^"]*)"', page) == ["0", "1", "2"]
     assert [(trace["name"], trace["r"][:6]) for trace in radar(page)["data"]] == [
-        ("Samenwerkingsverband A", [4.0] * 6), ("Programmagemiddelde", [3.0] * 6)]
+        ("Samenwerkingsverband A", [4.0] * 6),
+        ("Programmagemiddelde", [3.0] * 6),
+    ]
     chosen = client.get("/dashboard/programma/prog/?anoniem=1&p=2").text
-    assert radar(chosen)["data"][0]["name"] == "Samenwerkingsverband C" and radar(chosen)["data"][0]["r"][:6] == [2.0] * 6
+    assert (
+        radar(chosen)["data"][0]["name"] == "Samenwerkingsverband C" and radar(chosen)["data"][0]["r"][:6] == [2.0] * 6
+    )
     assert "Alfa" not in chosen
 
 
-HOSTILE = ['<script>alert(1)</script>', '<img src=x onerror=alert(2)>', '=HYPERLINK("http://evil.example","klik")']
+HOSTILE = ["<script>alert(1)</script>", "<img src=x onerror=alert(2)>", '=HYPERLINK("http://evil.example","klik")']
 
 
 def test_hostile_partnership_names_are_text_on_the_programme_page(client, programme, session):
-    shown = session.query(Partnership).filter(Partnership.slug.in_(["alfa-regio", "beta-regio", "gamma-regio"])).order_by(Partnership.name)
+    shown = (
+        session.query(Partnership)
+        .filter(Partnership.slug.in_(["alfa-regio", "beta-regio", "gamma-regio"]))
+        .order_by(Partnership.name)
+    )
     for partnership, name in zip(shown, HOSTILE):
         partnership.name = name
     session.commit()

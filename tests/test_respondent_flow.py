@@ -213,7 +213,8 @@ def test_round_not_yet_open_gets_403_with_the_opening_day(client, make_round, se
     # A post with a valid CSRF token (one per session: taken from the sign-in page) reaches
     # the view, which refuses it the same way and saves nothing.
     token = csrf_from(client.get("/inloggen").text)
-    posted = client.post(f"/s/{round_.public_code}/1", data={**{i.key: "3" for i in FIRST.items}, "csrf_token": token, "action": "next"})
+    data = {**{i.key: "3" for i in FIRST.items}, "csrf_token": token, "action": "next"}
+    posted = client.post(f"/s/{round_.public_code}/1", data=data)
     assert posted.status_code == 403 and "nog niet geopend" in posted.text
     assert count(session, Draft) == 0
 

@@ -2,6 +2,7 @@
 latest release (so in steps), a group is named with its count only where the released
 results show it (the anonymity rule, not a count of everyone), and nothing per group while
 the results are hidden until the round closes."""
+
 import re
 from datetime import date, timedelta
 
@@ -32,8 +33,12 @@ def tracked(make_round, add_responses, make_user, runner):
     (bestuur and beleid together). Then four more bestuur/gemeente arrive: fewer than 5, so
     they wait for the next release and are counted nowhere (live it would be 17, bestuur 9,
     gemeente 11)."""
-    round_ = make_round("T1", opens_on=date.today() - timedelta(days=3), closes_on=date.today() + timedelta(days=10),
-                        hide_results_while_open=False)
+    round_ = make_round(
+        "T1",
+        opens_on=date.today() - timedelta(days=3),
+        closes_on=date.today() + timedelta(days=10),
+        hide_results_while_open=False,
+    )
     add_responses(round_, 6, level="werkvloer", domain="onderwijs", release=False)
     add_responses(round_, 5, level="bestuur", domain="gemeente", release=False)
     add_responses(round_, 2, level="beleid", domain="gemeente", release=False)
@@ -48,7 +53,8 @@ def test_tracking_lists_only_the_released_groups_the_rule_shows(client, tracked)
     page = client.get(f"/beheer/{tracked.partnership.slug}/metingen/{tracked.id}/")
     assert page.status_code == 200
     assert responses_count(page.text) == "13"  # the release, not the 17 stored
-    assert counts(page.text, "Per niveau") == ["Uitvoerend / werkvloer: 6"]  # not bestuur (5, gives away beleid), not beleid (2)
+    # Not bestuur (5, but it gives away beleid), not beleid (2).
+    assert counts(page.text, "Per niveau") == ["Uitvoerend / werkvloer: 6"]
     assert counts(page.text, "Per domein") == ["Onderwijs: 6", "Gemeente: 7"]
     assert "Beleid:" not in page.text and "Bestuur:" not in page.text
 
