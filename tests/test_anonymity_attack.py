@@ -1,5 +1,6 @@
 """Anonymity, attacked through every view: random partnerships (random group sizes, "weet ik
-niet", comments) read through the API, dashboard, report and every export (CSV and XLSX).
+niet", comments) read through the API, dashboard, report, round page and every export (CSV
+and XLSX, every cell).
 Only released responses appear anywhere (a comment of a waiting response is on no page and
 in no file), every group figure rests on at least 5 people, and no file carries an email,
 token, date or id. The rule itself is audited in test_release_audit.py."""
@@ -38,7 +39,14 @@ respondents = st.lists(
 )
 
 
+def comment_marker(n: int) -> str:
+    """Respondent n's comment: fixed width with an end mark, so one never contains another
+    (opmerking-1 would match opmerking-12)."""
+    return f"opmerking-{n:03d}-eind"
+
+
 def xlsx_text(data: bytes) -> str:
+    """Every cell of every sheet."""
     workbook = load_workbook(io.BytesIO(data))
     return "\n".join(str(cell) for sheet in workbook for row in sheet.iter_rows(values_only=True) for cell in row if cell is not None)
 
@@ -65,7 +73,8 @@ def test_no_view_reveals_a_small_group(app, session, make_round, add_responses, 
             if skip and item.key in momentum:
                 return None
             return flip(value) if item.reverse else value
-        add_responses(round_, 1, answer, level=level, domain=domain, comments={"youth": f"opmerking-{n}."} if comment else None)
+        comments = {"youth": comment_marker(n)} if comment else None
+        add_responses(round_, 1, answer, level=level, domain=domain, comments=comments)
     email = f"leider-{secrets.token_hex(4)}@a.example"
     make_user(email, round_.partnership)
     client = app.test_client()
@@ -77,6 +86,7 @@ def test_no_view_reveals_a_small_group(app, session, make_round, add_responses, 
             "api": client.get(f"/api/partnerships/{slug}/rounds/{round_.id}").get_data(as_text=True),
             "dashboard": client.get(f"/dashboard/{slug}/?round={round_.id}").get_data(as_text=True),
             "report": client.get(f"/dashboard/{slug}/rounds/{round_.id}/report").get_data(as_text=True),
+            "round page": client.get(f"/beheer/{slug}/metingen/{round_.id}/").get_data(as_text=True),
         }
         for name in ("scores", f"rounds/{round_.id}/statements"):
             path = f"/dashboard/{slug}/export/{name}" if name == "scores" else f"/dashboard/{slug}/{name.replace('/statements', '/export/statements')}"
@@ -91,8 +101,9 @@ def test_no_view_reveals_a_small_group(app, session, make_round, add_responses, 
         for n, person in enumerate(people):
             if not person[4]:
                 continue
-            marker = f"opmerking-{n}."  # the full stop: opmerking-1 must not match opmerking-12
-            assert (marker in views["dashboard"] and marker in views["report"]) is (n in released)
+            marker = comment_marker(n)
+            assert (marker in views["dashboard"]) is (n in released), n
+            assert (marker in views["report"]) is (n in released), n
             for name in (v for v in views if v not in ("dashboard", "report")):
                 assert marker not in views[name], name  # comments travel in no export and not in the API
         if body["shown"]:
@@ -103,7 +114,7 @@ def test_no_view_reveals_a_small_group(app, session, make_round, add_responses, 
             rows = list(csv.DictReader(io.StringIO(views["scores.csv"])))
             assert all(int(row["respondents"]) >= MIN and (row["n_scored"] == "" or int(row["n_scored"]) >= MIN) for row in rows)
         for name, text in views.items():
-            assert "@" not in text.replace("leider-", "") or name in ("dashboard", "report"), name
+            assert "@" not in text.replace("leider-", "") or name in ("dashboard", "report", "round page"), name
             assert not any(str(stored_id) in text for stored_id in response_ids(session, round_.id)), name
     finally:
         with app.app_context():  # each example its own partnership; clean up

@@ -69,6 +69,17 @@ def figure(html: str, chart_id: str) -> dict:
     return json.loads(match.group(1))
 
 
+def cards(html: str) -> dict[str, tuple[str, str | None]]:
+    """{label: (value, note)} of the headline cards; the note only where it names a dimension."""
+    card = (r'<p class="card-label">([^<]*)</p>\s*<p class="card-value">(.*?)</p>'
+            r'\s*(?:<p class="card-note">([^<]*)</p>)?')
+    titles = tuple(d.title.nl for d in INSTRUMENT.dimensions)
+    return {
+        label: (re.sub(r"<[^>]+>", "", value).strip(), note if note.startswith(titles) else None)
+        for label, value, note in re.findall(card, html)
+    }
+
+
 def test_dashboard_compares_the_rounds_that_are_large_enough(leader, rounds):
     page = leader.get(f"/dashboard/{rounds['partnership'].slug}/")
     assert page.status_code == 200
@@ -80,9 +91,16 @@ def test_dashboard_compares_the_rounds_that_are_large_enough(leader, rounds):
     assert radar["layout"]["polar"]["radialaxis"]["range"] == [1, 5]
     assert "T2 voorjaar" in page.text and "te weinig respondenten" in page.text
     assert SECRET_COMMENT not in page.text
-    # Headline of the latest shown round (T1, 3.0) against T0 (3.4).
-    assert "3,0" in page.text and "-0,4" in page.text
-    assert re.search(r'Respondenten</p>\s*<p class="card-value">10</p>', page.text)
+    # Headline of the latest shown round (T1: 3.0 on every dimension) against T0 (3.4): the
+    # first of equals is strongest and weakest, nothing rose, everything fell by 0.4.
+    urgency = INSTRUMENT.dimension("urgency").title.nl
+    assert cards(page.text) == {
+        "Respondenten": ("10", None),
+        "Sterkste dimensie": ("3,0", f"{urgency} · middenmoot"),
+        "Zwakste dimensie": ("3,0", f"{urgency} · middenmoot"),
+        "Grootste stijging": ("–", None),
+        "Grootste daling": ("-0,4", urgency),
+    }
 
 
 def test_level_comparison_hides_small_groups_and_keeps_stale_groups_as_released(leader, rounds):
@@ -530,3 +548,83 @@ def test_the_band_legend_shows_the_thresholds_band_uses(leader, rounds):
     leader.get("/?lang=en")
     page = leader.get(f"/dashboard/{rounds['partnership'].slug}/").text
     assert "below 3.0: concern" in page and "3.0 to 4.0: middling" in page and "4.0 and above: strength" in page
+
+
+# --- order: statements by disagreement, comments by text ------------------------------------
+
+URGENCY = INSTRUMENT.dimension("urgency").items
+# Five people's answers to the five urgency statements (everything else 3), chosen so the
+# spreads differ clearly. Sample sd by hand (mean, squared deviations, / 4):
+#   [0] 3,3,3,3,4: mean 3.2, 0.04*4 + 0.64 = 0.8,  sd sqrt(0.2) = 0.45
+#   [1] 2,4,2,4,3: mean 3,   1+1+1+1+0 = 4,        sd 1.0
+#   [2] 3,3,3,3,3: mean 3,   0,                    sd 0.0
+#   [3] 1,5,1,5,3: mean 3,   4+4+4+4+0 = 16,      sd 2.0
+#   [4] 1,5,3,3,3: mean 3,   4+4 = 8,              sd sqrt(2) = 1.41
+SPREAD_ANSWERS = {
+    URGENCY[0].key: [3, 3, 3, 3, 4], URGENCY[1].key: [2, 4, 2, 4, 3], URGENCY[2].key: [3, 3, 3, 3, 3],
+    URGENCY[3].key: [1, 5, 1, 5, 3], URGENCY[4].key: [1, 5, 3, 3, 3],
+}
+BY_SPREAD = [URGENCY[3], URGENCY[4], URGENCY[1], URGENCY[0], URGENCY[2]]  # 2.0, 1.41, 1.0, 0.45, 0.0
+
+
+def statement_rows(html: str, items) -> list[tuple[str, list[str]]]:
+    """(statement, its cells) of `items` as they appear as table rows, in page order."""
+    texts = {item.text.nl for item in items}
+    rows = re.findall(r'<tr>\s*<th scope="row">([^<]*?)(?: <span[^>]*>↺</span>)?</th>(.*?)</tr>', html, re.S)
+    return [(text, re.findall(r'<td class="num">([^<]*)</td>', cells)) for text, cells in rows if text in texts]
+
+
+def statement_order(html: str, items) -> list[str]:
+    return [text for text, _cells in statement_rows(html, items)]
+
+
+def test_sorting_by_disagreement_puts_the_largest_spread_first(client, make_round, add_responses, make_user):
+    round_ = make_round("T1", opens_on=clock.today() - timedelta(days=30), closes_on=clock.today() - timedelta(days=1))
+    add_responses(round_, 5, lambda n, item: SPREAD_ANSWERS[item.key][n] if item.key in SPREAD_ANSWERS else 3)
+    make_user("leider@spreiding.example", round_.partnership)
+    login(client, "leider@spreiding.example")
+    url = f"/dashboard/{round_.partnership.slug}/?round={round_.id}"
+
+    plain = client.get(url).text
+    assert statement_order(plain, URGENCY) == [item.text.nl for item in URGENCY]  # as in the questionnaire
+    # The spreads worked out above (the column after the mean), in that order.
+    assert [cells[1] for _text, cells in statement_rows(plain, URGENCY)] == ["0,4", "1,0", "0,0", "2,0", "1,4"]
+
+    by_spread = client.get(url + "&sort=spread").text
+    assert statement_order(by_spread, URGENCY) == [item.text.nl for item in BY_SPREAD]
+    # The bars of the dimension follow the same order.
+    labels = figure(by_spread, "bars-urgency")["data"][0]["y"]
+    assert [label.replace("<br>", " ").removesuffix(" ↺") for label in labels] == [item.text.nl for item in BY_SPREAD]
+    # Every other dimension has spread 0 everywhere: its statements keep their order.
+    youth = INSTRUMENT.dimension("youth").items
+    assert statement_order(by_spread, youth) == [item.text.nl for item in youth]
+
+
+# Submitted in this order (reverse alphabetical), one person each; the database hands them
+# back in the order of the random response ids or of arrival, so only sorting puts them right
+# (seen: without the sort both databases list them unsorted). Casefold, not code points:
+# "druif" belongs before "Kers" (a plain sort puts every capital first).
+YOUTH_COMMENTS = ["Zon", "maan", "Kers", "druif", "Appel"]
+URGENCY_COMMENTS = ["elf", "Twaalf", "dertien", "Veertien", "acht"]  # the same five people, other order
+
+
+def comment_list(html: str, dimension_key: str) -> list[str]:
+    """The comments listed under a dimension's heading in the comments section."""
+    section = html.split('id="comments"')[1]
+    title = INSTRUMENT.dimension(dimension_key).title.nl
+    block = section.split(f"<h3>{title}</h3>")[1].split("<h3>")[0]
+    return re.findall(r"<li>([^<]*)</li>", block)
+
+
+def test_comments_are_sorted_by_text_so_one_persons_cannot_be_lined_up(client, make_round, add_responses, make_user):
+    round_ = make_round("T1", opens_on=clock.today() - timedelta(days=30), closes_on=clock.today() - timedelta(days=1))
+    for youth, urgency in zip(YOUTH_COMMENTS, URGENCY_COMMENTS):
+        add_responses(round_, 1, scored(4), comments={"youth": youth, "urgency": urgency})
+    make_user("leider@volgorde.example", round_.partnership)
+    login(client, "leider@volgorde.example")
+    slug = round_.partnership.slug
+    for url in (f"/dashboard/{slug}/?round={round_.id}", f"/dashboard/{slug}/rounds/{round_.id}/report"):
+        page = client.get(url).text
+        assert comment_list(page, "youth") == ["Appel", "druif", "Kers", "maan", "Zon"], url
+        assert comment_list(page, "urgency") == ["acht", "dertien", "elf", "Twaalf", "Veertien"], url
+        # The first person wrote "Zon" and "elf": fifth and third, so positions do not pair them.

@@ -1,5 +1,6 @@
 """The respondent's path over HTTP, on SQLite and PostgreSQL."""
 import html
+import re
 import threading
 from datetime import date, datetime, timedelta
 
@@ -10,8 +11,8 @@ from sqlalchemy import func, inspect, select
 import clock
 from models import Answer, Comment, Draft, Response, ResponseScore, Round
 from surveys.instrument import get_instrument
-from surveys.scoring import dimension_scores
 
+from .by_hand import REVERSE_WORDED
 from .conftest import Respondent, csrf_from, uniform_answers
 
 INSTRUMENT = get_instrument(1)
@@ -29,6 +30,26 @@ def varied_answers() -> dict:
     return {item.key: values[n % len(values)] for n, item in enumerate(INSTRUMENT.items)}
 
 
+# varied_answers() scored by hand, statement by statement in the order of v1.toml (the
+# reverse-worded one, marked ↺, counts as 6 - x; "weet ik niet" does not count):
+#   urgency     5, 4, dk↺, 2, 3      -> 14/4 = 3.5
+#   investment  1, 4, 5↺=1, 4, dk    -> 10/4 = 2.5   (unflipped it would be 3.5)
+#   momentum    2, 3↺=3, 1, 4, 5     -> 15/5 = 3.0
+#   youth       4↺=2, dk, 2, 3, 1    -> 8/4  = 2.0   (unflipped 2.5)
+#   levels      4, 5, 4, dk, 2↺=4    -> 17/4 = 4.25  (unflipped 3.75)
+#   daring      3, 1, 4, 5, 4↺=2     -> 15/5 = 3.0   (unflipped 3.4)
+VARIED_SCORES = {"urgency": 3.5, "investment": 2.5, "momentum": 3.0, "youth": 2.0, "levels": 4.25, "daring": 3.0}
+VARIED_REVERSE = ["urgency_differences_stall", "investment_meetings", "momentum_national_agreements", "youth_own_rules",
+                  "levels_side_by_side", "daring_wait_for_plans"]
+
+
+def test_the_worked_example_uses_the_instruments_reverse_items():
+    """The example above assumes these positions of the reverse-worded statements."""
+    assert [item.key for item in INSTRUMENT.items if item.reverse] == VARIED_REVERSE
+    assert set(VARIED_REVERSE) == REVERSE_WORDED
+    assert [n for n, item in enumerate(INSTRUMENT.items) if item.reverse] == [2, 7, 11, 15, 24, 29]
+
+
 def test_complete_questionnaire_stores_one_whole_response_with_correct_scores(respondent, session):
     answers = varied_answers()
     final = respondent.complete(answers, comments={"youth": "Meer praten mét jongeren."}, profile={"level": "bestuur", "domain": "onderwijs"})
@@ -42,12 +63,14 @@ def test_complete_questionnaire_stores_one_whole_response_with_correct_scores(re
     assert stored == expected
     assert [(c.dimension, c.text) for c in response.comments] == [("youth", "Meer praten mét jongeren.")]
     scores = {score.dimension: score.score for score in response.scores}
-    assert scores == pytest.approx({k: v for k, v in dimension_scores(INSTRUMENT, expected).items() if v is not None})
+    assert scores == pytest.approx(VARIED_SCORES)
     assert count(session, Draft) == 0
 
     thanks = respondent.client.get(final.headers["Location"])
     assert thanks.status_code == 200
     assert "Bedankt voor het invullen" in thanks.text
+    shown = re.findall(r'<td class="num">([^<]*)</td>', thanks.text.split('class="scores"')[1].split("</table>")[0])
+    assert shown == ["3,5", "2,5", "3,0", "2,0", "4,2", "3,0"]  # the respondent's own scores, one decimal (4.25 -> 4,2)
     assert 'type="application/json" data-chart-for="own-scores"' in thanks.text
     for dimension in INSTRUMENT.dimensions:
         assert dimension.title.nl in thanks.text
@@ -144,7 +167,6 @@ def test_a_copied_session_cookie_posting_after_submission_stores_nothing(app, re
 def test_submitting_two_hours_after_opening_the_page_loses_nothing(respondent, session):
     answers = uniform_answers("2")
     token = respondent.answer_statements(answers)
-    token = token
     with freeze_time(datetime.now() + timedelta(hours=2, minutes=5)):
         final = respondent.client.post(respondent.url(7), data={"level": "beleid", "domain": "zorg_jeugdhulp", "csrf_token": token, "action": "next"})
     assert final.status_code == 302 and final.headers["Location"].endswith("/bedankt")
@@ -183,13 +205,19 @@ def test_unknown_code_gets_a_clear_404(client):
     assert english.status_code == 404 and "We don't recognise this link" in english.text
 
 
-def test_round_not_yet_open_gets_403_with_the_opening_day(client, make_round):
+def test_round_not_yet_open_gets_403_with_the_opening_day(client, make_round, session):
     round_ = make_round(opens_on=clock.today() + timedelta(days=3), closes_on=clock.today() + timedelta(days=20))
     response = client.get(f"/s/{round_.public_code}")
     assert response.status_code == 403
     assert "nog niet geopend" in response.text
     assert str((clock.today() + timedelta(days=3)).day) in response.text
-    assert client.post(f"/s/{round_.public_code}/1", data={}).status_code in (400, 403)
+    # A post with a valid CSRF token (one per session: taken from the sign-in page) reaches
+    # the view, which refuses it the same way and saves nothing.
+    token = csrf_from(client.get("/inloggen").text)
+    data = {**{i.key: "3" for i in FIRST.items}, "csrf_token": token, "action": "next"}
+    posted = client.post(f"/s/{round_.public_code}/1", data=data)
+    assert posted.status_code == 403 and "nog niet geopend" in posted.text
+    assert count(session, Draft) == 0
 
 
 def test_closed_round_gets_410_in_both_languages(client, make_round):

@@ -7,7 +7,6 @@ from extensions import db
 from manage.demo import create_demo
 from models import Response
 from surveys.instrument import get_instrument
-from surveys.scoring import dimension_scores
 
 from .conftest import PageWatch, radar_axes
 
@@ -18,6 +17,14 @@ PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 # The option each statement gets, by position on the page: a mix with "weet ik niet".
 CHOICES = [4, 2, 5, 6, 3]  # 1..5 are the scale, 6 is "weet ik niet"
+# Those answers scored by hand: per dimension 4, 2, 5, dk, 3, where the reverse-worded
+# statement (position from surveys/instruments/v1.toml) counts as 6 - x and dk not at all.
+#   urgency, investment (reverse 3rd): 4, 2, 5->1, 3 = 10/4 = 2.5   (unflipped 3.5)
+#   momentum (reverse 2nd):            4, 2->4, 5, 3 = 16/4 = 4.0   (unflipped 3.5)
+#   youth (reverse 1st):               4->2, 2, 5, 3 = 12/4 = 3.0   (unflipped 3.5)
+#   levels, daring (reverse 5th):      4, 2, 5, 3->3 = 14/4 = 3.5
+EXPECTED_SCORES = {"urgency": 2.5, "investment": 2.5, "momentum": 4.0, "youth": 3.0, "levels": 3.5, "daring": 3.5}
+REVERSE_POSITIONS = {"urgency": 2, "investment": 2, "momentum": 1, "youth": 0, "levels": 4, "daring": 4}
 
 TEXTS = {
     "nl": {"start": "Begin met de vragenlijst", "next": "Volgende", "submit": "Versturen", "missing": "Kies een antwoord bij deze stelling.", "thanks": "Bedankt voor het invullen!"},
@@ -107,11 +114,13 @@ def test_complete_questionnaire_with_one_missing_answer_corrected(browser, live_
         assert answers == expected
         assert (stored.level, stored.domain, stored.language) == ("bestuur", "gemeente", language)
         assert [c.text for c in stored.comments] == ["Meer met de jongere zelf praten."]
+        assert {d.key: [n for n, item in enumerate(d.items) if item.reverse] for d in INSTRUMENT.dimensions} == {
+            key: [position] for key, position in REVERSE_POSITIONS.items()}  # what the worked example assumes
         scores = {s.dimension: s.score for s in stored.scores}
-        assert scores == pytest.approx({k: v for k, v in dimension_scores(INSTRUMENT, expected).items() if v is not None})
+        assert scores == pytest.approx(EXPECTED_SCORES)
         # The radar shows the respondent's own scores.
         drawn = page.evaluate("document.getElementById('own-scores').data[0].r")
-        assert drawn[:6] == pytest.approx([scores[d.key] for d in INSTRUMENT.dimensions])
+        assert drawn[:6] == pytest.approx([EXPECTED_SCORES[d.key] for d in INSTRUMENT.dimensions])
     context.close()
 
 
