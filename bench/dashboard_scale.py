@@ -17,7 +17,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import psycopg
@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import insert, select, text  # noqa: E402
 
+import clock  # noqa: E402
 from app import create_app  # noqa: E402
 from extensions import db  # noqa: E402
 from manage.demo import DEMO_LEADER_EMAIL, create_demo, reset_demo_leader  # noqa: E402
@@ -58,7 +59,7 @@ def fill(total_responses: int, seed: int = 7) -> None:
         number += 1
         partnership = Partnership(slug=f"filler-{number}", name=f"Filler {number}")
         round_ = Round(partnership=partnership, title="T0", instrument_version=instrument.version,
-                       opens_on=date.today() - timedelta(days=60), closes_on=date.today() - timedelta(days=30))
+                       opens_on=clock.today() - timedelta(days=60), closes_on=clock.today() - timedelta(days=30))
         db.session.add(round_)
         db.session.flush()
         count = min(PER_ROUND, total_responses - made)

@@ -30,7 +30,7 @@ import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import psycopg
@@ -38,6 +38,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import clock  # noqa: E402
 from surveys.instrument import get_instrument  # noqa: E402
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -94,7 +95,7 @@ def start(url: str, workers: int) -> tuple[Server, str]:
            "RATELIMIT_STORAGE_URI": "memory://", "DRAFT_LIMIT": "1000000 per hour"}
     flask(env, "db", "upgrade")
     flask(env, "partnership", "create", "load", "Load test")
-    made = flask(env, "round", "create", "load", "T0", "--closes", str(date.today() + timedelta(days=30)))
+    made = flask(env, "round", "create", "load", "T0", "--closes", str(clock.today() + timedelta(days=30)))
     code = re.search(r"/s/([a-z0-9]+)", made).group(1)
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "--graceful-timeout", "5", "app:create_app()"],

@@ -12,11 +12,12 @@ import random
 import statistics
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from flask_migrate import upgrade
 
+import clock
 from app import create_app
 from dashboard.releases import release_if_due
 from extensions import db
@@ -41,13 +42,13 @@ def main() -> None:
         levels = [o.key for o in instrument.profile_question("level").options]
         domains = [o.key for o in instrument.profile_question("domain").options]
         round_ = Round(partnership=Partnership(slug=f"bench-{rng.randrange(10**6)}", name="Bench"), title="T0",
-                       instrument_version=instrument.version, opens_on=date.today() - timedelta(days=1), closes_on=date.today() + timedelta(days=20))
+                       instrument_version=instrument.version, opens_on=clock.today() - timedelta(days=1), closes_on=clock.today() + timedelta(days=20))
         db.session.add(round_)
         db.session.commit()
         timings = []
         for _ in range(args.responses):
             answers = {item.key: rng.randint(1, 5) if rng.random() > 0.1 else None for item in instrument.items}
-            add_response(round_.id, instrument, answers, {}, {"level": rng.choice(levels), "domain": rng.choice(domains)}, "nl", date.today())
+            add_response(round_.id, instrument, answers, {}, {"level": rng.choice(levels), "domain": rng.choice(domains)}, "nl", clock.today())
             db.session.commit()
             started = time.perf_counter()
             release = release_if_due(round_.id, app.config["MIN_GROUP_SIZE"])

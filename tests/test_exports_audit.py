@@ -6,10 +6,12 @@ import csv
 import html
 import io
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
+
+import clock
 
 from .conftest import login
 
@@ -29,7 +31,7 @@ def hostile(make_round, add_responses, make_user):
     """Five closed rounds with hostile titles, five responses each (one release each)."""
     first = None
     for days, title in enumerate(HOSTILE_TITLES):
-        opens = date.today() - timedelta(days=100 - 10 * days)
+        opens = clock.today() - timedelta(days=100 - 10 * days)
         round_ = make_round(
             title, opens_on=opens, closes_on=opens + timedelta(days=5), partnership=first.partnership if first else None
         )

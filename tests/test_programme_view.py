@@ -6,10 +6,11 @@ titles), and hostile names shown as text."""
 import html
 import json
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+import clock
 from models import Coordinatorship, Partnership, Programme, User
 
 from .conftest import login
@@ -33,7 +34,7 @@ def programme(session, make_round, add_responses, make_user):
     programme = Programme(slug="prog", name="Programma Jongeren")
     session.add(programme)
     session.commit()
-    closed = {"opens_on": date.today() - timedelta(days=30), "closes_on": date.today() - timedelta(days=1)}
+    closed = {"opens_on": clock.today() - timedelta(days=30), "closes_on": clock.today() - timedelta(days=1)}
     for name, slug, title, respondents, value in PARTNERSHIPS:
         partnership = Partnership(slug=slug, name=name, region="Testregio", programme_id=programme.id)
         round_ = make_round(title, partnership=partnership, **closed)

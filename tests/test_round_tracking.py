@@ -4,10 +4,11 @@ results show it (the anonymity rule, not a count of everyone), and nothing per g
 the results are hidden until the round closes."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+import clock
 from models import Round
 
 from .conftest import login
@@ -35,8 +36,8 @@ def tracked(make_round, add_responses, make_user, runner):
     gemeente 11)."""
     round_ = make_round(
         "T1",
-        opens_on=date.today() - timedelta(days=3),
-        closes_on=date.today() + timedelta(days=10),
+        opens_on=clock.today() - timedelta(days=3),
+        closes_on=clock.today() + timedelta(days=10),
         hide_results_while_open=False,
     )
     add_responses(round_, 6, level="werkvloer", domain="onderwijs", release=False)
