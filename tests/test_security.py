@@ -1,4 +1,6 @@
 """Attacks on the app: forged posts, guessing, oversized bodies, leaking errors, headers."""
+import email
+import email.policy
 import re
 from datetime import date, timedelta
 
@@ -11,7 +13,7 @@ from app import create_app
 from extensions import db, limiter
 from models import Partnership, Round
 
-from .conftest import PASSWORD, csrf_from, login
+from .conftest import PASSWORD, csrf_from, login, smtp_server
 
 SAMPLE = {"slug": None, "round_id": None, "user_id": 1, "invitation_id": 1, "code": None, "step": 1, "token": "x" * 43,
           "programme_slug": "p", "fmt": "csv"}
@@ -52,6 +54,63 @@ def test_sign_in_is_rate_limited_after_repeated_failures(client, setup):
 def test_guessing_personal_links_is_rate_limited(client, setup):
     statuses = [client.get(f"/u/{n:043d}").status_code for n in range(21)]
     assert statuses[:20] == [404] * 20 and statuses[20] == 429
+
+
+def client_at(app, address: str):
+    """A browser at its own client address."""
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def form_post(client, page_url: str, action_url: str, data: dict):
+    page = client.get(page_url)
+    assert page.status_code == 200, (page_url, page.status_code)
+    return client.post(action_url, data={**data, "csrf_token": csrf_from(page.text)})
+
+
+def account_invitation_link(app, round_) -> str:
+    """A real /welkom/ link: the leader invites a new member (no mail server: shown to copy)."""
+    leader = app.test_client()
+    login(leader, "leider@p.example")
+    slug = round_.partnership.slug
+    invited = form_post(leader, f"/beheer/{slug}/", f"/beheer/{slug}/leden", {"email": "nieuw@p.example", "role": "viewer"})
+    (link,) = re.findall(r'value="https?://[^/"]+(/welkom/[^"]+)"', invited.text)
+    return link
+
+
+def test_guessing_invitation_links_is_limited_and_a_valid_link_is_no_miss(app, setup):
+    link = account_invitation_link(app, setup)
+    guesser = client_at(app, "203.0.113.20")
+    assert [guesser.get(link).status_code for _ in range(25)] == [200] * 25  # opening a real link is no miss
+    statuses = [guesser.get(f"/welkom/{n:043d}").status_code for n in range(21)]
+    assert statuses == [404] * 20 + [429]
+    assert guesser.get(link).status_code == 429  # stopped, even for a real link
+    assert client_at(app, "198.51.100.20").get(link).status_code == 200  # per client address
+    assert client_at(app, "198.51.100.21").get("/welkom/" + "1" * 43).status_code == 404
+
+
+def personal_link(app, round_) -> str:
+    """A real /u/ link, as mailed to an invitee through a real SMTP server."""
+    with smtp_server() as (port, mails):
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False)
+        leader = app.test_client()
+        login(leader, "leider@p.example")
+        base = f"/beheer/{round_.partnership.slug}/metingen/{round_.id}/"
+        assert form_post(leader, base, base + "uitnodigingen", {"emails": "lid@p.example"}).status_code == 200
+    ((_, raw),) = mails
+    body = email.message_from_string(raw, policy=email.policy.default).get_body().get_content()
+    return re.search(r"https?://[^/\s]+(/u/\S+)", body).group(1)
+
+
+def test_guessing_personal_links_is_limited_and_a_valid_link_is_no_miss(app, setup):
+    link = personal_link(app, setup)
+    guesser = client_at(app, "203.0.113.21")
+    assert [guesser.get(link).status_code for _ in range(25)] == [302] * 25  # it resumes its questionnaire, uncounted
+    statuses = [guesser.get(f"/u/{n:043d}").status_code for n in range(21)]
+    assert statuses == [404] * 20 + [429]
+    assert guesser.get(link).status_code == 429
+    assert client_at(app, "198.51.100.22").get(link).status_code == 302  # per client address
 
 
 def test_rate_limits_are_shared_through_redis_by_several_workers(database_url):
