@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from app import create_app
 from extensions import db, limiter
-from models import Partnership, Round
+from models import AuditEvent, Partnership, Round
 
 from .conftest import PASSWORD, csrf_from, login, smtp_server
 
@@ -199,26 +199,38 @@ def test_hostile_text_is_shown_as_text_everywhere(app, client, session, setup, a
     assert f"T1 {payload}" in csv  # data stays data in a CSV; it starts with "T1", so no formula
 
 
+def table_contents(session) -> dict[str, list[tuple]]:
+    """Every row of every table, all columns, in a fixed order (rows sorted)."""
+    session.expire_all()
+    return {table.name: sorted((tuple(row) for row in session.execute(select(table))), key=repr)
+            for table in db.metadata.sorted_tables}
+
+
 def test_no_get_changes_state(app, client, session, setup):
-    """Every GET route of the URL map, as an administrator: no table changes (the audit
-    log excepted, which records downloads)."""
+    """Every GET route of the URL map, as an administrator with a questionnaire in progress
+    and an open account invitation: no row of any table changes, none comes or goes, except
+    the audit log's records of the two downloads."""
     login(client, "beheer@p.example")
+    account_invitation_link(app, setup)
+    questionnaire = client.get(f"/s/{setup.public_code}/1")
+    assert client.post(f"/s/{setup.public_code}/1", data={"csrf_token": csrf_from(questionnaire.text), "comment": "bezig"}).status_code == 302
     values = {**SAMPLE, "slug": setup.partnership.slug, "round_id": setup.id, "code": setup.public_code,
               "name": "plotly.min.js", "filename": "css/app.css"}
-
-    def counts():
-        return {t.name: session.execute(select(func.count()).select_from(t)).scalar() for t in db.metadata.sorted_tables}
-
-    before = counts()
+    before = table_contents(session)
+    assert all(before[name] for name in ("draft", "account_invitation", "release", "response_score", "audit_event"))
     with app.test_request_context():
         urls = [url_for(rule.endpoint, **{name: values[name] for name in rule.arguments})
                 for rule in app.url_map.iter_rules() if "GET" in rule.methods]
+    assert len(urls) >= 29
     for url in urls:
         assert client.get(url).status_code < 500, url
-    after = counts()
-    after.pop("audit_event"), before.pop("audit_event")
+    after = table_contents(session)
+    audit_before, audit_after = before.pop("audit_event"), after.pop("audit_event")
     assert after == before
-    assert len(urls) >= 20
+    assert set(audit_before) <= set(audit_after)  # nothing in the log changed or went
+    added = sorted((row.actor, row.action, row.detail) for row in session.scalars(
+        select(AuditEvent).where(AuditEvent.id.not_in([row[0] for row in audit_before]))))
+    assert added == [("beheer@p.example", "export.scores", "csv"), ("beheer@p.example", "export.statements", "T1 (csv)")]
 
 
 def test_the_per_email_sign_in_limit_also_holds_for_json_bodies(client, setup):
