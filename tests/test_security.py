@@ -1,11 +1,15 @@
 """Attacks on the app: forged posts, guessing, oversized bodies, leaking errors, headers."""
 import email
 import email.policy
+import logging
 import re
+import threading
+import urllib.request
 from datetime import date, timedelta
 
 import pytest
 import redis
+from werkzeug.serving import make_server
 from flask import url_for
 from sqlalchemy import func, select
 
@@ -239,3 +243,22 @@ def test_the_per_email_sign_in_limit_also_holds_for_json_bodies(client, setup):
     token = csrf_from(client.get("/inloggen").text)
     response = client.post("/inloggen", json={"email": "leider@p.example", "password": PASSWORD}, headers={"X-CSRFToken": token})
     assert response.status_code == 429
+
+
+def test_the_development_server_logs_requests_without_the_client_address(caplog):
+    """The real werkzeug server, one request: the request line is logged, the address not."""
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
+    server = make_server("127.0.0.1", 0, app)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with caplog.at_level(logging.INFO, logger="werkzeug"):
+            with urllib.request.urlopen(f"http://127.0.0.1:{server.port}/inloggen?lang=nl", timeout=10) as answer:
+                assert answer.status == 200
+            server.shutdown()  # returns once the request has been handled (and logged)
+    finally:
+        server.server_close()
+        thread.join(timeout=10)
+    (line,) = [record.getMessage() for record in caplog.records if "GET /inloggen" in record.getMessage()]
+    assert '"GET /inloggen?lang=nl HTTP/1.1" 200' in line
+    assert "127.0.0.1" not in line
