@@ -1,6 +1,7 @@
 """Attacks on the app: forged posts, guessing, oversized bodies, leaking errors, headers."""
 import email
 import email.policy
+import functools
 import logging
 import re
 import threading
@@ -47,6 +48,36 @@ def test_every_post_without_a_valid_csrf_token_is_refused(app, client, setup):
         for token in (None, "forged-token"):
             data = {} if token is None else {"csrf_token": token}
             assert client.post(url, data=data).status_code == 400, url
+
+
+def spy_on_post_views(app) -> list[str]:
+    """Replace the view of every POST rule by a spy that answers 200 and notes its endpoint,
+    so a request the app-wide CSRF check let through is seen even where the form would have
+    refused it. functools.wraps keeps the view's name, by which csrf.exempt marks a view."""
+    reached = []
+    for endpoint in {rule.endpoint for rule in app.url_map.iter_rules() if "POST" in rule.methods}:
+        @functools.wraps(app.view_functions[endpoint])
+        def spy(*args, endpoint=endpoint, **kwargs):
+            reached.append(endpoint)
+            return "reached the view"
+        app.view_functions[endpoint] = spy
+    return reached
+
+
+def test_the_app_wide_csrf_check_stops_every_post_before_its_view(app, client, setup):
+    login(client, "beheer@p.example")
+    valid = csrf_from(client.get("/beheer/programmas/nieuw").text)
+    urls = post_urls(app, setup)
+    reached = spy_on_post_views(app)
+    for url in urls:
+        for data in ({}, {"csrf_token": "forged-token"}, {"csrf_token": valid + "x"}):
+            response = client.post(url, data=data)
+            assert response.status_code == 400 and "reached the view" not in response.text, (url, data)
+    assert reached == []
+    # The spies do answer once the token is valid: every POST endpoint is reached.
+    for url in urls:
+        assert client.post(url, data={"csrf_token": valid}).text == "reached the view", url
+    assert sorted(reached) == sorted({rule.endpoint for rule in app.url_map.iter_rules() if "POST" in rule.methods})
 
 
 def test_sign_in_is_rate_limited_after_repeated_failures(client, setup):
