@@ -10,9 +10,9 @@ from datetime import date, timedelta
 
 import pytest
 import redis
-from werkzeug.serving import make_server
 from flask import url_for
-from sqlalchemy import func, select
+from sqlalchemy import select
+from werkzeug.serving import make_server
 
 from app import create_app
 from extensions import db, limiter
