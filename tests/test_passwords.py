@@ -82,6 +82,10 @@ def test_one_client_trying_many_accounts_is_stopped_after_ten_a_minute(app, lead
     attacker = client_at(app, "203.0.113.8")
     statuses = [login(attacker, f"iemand{n}@p.example", "wrong password").status_code for n in range(11)]
     assert statuses == [422] * 10 + [429]
+    assert login(attacker, EMAIL, PASSWORD).status_code == 429  # the client is stopped, whatever it tries
+    # The limit is per client address: another address still gets an answer, and the owner in.
+    assert login(client_at(app, "198.51.100.8"), "iemand0@p.example", "wrong password").status_code == 422
+    assert login(client_at(app, "198.51.100.9"), EMAIL, PASSWORD).status_code == 302
 
 
 def test_many_clients_reach_the_account_ceiling_and_a_reset_by_email_lifts_it(app, leader, smtp):  # noqa: F811
