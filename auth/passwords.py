@@ -30,22 +30,24 @@ def check_new_password(password: str) -> None:
 
 
 def set_new_password(user: User, password: str) -> None:
-    """Set the password, end every session of the user and retire their reset links; commits."""
+    """Set the password, end every session of the user and retire their reset links (flushed;
+    the caller commits)."""
     check_new_password(password)
     user.set_password(password)  # raises the session version
     db.session.execute(delete(PasswordReset).where(PasswordReset.user_id == user.id))
-    db.session.commit()
+    db.session.flush()
 
 
 def request_reset(email: str, token: str) -> bool:
     """Store (the hash of) `token` as the only open reset link of the account with this email,
-    valid for an hour; commits. False, and nothing stored, when there is no such account."""
+    valid for an hour (flushed; the caller commits). False, and nothing stored, when there is no
+    such account."""
     user = find_user(email)
     if user is None:
         return False
     db.session.execute(delete(PasswordReset).where(PasswordReset.user_id == user.id))
     db.session.add(PasswordReset(user_id=user.id, token_hash=token_hash(token), expires_at=utc_now() + RESET_VALID_FOR))
-    db.session.commit()
+    db.session.flush()
     return True
 
 

@@ -18,9 +18,10 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
+import mailer
 from extensions import counts_when, db, limiter, login_manager
-from manage import mailer
 from models import User, find_user
+from text_rules import normal_email
 
 from .forms import ForgotPasswordForm, LoginForm, NewPasswordForm, PasswordChangeForm
 from .passwords import new_reset_token, open_reset, request_reset, set_new_password
@@ -62,7 +63,7 @@ def tried_email() -> str:
     """The email being tried, from a form or (Flask-WTF accepts it too) a JSON body."""
     data = request.form or request.get_json(silent=True) or {}
     email = data.get("email") if hasattr(data, "get") else None
-    return email.strip().lower() if isinstance(email, str) else ""
+    return normal_email(email) if isinstance(email, str) else ""
 
 
 def account_generation(email: str) -> str:
@@ -130,6 +131,7 @@ def change_password():
         user = current_user._get_current_object()
         if user.check_password(form.current.data):
             set_new_password(user, form.password.data)
+            db.session.commit()
             login_user(user)  # this session carries on with the new session version
             flash(_("Je wachtwoord is gewijzigd. Op andere apparaten ben je uitgelogd."))
             return redirect(url_for("dashboard.index"))
@@ -170,7 +172,10 @@ def forgot_password():
     def store_and_send():
         with app.app_context():
             try:
-                if request_reset(email, token) and mailer.send_many([(email, subject, body)]):
+                if not request_reset(email, token):
+                    return
+                db.session.commit()  # stored before it is mailed: the link works when it arrives
+                if mailer.send_many([(email, subject, body)]):
                     app.logger.warning("A password reset email could not be sent.")
             except Exception:  # after the answer: nobody to show an error to
                 app.logger.exception("Storing or sending a password reset failed.")
@@ -192,6 +197,7 @@ def reset_password(token: str):
     form = NewPasswordForm()
     if form.validate_on_submit():
         set_new_password(user, form.password.data)
+        db.session.commit()
         if current_user.is_authenticated and current_user.id == user.id:
             logout_user()
         flash(_("Je nieuwe wachtwoord is ingesteld. Log ermee in."))

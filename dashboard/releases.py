@@ -236,10 +236,6 @@ def _members(cells: Mapping[Cell, int], description: tuple) -> frozenset[Cell]:
     return frozenset(cell for cell, n in cells.items() if n and _contains(description, cell))
 
 
-def _size(cells: Mapping[Cell, int], up_to: int) -> int:
-    return sum(n for cell, n in cells.items() if cell[0] <= up_to)
-
-
 def _aggregate(sums: Mapping[Cell, tuple], in_group: Callable[[Cell], bool], number: int) -> dict:
     n = total = squares = 0
     distribution = [0] * (HIGH - LOW + 1)

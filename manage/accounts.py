@@ -7,7 +7,6 @@ from sqlalchemy import func, select
 import clock
 from auth.passwords import PasswordError, check_new_password
 from extensions import db
-from text_rules import is_email, normal_email
 from models import (
     AccountInvitation,
     Coordinatorship,
@@ -19,6 +18,8 @@ from models import (
     new_token,
     token_hash,
 )
+from text_rules import is_email, normal_email
+
 
 class AccountError(ValueError):
     pass
@@ -74,7 +75,7 @@ def invite_account(email: str, role: Role | None, partnership: Partnership | Non
     programme. The caller commits."""
     token = new_token()
     db.session.add(AccountInvitation(
-        email=email.strip().lower(), token_hash=token_hash(token), role=role,
+        email=normal_email(email), token_hash=token_hash(token), role=role,
         partnership_id=partnership.id if partnership else None, programme_id=programme.id if programme else None,
         expires_on=clock.today() + timedelta(days=INVITATION_DAYS),
     ))

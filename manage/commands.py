@@ -1,6 +1,5 @@
 """`flask` commands: demo data, partnerships, rounds, accounts and backups."""
 import json
-import re
 
 import click
 from flask import Flask, current_app
@@ -12,9 +11,9 @@ import clock
 from dashboard.releases import release_if_due
 from extensions import db
 from models import Partnership, Role, Round, find_user
-from text_rules import is_slug
 from surveys.instrument import available_versions
 from surveys.responses import purge_drafts
+from text_rules import is_slug
 
 from . import backup
 from .accounts import AccountError, create_user, grant
@@ -156,6 +155,7 @@ def reset_password_command(email: str, password_stdin: bool):
         password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
     try:
         set_new_password(user, password)
+        db.session.commit()
     except PasswordError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"New password set for {user.email}; every session of this user has ended.")

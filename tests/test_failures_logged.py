@@ -9,8 +9,8 @@ from contextlib import contextmanager
 import pytest
 from aiosmtpd.controller import Controller
 
+import mailer
 from app import LOG_FORMAT, create_app
-from manage import mailer
 
 from .conftest import smtp_server
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template
 from flask_babel import gettext as _
 
+import mailer
 from models import Round
-
-from .. import mailer
 
 bp = Blueprint("manage", __name__, url_prefix="/beheer")
 welcome = Blueprint("welcome", __name__)

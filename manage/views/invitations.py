@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
+import mailer
 from auth.access import partnership_or_404, round_or_404
 from auth.audit import record
 from dashboard.results import response_tracking
@@ -15,7 +16,6 @@ from extensions import db
 from models import Invitation, Partnership, Role, Round, RoundState
 from surveys.invitations import invite, parse_emails, record_mail, remind, unsent
 
-from .. import mailer
 from ..forms import ActionForm, InvitationsForm, RoundForm
 from .common import bp, public_url, survey_url
 

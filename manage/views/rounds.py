@@ -12,6 +12,7 @@ from flask_login import login_required
 from sqlalchemy import delete, select
 
 import clock
+import mailer
 from auth.access import partnership_or_404, round_or_404
 from auth.audit import record
 from dashboard.releases import mark_seen
@@ -21,7 +22,6 @@ from models import Draft, Role, Round
 from models import Response as SurveyResponse
 from surveys.instrument import get_instrument
 
-from .. import mailer
 from ..forms import ActionForm, ConfirmDeleteForm, InvitationsForm, RoundForm
 from .common import bp, survey_url
 
