@@ -25,37 +25,50 @@ class Wiring:
     tests: tuple[str, ...]
 
 
-SIGN_IN = ("tests/test_security.py", "tests/test_passwords.py", "tests/test_auth.py")
-LIMIT = '@limiter.limit('
+SECURITY, PASSWORDS = "tests/test_security.py", "tests/test_passwords.py"
+LIMITED_SIGN_IN = (f"{SECURITY}::test_sign_in_is_rate_limited_after_repeated_failures",
+                   f"{PASSWORDS}::test_failures_from_one_client_do_not_lock_the_owner_out_elsewhere",
+                   f"{PASSWORDS}::test_one_client_trying_many_accounts_is_stopped_after_ten_a_minute",
+                   f"{PASSWORDS}::test_many_clients_reach_the_account_ceiling_and_a_reset_by_email_lifts_it")
+LINK_GUESSING = (f"{SECURITY}::test_guessing_personal_links_is_rate_limited",
+                 f"{PASSWORDS}::test_unknown_links_are_404_and_guessing_them_is_limited",
+                 "tests/test_mutants_wiring.py::test_guessing_invitation_links_is_rate_limited")
 
 MUTANTS = (
     Wiring("sign-in limit per client removed", "auth/views.py",
-           '@limiter.limit("10 per minute", methods=["POST"], deduct_when=counts_when(422))\n', "", SIGN_IN),
+           '@limiter.limit("10 per minute", methods=["POST"], deduct_when=counts_when(422))\n', "", LIMITED_SIGN_IN),
     Wiring("sign-in limit per account and client removed", "auth/views.py",
-           '@limiter.limit("5 per 15 minutes", methods=["POST"], key_func=account_and_client_key, deduct_when=counts_when(422))\n', "", SIGN_IN),
+           '@limiter.limit("5 per 15 minutes", methods=["POST"], key_func=account_and_client_key, deduct_when=counts_when(422))\n', "",
+           LIMITED_SIGN_IN),
     Wiring("sign-in limit per account removed", "auth/views.py",
-           '@limiter.limit("50 per hour", methods=["POST"], key_func=account_key, deduct_when=counts_when(422))\n', "", SIGN_IN),
+           '@limiter.limit("50 per hour", methods=["POST"], key_func=account_key, deduct_when=counts_when(422))\n', "", LIMITED_SIGN_IN),
     Wiring("password-change limit removed", "auth/views.py",
            '@limiter.limit("5 per 15 minutes", methods=["POST"], key_func=signed_in_user_key, deduct_when=counts_when(422))\n', "",
-           ("tests/test_passwords.py",)),
-    Wiring("reset-request limit per client removed", "auth/views.py",
-           '@limiter.limit("10 per hour", methods=["POST"])\n', "", ("tests/test_passwords.py",)),
+           (f"{PASSWORDS}::test_guessing_the_current_password_is_limited",)),
+    Wiring("reset-request limit per client removed", "auth/views.py", '@limiter.limit("10 per hour", methods=["POST"])\n', "",
+           (f"{PASSWORDS}::test_asking_for_links_is_limited_per_address_and_per_client",)),
     Wiring("reset-request limit per address removed", "auth/views.py",
-           '@limiter.limit("3 per hour", methods=["POST"], key_func=reset_email_key)\n', "", ("tests/test_passwords.py",)),
+           '@limiter.limit("3 per hour", methods=["POST"], key_func=reset_email_key)\n', "",
+           (f"{PASSWORDS}::test_asking_for_links_is_limited_per_address_and_per_client",)),
     Wiring("reset-link guessing limit removed", "auth/views.py",
-           '@bp.route("/wachtwoord-herstellen/<token>", methods=["GET", "POST"])\n@limiter.limit("20 per minute", deduct_when=counts_when(404))',
-           '@bp.route("/wachtwoord-herstellen/<token>", methods=["GET", "POST"])', ("tests/test_passwords.py",)),
+           '@limiter.limit("20 per minute", deduct_when=counts_when(404))  # guessing links gets slow\ndef reset_password',
+           "def reset_password", LINK_GUESSING),
     Wiring("/welkom/ guessing limit removed", "manage/views.py",
-           '@limiter.limit("20 per minute", deduct_when=counts_when(404))\ndef accept_invitation', "def accept_invitation",
-           ("tests/test_security.py", "tests/test_manage.py", "tests/test_hardening.py")),
+           '@limiter.limit("20 per minute", deduct_when=counts_when(404))\ndef accept_invitation', "def accept_invitation", LINK_GUESSING),
     Wiring("/u/ guessing limit removed", "surveys/views.py",
            '@limiter.limit("20 per minute", deduct_when=counts_when(404))  # guessing links gets slow\ndef personal_link',
-           "def personal_link", ("tests/test_security.py", "tests/test_personal_links.py")),
+           "def personal_link", LINK_GUESSING),
     Wiring("a limit counts every answer, not only failures", "extensions.py",
            "return lambda response: response.status_code == status", "return lambda response: True",
-           ("tests/test_security.py", "tests/test_passwords.py", "tests/test_hardening.py")),
+           (f"{PASSWORDS}::test_failures_from_one_client_do_not_lock_the_owner_out_elsewhere", *LIMITED_SIGN_IN, *LINK_GUESSING,
+            "tests/test_hardening.py")),
     Wiring("app-wide CSRF check not bound", "app.py", "    csrf.init_app(app)\n", "",
-           ("tests/test_security.py", "tests/test_respondent_flow.py")),
+           (f"{SECURITY}::test_the_per_email_sign_in_limit_also_holds_for_json_bodies",
+            f"{SECURITY}::test_every_post_without_a_valid_csrf_token_is_refused")),
+    Wiring("close_round exempt from the app-wide CSRF check", "manage/views.py",
+           '@bp.post("/<slug>/metingen/<id:round_id>/sluiten")\n',
+           '@bp.post("/<slug>/metingen/<id:round_id>/sluiten")\n@__import__("extensions").csrf.exempt\n',
+           (f"{SECURITY}::test_every_post_without_a_valid_csrf_token_is_refused",)),
 )
 
 
