@@ -62,3 +62,62 @@ def test_an_item_aggregate_counts_the_answers_of_every_release_up_to_it():
     assert figure["mean"] == pytest.approx(statistics.fmean(answers))
     assert figure["sd"] == pytest.approx(statistics.stdev(answers))
     assert math.isclose(_item_aggregate(by_release, 3)["mean"], statistics.fmean(answers + [3] * 9))
+
+
+# --- what leaders see of a release (dashboard/results.py), on releases made by hand ---------
+
+from types import SimpleNamespace  # noqa: E402
+
+from dashboard.results import TOTAL, GroupResult, ItemResult, RoundResult, comparison, item_results  # noqa: E402
+from surveys.instrument import get_instrument  # noqa: E402
+from surveys.scoring import Aggregate  # noqa: E402
+
+
+def figure(n, mean, release=1):
+    return {"release": release, "n": n, "mean": mean, "sd": 0.5, "distribution": [0, 0, n, 0, 0]}
+
+
+def shown_result(figures, n=12):
+    release = SimpleNamespace(n=n, number=2, figures=figures, released_on="2025-03-01")
+    total = GroupResult(TOTAL, n, {"urgency": Aggregate(n, 3.0, 0.5, (0, 0, n, 0, 0))}, 2)
+    return RoundResult(SimpleNamespace(results_hidden=lambda: False), release, total)
+
+
+def test_a_group_result_gives_its_means_and_none_for_a_dimension_it_lacks():
+    group = GroupResult("werkvloer", 6, {"urgency": Aggregate(6, 3.5, 1.0, (0, 0, 3, 3, 0)), "youth": Aggregate(6, 2.0, None, (0, 6, 0, 0, 0))})
+    assert group.mean("urgency") == 3.5 and group.mean("daring") is None
+    assert group.means() == {"urgency": 3.5, "youth": 2.0}
+
+
+def test_a_round_without_a_release_counts_nobody_and_shows_nothing():
+    empty = RoundResult(SimpleNamespace(results_hidden=lambda: True), None, None)
+    assert empty.n == 0 and not empty.shown and empty.released_on is None and empty.hidden_until_closed
+    shown = shown_result({})
+    assert shown.n == 12 and shown.shown and shown.released_on == "2025-03-01" and not shown.hidden_until_closed
+
+
+def test_a_comparison_shows_published_groups_in_the_given_order_and_names_every_other():
+    groups = {"werkvloer": {"release": 2, "n": 7, "scores": {"urgency": figure(7, 3.2, 2)}},
+              "bestuur": {"release": 1, "n": 5, "scores": {"urgency": figure(5, 4.0)}}}
+    result = shown_result({"groups": {"level": groups, "domain": {}}})
+    shown = comparison(result, "level", ("bestuur", "beleid", "werkvloer"))
+    assert [g.key for g in shown.groups] == ["bestuur", "werkvloer"] and shown.hidden == ("beleid",)
+    assert [(g.n, g.release, g.mean("urgency")) for g in shown.groups] == [(5, 1, 4.0), (7, 2, 3.2)]
+    assert shown.groups[1].scores["urgency"] == Aggregate(7, 3.2, 0.5, (0, 0, 7, 0, 0))
+    assert shown.by == "level"
+    nothing = comparison(RoundResult(SimpleNamespace(results_hidden=lambda: True), result.release, None), "level", ("bestuur", "beleid"))
+    assert nothing.groups == () and nothing.hidden == ("bestuur", "beleid")
+
+
+def test_item_results_show_a_statement_only_with_its_figure_and_count_dont_knows():
+    instrument = get_instrument(1)
+    first, second = instrument.items[0].key, instrument.items[1].key
+    result = shown_result({"items": {first: figure(6, 3.0, 2)}, "unknown": {first: 2, second: 4}})
+    items = {i.item.key: i for i in item_results(result, instrument)}
+    assert len(items) == len(instrument.items)
+    assert items[first].shown and items[first].counts == (0, 0, 6, 0, 0) and items[first].release == 2
+    assert items[first].aggregate == Aggregate(6, 3.0, 0.5, (0, 0, 6, 0, 0)) and items[first].unknown == 2
+    assert not items[second].shown and items[second].counts is None and items[second].unknown == 4 and items[second].release is None
+    assert items[instrument.items[2].key].unknown == 0
+    assert items[first].unknown_share(8) == 0.25 and items[first].unknown_share(0) == 0.0
+    assert item_results(RoundResult(result.round, result.release, None), instrument) is None
