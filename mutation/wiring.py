@@ -60,15 +60,14 @@ MUTANTS = (
            "def personal_link", LINK_GUESSING),
     Wiring("a limit counts every answer, not only failures", "extensions.py",
            "return lambda response: response.status_code == status", "return lambda response: True",
-           (f"{PASSWORDS}::test_failures_from_one_client_do_not_lock_the_owner_out_elsewhere", *LIMITED_SIGN_IN, *LINK_GUESSING,
-            "tests/test_hardening.py")),
+           ("tests/test_mutants_wiring.py::test_successful_sign_ins_do_not_count_towards_the_limits", *LIMITED_SIGN_IN)),
     Wiring("app-wide CSRF check not bound", "app.py", "    csrf.init_app(app)\n", "",
-           (f"{SECURITY}::test_the_per_email_sign_in_limit_also_holds_for_json_bodies",
+           ("tests/test_mutants_wiring.py::test_the_app_wide_csrf_check_comes_before_everything_else", f"{SECURITY}::test_the_per_email_sign_in_limit_also_holds_for_json_bodies",
             f"{SECURITY}::test_every_post_without_a_valid_csrf_token_is_refused")),
     Wiring("close_round exempt from the app-wide CSRF check", "manage/views.py",
            '@bp.post("/<slug>/metingen/<id:round_id>/sluiten")\n',
            '@bp.post("/<slug>/metingen/<id:round_id>/sluiten")\n@__import__("extensions").csrf.exempt\n',
-           (f"{SECURITY}::test_every_post_without_a_valid_csrf_token_is_refused",)),
+           ("tests/test_mutants_wiring.py::test_the_app_wide_csrf_check_comes_before_everything_else",)),
 )
 
 
