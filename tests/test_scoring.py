@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from surveys.instrument import Dimension, get_instrument
 from surveys.scoring import (
+    Aggregate,
     aggregate,
     aggregate_from_sums,
     band,
@@ -147,3 +148,9 @@ def test_an_answer_outside_the_scale_is_named_in_the_error():
         with pytest.raises(ValueError, match=rf"answer {outside} to {PLAIN[0].key} is outside 1\.\.5"):
             item_value(PLAIN[0], outside)
     assert item_value(PLAIN[0], 5) == 5 and item_value(REVERSE, 5) == 1
+
+
+def test_aggregate_from_sums_of_nobody_keeps_its_empty_distribution():
+    empty = aggregate_from_sums(0, 0.0, 0.0, (0, 0, 0, 0, 0))
+    assert empty == Aggregate(0, None, None, (0, 0, 0, 0, 0))
+    assert aggregate_from_sums(2, 7.0, 25.0, [0, 0, 1, 1, 0]).distribution == (0, 0, 1, 1, 0)  # a tuple, as from values
