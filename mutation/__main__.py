@@ -46,23 +46,28 @@ def results() -> dict[str, dict[str, str]]:
 def report(wiring_results: dict[str, str] | None) -> int:
     explained = equivalents()
     unexplained = []
-    print(f"{'module':<24} {'killed':>7} {'survived':>9} {'equivalent':>11} {'timeout':>8} {'other':>6} {'total':>6}")
+    unchecked = 0
+    print(f"{'module':<24} {'killed':>7} {'survived':>9} {'equivalent':>11} {'timeout':>8} {'unchecked':>10} {'other':>6} {'total':>6}")
     for path, statuses in results().items():
         count = Counter(statuses.values())
         survivors = [name for name, status in statuses.items() if status == "survived"]
         equivalent = [name for name in survivors if name in explained]
         unexplained += [name for name in survivors if name not in explained]
-        other = len(statuses) - count["killed"] - count["survived"] - count["timeout"]
-        print(f"{path:<24} {count['killed']:>7} {count['survived']:>9} {len(equivalent):>11} {count['timeout']:>8} {other:>6} {len(statuses):>6}")
+        unchecked += count["not checked"]
+        other = len(statuses) - count["killed"] - count["survived"] - count["timeout"] - count["not checked"]
+        print(f"{path:<24} {count['killed']:>7} {count['survived']:>9} {len(equivalent):>11} {count['timeout']:>8} "
+              f"{count['not checked']:>10} {other:>6} {len(statuses):>6}")
     if wiring_results is not None:
         count = Counter(wiring_results.values())
-        print(f"{'wiring (by hand)':<24} {count['killed']:>7} {count['survived']:>9} {0:>11} {0:>8} "
+        print(f"{'wiring (by hand)':<24} {count['killed']:>7} {count['survived']:>9} {0:>11} {0:>8} {0:>10} "
               f"{len(wiring_results) - count['killed'] - count['survived']:>6} {len(wiring_results):>6}")
         unexplained += [f"wiring: {name}" for name, status in wiring_results.items() if status != "killed"]
+    if unchecked:
+        print(f"not checked yet: {unchecked} (the run was stopped; run again to go on, verdicts are kept)")
     print(f"survived, unexplained: {len(unexplained)}")
     for name in unexplained:
         print(f"    {name}")
-    return 1 if unexplained else 0
+    return 1 if unexplained or unchecked else 0
 
 
 def main(arguments: list[str]) -> int:
