@@ -69,3 +69,12 @@ def _zero_sum_subset_of(rows, weights, budget):
     from dashboard.anonymity import _zero_sum_subset
 
     return _zero_sum_subset(rows, np.array(weights), budget)
+
+
+def test_a_small_group_of_three_cells_that_no_pair_reveals():
+    """The total minus a big cell leaves three single people, each in other sets of their
+    own: only all three together are in the span, so the search must combine halves of
+    two rows (a search of single rows misses it)."""
+    sizes, sets = [1, 1, 1, 5, 5, 5], [[0, 1, 2, 3], [3], [0, 4], [1, 5]]
+    assert small_sets_in_span(people_of(sizes, sets), 5) == [(0, 1, 2)]  # the brute force agrees
+    assert reveals_small_group(sizes, sets, 5)
