@@ -23,6 +23,11 @@ from models import Partnership, Round
 from surveys.instrument import get_instrument
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+# TEST_DATABASES=sqlite runs the database tests on SQLite only (the mutation run does, to stay
+# affordable); the default is both, as CI runs them.
+DATABASES = [name.strip() for name in os.environ.get("TEST_DATABASES", "sqlite,postgresql").split(",") if name.strip()]
+if not DATABASES or set(DATABASES) - {"sqlite", "postgresql"}:
+    raise pytest.UsageError(f"TEST_DATABASES must name sqlite and/or postgresql, not {os.environ['TEST_DATABASES']!r}")
 
 
 def _app_config(url: str) -> dict:
@@ -60,7 +65,7 @@ def postgresql_url():
         connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=DATABASES)
 def database_url(request) -> str:
     return request.getfixturevalue(f"{request.param}_url")
 

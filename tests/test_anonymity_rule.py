@@ -1,6 +1,7 @@
 """The anonymity rule (dashboard/anonymity.py) against a reference: for random families of
 sets over cells of random sizes, `reveals_small_group` must say exactly what a brute-force
 rank test over every person (scipy's null space, every small subset tried) says."""
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -40,3 +41,40 @@ def test_worked_examples():
     # levels against domains, with hidden groups that differ by one person (cells: W&O, W&hidden-domain, B&O, hidden level&hidden domain)
     assert reveals_small_group([5, 1, 5, 5], [[0, 1, 2, 3], [0, 1], [2], [0, 2]], 5)
     assert large_enough(5, 5) and not large_enough(4, 5)
+
+
+def test_the_search_gives_up_only_beyond_its_bound_and_then_calls_the_figure_unsafe():
+    """Random directions: no two of them cancel, so the honest answer is "no small group";
+    with exactly MAX_HALVES candidate halves the search still runs, one more and it gives up
+    and says unsafe (keeping a figure as it was is the safe mistake)."""
+    from dashboard.anonymity import MAX_HALVES, _zero_sum_subset
+
+    vectors = np.random.default_rng(1).standard_normal((MAX_HALVES + 1, 8))
+    budget = 2  # halves of one row each: MAX_HALVES or MAX_HALVES + 1 candidates
+    assert not _zero_sum_subset(vectors[:MAX_HALVES], np.ones(MAX_HALVES, dtype=int), budget)
+    assert _zero_sum_subset(vectors, np.ones(MAX_HALVES + 1, dtype=int), budget)
+
+
+def test_a_zero_sum_needs_weights_within_the_budget_and_no_row_twice():
+    rows = np.array([[1.0, 2.0], [-1.0, -2.0], [3.0, 1.0]])
+    assert _zero_sum_subset_of(rows, [2, 2, 1], budget=4)  # rows 0 and 1 cancel, 4 people
+    assert not _zero_sum_subset_of(rows, [2, 3, 1], budget=4)  # the same, but 5 people
+    assert _zero_sum_subset_of(np.array([[0.0, 0.0], [5.0, 1.0]]), [4, 1], budget=4)  # one row on its own
+    assert not _zero_sum_subset_of(np.array([[0.0, 0.0], [5.0, 1.0]]), [5, 1], budget=4)
+    # a row and its own negation would be a row taken twice: only a real pair counts
+    assert not _zero_sum_subset_of(np.array([[1.0, 1.0], [2.0, 3.0]]), [1, 1], budget=4)
+
+
+def _zero_sum_subset_of(rows, weights, budget):
+    from dashboard.anonymity import _zero_sum_subset
+
+    return _zero_sum_subset(rows, np.array(weights), budget)
+
+
+def test_a_small_group_of_three_cells_that_no_pair_reveals():
+    """The total minus a big cell leaves three single people, each in other sets of their
+    own: only all three together are in the span, so the search must combine halves of
+    two rows (a search of single rows misses it)."""
+    sizes, sets = [1, 1, 1, 5, 5, 5], [[0, 1, 2, 3], [3], [0, 4], [1, 5]]
+    assert small_sets_in_span(people_of(sizes, sets), 5) == [(0, 1, 2)]  # the brute force agrees
+    assert reveals_small_group(sizes, sets, 5)

@@ -7,8 +7,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from surveys.instrument import get_instrument
+from surveys.instrument import Dimension, get_instrument
 from surveys.scoring import (
+    Aggregate,
     aggregate,
     aggregate_from_sums,
     band,
@@ -132,3 +133,24 @@ def test_aggregate_from_database_sums_equals_aggregate(values):
 def test_score_bands():
     shown_as = (None, 1.0, 2.94, 2.96, 3.0, 3.94, 3.96, 4.0, 5.0)  # 2.96 reads 3,0: borderline
     assert [band(v) for v in shown_as] == [None, "concern", "concern", "borderline", "borderline", "borderline", "strength", "strength", "strength"]
+
+
+def test_exactly_half_answered_gives_a_score():
+    """"Fewer than half": with an even number of statements, half is enough (the instrument
+    has five per dimension today, where half cannot happen)."""
+    four = Dimension(URGENCY.key, URGENCY.thread, URGENCY.title, URGENCY.description, tuple(PLAIN[:4]))
+    assert dimension_score(four, {PLAIN[0].key: 2, PLAIN[1].key: 5}) == pytest.approx(3.5)
+    assert dimension_score(four, {PLAIN[0].key: 2, PLAIN[1].key: None, PLAIN[2].key: None}) is None
+
+
+def test_an_answer_outside_the_scale_is_named_in_the_error():
+    for outside in (0, 6, -1):
+        with pytest.raises(ValueError, match=rf"answer {outside} to {PLAIN[0].key} is outside 1\.\.5"):
+            item_value(PLAIN[0], outside)
+    assert item_value(PLAIN[0], 5) == 5 and item_value(REVERSE, 5) == 1
+
+
+def test_aggregate_from_sums_of_nobody_keeps_its_empty_distribution():
+    empty = aggregate_from_sums(0, 0.0, 0.0, (0, 0, 0, 0, 0))
+    assert empty == Aggregate(0, None, None, (0, 0, 0, 0, 0))
+    assert aggregate_from_sums(2, 7.0, 25.0, [0, 0, 1, 1, 0]).distribution == (0, 0, 1, 1, 0)  # a tuple, as from values

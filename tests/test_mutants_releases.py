@@ -1,0 +1,123 @@
+"""Release arithmetic worked by hand (dashboard/releases.py): written to kill the mutants
+mutmut found alive (`.venv/bin/python -m mutation`). No database: the helpers are pure."""
+import math
+import statistics
+
+import pytest
+
+from dashboard.releases import _aggregate, _contains, _item_aggregate, _members, needed
+
+
+def test_a_release_waits_for_the_threshold_or_a_tenth_more():
+    assert needed(0, 5) == 5  # the first release: the threshold
+    assert needed(49, 5) == 5  # a tenth of 49 is 4.9, below the threshold
+    assert needed(50, 5) == 5  # exactly a tenth: 5
+    assert needed(51, 5) == 6  # 5.1 rounds up: never fewer than a tenth
+    assert needed(200, 5) == 20
+    assert needed(30, 7) == 7
+
+
+# Cells are (release, level, domain) with a count of people.
+CELLS = {(1, "werkvloer", "gemeente"): 3, (1, "bestuur", "school"): 2, (2, "werkvloer", "school"): 4, (2, "bestuur", "gemeente"): 0}
+
+
+def test_a_description_takes_the_cells_of_its_group_up_to_its_release():
+    assert _contains((None, None, 1), (1, "bestuur", "school"))
+    assert not _contains((None, None, 1), (2, "bestuur", "school"))  # a later release
+    assert _contains(("level", "werkvloer", 2), (2, "werkvloer", "school"))
+    assert not _contains(("level", "werkvloer", 2), (2, "bestuur", "school"))
+    assert _contains(("domain", "school", 2), (1, "bestuur", "school"))
+    assert not _contains(("domain", "school", 2), (1, "werkvloer", "gemeente"))
+
+
+def test_members_are_the_non_empty_cells_described():
+    assert _members(CELLS, (None, None, 2)) == {(1, "werkvloer", "gemeente"), (1, "bestuur", "school"), (2, "werkvloer", "school")}
+    assert _members(CELLS, (None, None, 1)) == {(1, "werkvloer", "gemeente"), (1, "bestuur", "school")}
+    assert _members(CELLS, ("level", "bestuur", 2)) == {(1, "bestuur", "school")}  # the empty cell is no member
+
+
+def test_a_group_aggregate_sums_its_cells_up_to_the_release():
+    # cell sums: (n, total, total of squares, distribution of 1..5)
+    sums = {
+        (1, "werkvloer", "gemeente"): (2, 7.0, 25.0, (0, 0, 1, 1, 0)),  # scores 3 and 4
+        (1, "bestuur", "school"): (1, 5.0, 25.0, (0, 0, 0, 0, 1)),  # 5
+        (2, "werkvloer", "school"): (2, 3.0, 5.0, (1, 1, 0, 0, 0)),  # 1 and 2
+    }
+    werkvloer = _aggregate(sums, lambda cell: cell[1] == "werkvloer", 2)
+    assert werkvloer["release"] == 2 and werkvloer["n"] == 4
+    assert werkvloer["mean"] == pytest.approx(statistics.fmean([3, 4, 1, 2]))
+    assert werkvloer["sd"] == pytest.approx(statistics.stdev([3, 4, 1, 2]))
+    assert werkvloer["distribution"] == [1, 1, 1, 1, 0]
+    first = _aggregate(sums, lambda cell: True, 1)  # release 2 is not in release 1
+    assert first["n"] == 3 and first["mean"] == pytest.approx(4.0) and first["distribution"] == [0, 0, 1, 1, 1]
+    assert first["sd"] == pytest.approx(statistics.stdev([3, 4, 5]))
+
+
+def test_an_item_aggregate_counts_the_answers_of_every_release_up_to_it():
+    by_release = {1: {1: 2, 4: 1, None: 3}, 2: {5: 2, 2: 1}, 3: {3: 9}}
+    figure = _item_aggregate(by_release, 2)
+    answers = [1, 1, 4, 5, 5, 2]  # "weet ik niet" and release 3 left out
+    assert figure["release"] == 2 and figure["n"] == 6
+    assert figure["distribution"] == [2, 1, 0, 1, 2]
+    assert figure["mean"] == pytest.approx(statistics.fmean(answers))
+    assert figure["sd"] == pytest.approx(statistics.stdev(answers))
+    assert math.isclose(_item_aggregate(by_release, 3)["mean"], statistics.fmean(answers + [3] * 9))
+
+
+# --- what leaders see of a release (dashboard/results.py), on releases made by hand ---------
+
+from types import SimpleNamespace  # noqa: E402
+
+from dashboard.results import TOTAL, GroupResult, ItemResult, RoundResult, comparison, item_results  # noqa: E402
+from surveys.instrument import get_instrument  # noqa: E402
+from surveys.scoring import Aggregate  # noqa: E402
+
+
+def figure(n, mean, release=1):
+    return {"release": release, "n": n, "mean": mean, "sd": 0.5, "distribution": [0, 0, n, 0, 0]}
+
+
+def shown_result(figures, n=12):
+    release = SimpleNamespace(n=n, number=2, figures=figures, released_on="2025-03-01")
+    total = GroupResult(TOTAL, n, {"urgency": Aggregate(n, 3.0, 0.5, (0, 0, n, 0, 0))}, 2)
+    return RoundResult(SimpleNamespace(results_hidden=lambda: False), release, total)
+
+
+def test_a_group_result_gives_its_means_and_none_for_a_dimension_it_lacks():
+    group = GroupResult("werkvloer", 6, {"urgency": Aggregate(6, 3.5, 1.0, (0, 0, 3, 3, 0)), "youth": Aggregate(6, 2.0, None, (0, 6, 0, 0, 0))})
+    assert group.mean("urgency") == 3.5 and group.mean("daring") is None
+    assert group.means() == {"urgency": 3.5, "youth": 2.0}
+
+
+def test_a_round_without_a_release_counts_nobody_and_shows_nothing():
+    empty = RoundResult(SimpleNamespace(results_hidden=lambda: True), None, None)
+    assert empty.n == 0 and not empty.shown and empty.released_on is None and empty.hidden_until_closed
+    shown = shown_result({})
+    assert shown.n == 12 and shown.shown and shown.released_on == "2025-03-01" and not shown.hidden_until_closed
+
+
+def test_a_comparison_shows_published_groups_in_the_given_order_and_names_every_other():
+    groups = {"werkvloer": {"release": 2, "n": 7, "scores": {"urgency": figure(7, 3.2, 2)}},
+              "bestuur": {"release": 1, "n": 5, "scores": {"urgency": figure(5, 4.0)}}}
+    result = shown_result({"groups": {"level": groups, "domain": {}}})
+    shown = comparison(result, "level", ("bestuur", "beleid", "werkvloer"))
+    assert [g.key for g in shown.groups] == ["bestuur", "werkvloer"] and shown.hidden == ("beleid",)
+    assert [(g.n, g.release, g.mean("urgency")) for g in shown.groups] == [(5, 1, 4.0), (7, 2, 3.2)]
+    assert shown.groups[1].scores["urgency"] == Aggregate(7, 3.2, 0.5, (0, 0, 7, 0, 0))
+    assert shown.by == "level"
+    nothing = comparison(RoundResult(SimpleNamespace(results_hidden=lambda: True), result.release, None), "level", ("bestuur", "beleid"))
+    assert nothing.groups == () and nothing.hidden == ("bestuur", "beleid")
+
+
+def test_item_results_show_a_statement_only_with_its_figure_and_count_dont_knows():
+    instrument = get_instrument(1)
+    first, second = instrument.items[0].key, instrument.items[1].key
+    result = shown_result({"items": {first: figure(6, 3.0, 2)}, "unknown": {first: 2, second: 4}})
+    items = {i.item.key: i for i in item_results(result, instrument)}
+    assert len(items) == len(instrument.items)
+    assert items[first].shown and items[first].counts == (0, 0, 6, 0, 0) and items[first].release == 2
+    assert items[first].aggregate == Aggregate(6, 3.0, 0.5, (0, 0, 6, 0, 0)) and items[first].unknown == 2
+    assert not items[second].shown and items[second].counts is None and items[second].unknown == 4 and items[second].release is None
+    assert items[instrument.items[2].key].unknown == 0
+    assert items[first].unknown_share(8) == 0.25 and items[first].unknown_share(0) == 0.0
+    assert item_results(RoundResult(result.round, result.release, None), instrument) is None
