@@ -1,4 +1,5 @@
 """The app factory: `flask --app app run`, `flask --app app demo`, gunicorn 'app:create_app()'."""
+
 import logging
 import os
 import re
@@ -158,7 +159,8 @@ def warn_about_per_process_rate_limits(app: Flask) -> None:
         "RATELIMIT_STORAGE_URI is %s: rate-limit counters (sign-in, link guessing, new "
         "questionnaires) live in this process only. With several workers or instances (gunicorn "
         "-w 4) each keeps its own counters and every limit is that many times higher. Set "
-        "RATELIMIT_STORAGE_URI=redis://host:6379 so that all workers share them.", storage,
+        "RATELIMIT_STORAGE_URI=redis://host:6379 so that all workers share them.",
+        storage,
     )
 
 

@@ -1,6 +1,7 @@
 """plotly.js, served from the installed plotly package by the app itself (no CDN:
 deployments may have no internet). The 4.8 MB bundle is gzipped once per process
 (about 1.5 MB on the wire) and cached by browsers for a year under a versioned URL."""
+
 import gzip
 import hashlib
 from functools import lru_cache

@@ -3,6 +3,7 @@
 Every setting has a default that runs the app locally on SQLite; production sets
 DATABASE_URL and SECRET_KEY.
 """
+
 import os
 from datetime import timedelta
 from pathlib import Path

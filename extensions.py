@@ -1,4 +1,5 @@
 """Flask extensions, created unbound here and bound to the app in `create_app`."""
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -36,5 +37,7 @@ def counts_when(status: int):
     """For `deduct_when`: a limit that counts only the answers with this status (failed
     sign-ins, links that do not exist), so normal use is never slowed down."""
     return lambda response: response.status_code == status
+
+
 login_manager = LoginManager()
 login_manager.session_protection = "basic"

@@ -1,5 +1,6 @@
 """Interface language: Dutch unless the visitor chose English with the switch (?lang=en,
 or the switch button on a questionnaire page). The choice lives in the session."""
+
 from urllib.parse import urlencode
 
 from flask import request, session

@@ -1,5 +1,6 @@
 """Email through SMTP when MAIL_SERVER is configured. Without it nothing is sent: personal
 survey links are then unavailable (a leader never gets one to copy)."""
+
 import re
 import smtplib
 from email.message import EmailMessage
@@ -25,7 +26,9 @@ def build(sender: str, to: str, subject: str, body: str) -> EmailMessage:
     message = EmailMessage()
     message["From"], message["To"], message["Subject"] = single_line(sender), single_line(to), single_line(subject)
     # Line breaks are fine in a body; other control characters are not.
-    message.set_content(re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", " ", body.replace("\r\n", "\n").replace("\r", "\n")))
+    message.set_content(
+        re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", " ", body.replace("\r\n", "\n").replace("\r", "\n"))
+    )
     return message
 
 
@@ -57,7 +60,11 @@ def send_many(messages: list[tuple[str, str, str]]) -> list[str]:
         unsent = len(messages) - tried
         current_app.logger.warning(
             "Mail server %s:%s failed (%s); %d of %d emails not sent.",
-            config["MAIL_SERVER"], config["MAIL_PORT"], describe(error), len(failed) + unsent, len(messages),
+            config["MAIL_SERVER"],
+            config["MAIL_PORT"],
+            describe(error),
+            len(failed) + unsent,
+            len(messages),
         )
         return failed + [to for to, _, _ in messages[tried:]]
     if failed:

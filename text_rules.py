@@ -6,6 +6,7 @@ what is built from it: a CR/LF in a partnership name ends up in an email's Subje
 NUL is refused by PostgreSQL (a 500). Line and paragraph separators (U+2028, U+2029) count as
 line breaks too: mail and CSV readers split on them.
 """
+
 import re
 import unicodedata
 
@@ -51,15 +52,21 @@ class NoControlCharacters:
 
 
 #: For every single-line field: names, titles, slugs, email addresses, region.
-single_line = NoControlCharacters("", _l(
-    "Hier passen geen regeleinden, tabs of andere onzichtbare stuurtekens (gevonden: %(code)s). "
-    "Haal dat teken weg; deze tekst staat op één regel."
-))
+single_line = NoControlCharacters(
+    "",
+    _l(
+        "Hier passen geen regeleinden, tabs of andere onzichtbare stuurtekens (gevonden: %(code)s). "
+        "Haal dat teken weg; deze tekst staat op één regel."
+    ),
+)
 #: For multi-line fields (a pasted list of email addresses): line breaks and tabs only.
-multi_line = NoControlCharacters(MULTI_LINE_ALLOWED, _l(
-    "Hier passen alleen gewone tekens, regeleinden en tabs, geen andere onzichtbare stuurtekens "
-    "(gevonden: %(code)s). Haal dat teken weg."
-))
+multi_line = NoControlCharacters(
+    MULTI_LINE_ALLOWED,
+    _l(
+        "Hier passen alleen gewone tekens, regeleinden en tabs, geen andere onzichtbare stuurtekens "
+        "(gevonden: %(code)s). Haal dat teken weg."
+    ),
+)
 
 
 # --- Email addresses ------------------------------------------------------------------------

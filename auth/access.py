@@ -1,6 +1,7 @@
 """Who may see what: the one place that decides. Everything a leader opens goes through
 `partnership_or_404` (and `round_or_404`); a partnership the user may not see does not exist
 for them (404, not 403, so its existence leaks nothing)."""
+
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
@@ -59,7 +60,9 @@ def programme_or_404(slug: str) -> Programme:
     if programme is None or not current_user.is_authenticated:
         abort(404)
     if not current_user.is_admin and not db.session.scalar(
-        select(Coordinatorship).where(Coordinatorship.user_id == current_user.id, Coordinatorship.programme_id == programme.id)
+        select(Coordinatorship).where(
+            Coordinatorship.user_id == current_user.id, Coordinatorship.programme_id == programme.id
+        )
     ):
         abort(404)
     return programme

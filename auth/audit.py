@@ -1,4 +1,5 @@
 """The audit log: one line per thing a leader did to a partnership."""
+
 from flask_login import current_user
 
 from extensions import db

@@ -1,7 +1,8 @@
 """Changing and resetting passwords. Every new password raises the user's session version
 (which signs out every other session and, being part of the sign-in limit's key, lifts a
 lock-out) and retires the user's open reset links."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, select
 
@@ -19,7 +20,7 @@ class PasswordError(ValueError):
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def check_new_password(password: str) -> None:
@@ -53,8 +54,9 @@ def request_reset(email: str, token: str) -> bool:
 
 def open_reset(token: str) -> PasswordReset | None:
     """The reset behind a token if it is open and not expired; else None."""
-    return db.session.scalar(select(PasswordReset).where(
-        PasswordReset.token_hash == token_hash(token), PasswordReset.expires_at > utc_now()))
+    return db.session.scalar(
+        select(PasswordReset).where(PasswordReset.token_hash == token_hash(token), PasswordReset.expires_at > utc_now())
+    )
 
 
 def new_reset_token() -> str:

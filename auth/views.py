@@ -1,4 +1,5 @@
 """Sign-in and sign-out for leaders; changing a password, and resetting a forgotten one by email."""
+
 from urllib.parse import urlsplit
 
 from flask import (
@@ -141,7 +142,7 @@ def change_password():
 
 def public_link(endpoint: str, **values) -> str:
     """A link for an email: PUBLIC_URL, never the request's Host header."""
-    path = url_for(endpoint, **values)[len(request.script_root):]
+    path = url_for(endpoint, **values)[len(request.script_root) :]
     return current_app.config["PUBLIC_URL"] + path
 
 
@@ -166,7 +167,9 @@ def forgot_password():
     body = _(
         "Je (of iemand anders) vroeg een nieuw wachtwoord aan voor de Samenwerkingsmonitor. Kies het via deze link; "
         "hij is 1 uur geldig en werkt één keer:\n\n%(link)s\n\nHeb je dit niet gevraagd? Dan kun je deze e-mail "
-        "negeren: je wachtwoord blijft hetzelfde.", link=link)
+        "negeren: je wachtwoord blijft hetzelfde.",
+        link=link,
+    )
     app = current_app._get_current_object()
 
     def store_and_send():

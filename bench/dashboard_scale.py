@@ -8,6 +8,7 @@ API in each, interleaved, then prints medians and the ratio large/small.
     .venv/bin/python bench/dashboard_scale.py                       # SQLite files in a temp dir
     .venv/bin/python bench/dashboard_scale.py --database postgresql # schemas in the local PostgreSQL
 """
+
 from __future__ import annotations
 
 import argparse
@@ -58,24 +59,44 @@ def fill(total_responses: int, seed: int = 7) -> None:
     while made < total_responses:
         number += 1
         partnership = Partnership(slug=f"filler-{number}", name=f"Filler {number}")
-        round_ = Round(partnership=partnership, title="T0", instrument_version=instrument.version,
-                       opens_on=clock.today() - timedelta(days=60), closes_on=clock.today() - timedelta(days=30))
+        round_ = Round(
+            partnership=partnership,
+            title="T0",
+            instrument_version=instrument.version,
+            opens_on=clock.today() - timedelta(days=60),
+            closes_on=clock.today() - timedelta(days=30),
+        )
         db.session.add(round_)
         db.session.flush()
         count = min(PER_ROUND, total_responses - made)
         ids = db.session.scalars(
             insert(Response).returning(Response.id),
-            [{"round_id": round_.id, "submitted_on": round_.opens_on, "level": rng.choice(["werkvloer", "beleid", "bestuur"]),
-              "domain": "gemeente", "language": "nl"} for _ in range(count)],
+            [
+                {
+                    "round_id": round_.id,
+                    "submitted_on": round_.opens_on,
+                    "level": rng.choice(["werkvloer", "beleid", "bestuur"]),
+                    "domain": "gemeente",
+                    "language": "nl",
+                }
+                for _ in range(count)
+            ],
         ).all()
-        db.session.execute(insert(Answer), [{"response_id": i, "item_key": k, "value": rng.randint(1, 5)} for i in ids for k in items])
-        db.session.execute(insert(ResponseScore), [{"response_id": i, "dimension": d, "score": rng.uniform(1, 5)} for i in ids for d in dimensions])
+        db.session.execute(
+            insert(Answer), [{"response_id": i, "item_key": k, "value": rng.randint(1, 5)} for i in ids for k in items]
+        )
+        db.session.execute(
+            insert(ResponseScore),
+            [{"response_id": i, "dimension": d, "score": rng.uniform(1, 5)} for i in ids for d in dimensions],
+        )
         db.session.commit()
         made += count
 
 
 def build(kind: str, name: str, responses: int, workdir: Path):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url(kind, name, workdir), "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False})
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": database_url(kind, name, workdir), "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False}
+    )
     started = time.perf_counter()
     with app.app_context():
         upgrade()
@@ -89,7 +110,9 @@ def build(kind: str, name: str, responses: int, workdir: Path):
     client = app.test_client()
     client.post("/inloggen", data={"email": DEMO_LEADER_EMAIL, "password": password})
     with app.app_context():
-        round_id = db.session.scalar(select(Round.id).join(Partnership).where(Partnership.slug == "demo").order_by(Round.opens_on))
+        round_id = db.session.scalar(
+            select(Round.id).join(Partnership).where(Partnership.slug == "demo").order_by(Round.opens_on)
+        )
     return client, {"dashboard": "/dashboard/demo/", "api": f"/api/partnerships/demo/rounds/{round_id}"}
 
 

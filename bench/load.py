@@ -9,6 +9,7 @@ CSRF token, post, follow the redirect).
 Afterwards it checks the database: with no kills, exactly as many responses as sent, each
 with all its answers; with kills, no response is ever half-written.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -82,24 +83,50 @@ def database_url(kind: str, workdir: Path) -> tuple[str, str | None]:
 
 
 def flask(env: dict, *args: str) -> str:
-    result = subprocess.run([sys.executable, "-m", "flask", "--app", "app", *args], cwd=ROOT, env=env,
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return result.stdout
 
 
 def start(url: str, workers: int) -> tuple[Server, str]:
     """Migrate, make a partnership with an open round, start gunicorn; returns the survey code."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(16), "PUBLIC_URL": f"http://127.0.0.1:{port}",
-           # Every client comes from 127.0.0.1: as many new questionnaires as the run needs.
-           "RATELIMIT_STORAGE_URI": "memory://", "DRAFT_LIMIT": "1000000 per hour"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SECRET_KEY": secrets.token_hex(16),
+        "PUBLIC_URL": f"http://127.0.0.1:{port}",
+        # Every client comes from 127.0.0.1: as many new questionnaires as the run needs.
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "DRAFT_LIMIT": "1000000 per hour",
+    }
     flask(env, "db", "upgrade")
     flask(env, "partnership", "create", "load", "Load test")
     made = flask(env, "round", "create", "load", "T0", "--closes", str(clock.today() + timedelta(days=30)))
     code = re.search(r"/s/([a-z0-9]+)", made).group(1)
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "--graceful-timeout", "5", "app:create_app()"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--graceful-timeout",
+            "5",
+            "app:create_app()",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     server = Server(f"http://127.0.0.1:{port}", process, env)
     for _ in range(100):
@@ -131,7 +158,12 @@ def questionnaire(server: Server, code: str, seed: int, tally: Tally) -> None:
             page = opener.open(f"{server.url}/s/{code}/{step}", timeout=60).read().decode()
             data = {"csrf_token": CSRF.search(page).group(1), "action": "next"}
             if step <= len(INSTRUMENT.dimensions):
-                data.update({item.key: rng.choice(["1", "2", "3", "4", "5", "dk"]) for item in INSTRUMENT.dimensions[step - 1].items})
+                data.update(
+                    {
+                        item.key: rng.choice(["1", "2", "3", "4", "5", "dk"])
+                        for item in INSTRUMENT.dimensions[step - 1].items
+                    }
+                )
             else:
                 data.update({"level": rng.choice(["werkvloer", "beleid", "bestuur"]), "domain": "gemeente"})
             try:
@@ -202,9 +234,16 @@ def run(database: str, questionnaires: int, clients: int, workers: int, kills: i
         elapsed = time.perf_counter() - started
         server.stop()
     result = {
-        "database": database, "questionnaires": questionnaires, "clients": clients, "workers": workers,
-        "submitted": tally.submitted, "failed": len(tally.failed), "failures": tally.failed[:5], "killed": len(killed),
-        "seconds": round(elapsed, 1), "per_second": round(tally.submitted / elapsed, 1),
+        "database": database,
+        "questionnaires": questionnaires,
+        "clients": clients,
+        "workers": workers,
+        "submitted": tally.submitted,
+        "failed": len(tally.failed),
+        "failures": tally.failed[:5],
+        "killed": len(killed),
+        "seconds": round(elapsed, 1),
+        "per_second": round(tally.submitted / elapsed, 1),
         "median_questionnaire_seconds": round(statistics.median(tally.seconds), 2) if tally.seconds else None,
         **check(url),
     }

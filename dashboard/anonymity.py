@@ -12,10 +12,11 @@ partition (the total minus the shown levels), across groupings (levels against d
 and over time (a release against the previous one). Plain Python and numpy: no Flask, no
 database.
 """
+
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 import math
+from collections.abc import Iterable, Sequence
 from itertools import combinations
 
 import numpy as np
@@ -85,8 +86,12 @@ def _zero_sum_subset(vectors: np.ndarray, weights: np.ndarray, budget: int) -> b
     for a in np.flatnonzero(high > low):
         if not (padded[a] >= 0).any():
             continue  # the empty half on this side: its partner is checked from the other side
-        for b in order[low[a]:high[a]]:
+        for b in order[low[a] : high[a]]:
             cells_a, cells_b = set(padded[a][padded[a] >= 0]), set(padded[b][padded[b] >= 0])
-            if weight[a] + weight[b] <= budget and not cells_a & cells_b and np.abs(sums[a] + sums[b]).max() < _TOLERANCE:
+            if (
+                weight[a] + weight[b] <= budget
+                and not cells_a & cells_b
+                and np.abs(sums[a] + sums[b]).max() < _TOLERANCE
+            ):
                 return True
     return False

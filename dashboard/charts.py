@@ -1,12 +1,13 @@
 """Plotly figures built in Python, handed to the page as JSON. Plain data in, plain
 data out: no Flask, no database. plotly.js (served by the app) draws them. The radar and the
 label rules shared with the respondent's thank-you page live in surveys/radar.py."""
+
 from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from surveys.radar import ACCENT, FONT, GRID, as_json_ready, plain, radar_layout, radar_trace, wrap
 from surveys.instrument import Instrument
+from surveys.radar import ACCENT, FONT, GRID, as_json_ready, plain, radar_layout, radar_trace, wrap
 
 # Rounds get colours from light to dark in time order; groups get distinct colours.
 ROUND_COLORS = ["#8fb8bd", "#6fa3a9", "#4f8d94", "#3a7a82", "#1f6f78", "#0f3f44"]
@@ -15,7 +16,11 @@ GROUP_COLORS = ["#1f6f78", "#d1495b", "#edae49", "#5b5f97", "#66a182", "#8d6a9f"
 
 def round_colors(count: int) -> list[str]:
     """Chronological colours: the latest round is the darkest."""
-    return ROUND_COLORS[-count:] if count <= len(ROUND_COLORS) else [ROUND_COLORS[0]] * (count - len(ROUND_COLORS)) + ROUND_COLORS
+    return (
+        ROUND_COLORS[-count:]
+        if count <= len(ROUND_COLORS)
+        else [ROUND_COLORS[0]] * (count - len(ROUND_COLORS)) + ROUND_COLORS
+    )
 
 
 def rounds_radar(instrument: Instrument, series: list[tuple[str, dict[str, float | None]]], language: str) -> dict:
@@ -31,7 +36,9 @@ def rounds_radar(instrument: Instrument, series: list[tuple[str, dict[str, float
 
 
 def groups_radar(
-    instrument: Instrument, series: list[tuple[str, dict[str, float | None]]], language: str,
+    instrument: Instrument,
+    series: list[tuple[str, dict[str, float | None]]],
+    language: str,
     reference: tuple[str, dict[str, float | None]] | None = None,
 ) -> dict:
     """Groups (levels or domains) of one round, each its own colour, unfilled; with an
@@ -67,8 +74,21 @@ def trend_chart(points: list[tuple[str, float | None, str]], title: str) -> dict
         ),
         layout={
             "title": {"text": plain(title), "font": {"size": 14}, "x": 0, "xanchor": "left"},
-            "yaxis": {"range": [0.8, 5.2], "tickvals": [1, 2, 3, 4, 5], "fixedrange": True, "showgrid": True, "gridcolor": GRID},
-            "xaxis": {"type": "category", "fixedrange": True, "showline": True, "linecolor": GRID, "tickangle": 0, "tickfont": {"size": 10}},
+            "yaxis": {
+                "range": [0.8, 5.2],
+                "tickvals": [1, 2, 3, 4, 5],
+                "fixedrange": True,
+                "showgrid": True,
+                "gridcolor": GRID,
+            },
+            "xaxis": {
+                "type": "category",
+                "fixedrange": True,
+                "showline": True,
+                "linecolor": GRID,
+                "tickangle": 0,
+                "tickfont": {"size": 10},
+            },
             "template": "none",
             "height": 240,
             "margin": {"l": 30, "r": 10, "t": 40, "b": 50},
@@ -76,8 +96,28 @@ def trend_chart(points: list[tuple[str, float | None, str]], title: str) -> dict
             "showlegend": False,
             "paper_bgcolor": "rgba(0,0,0,0)",
             "shapes": [
-                {"type": "rect", "xref": "paper", "x0": 0, "x1": 1, "y0": 1, "y1": 3, "fillcolor": "#d1495b", "opacity": 0.06, "line": {"width": 0}},
-                {"type": "rect", "xref": "paper", "x0": 0, "x1": 1, "y0": 4, "y1": 5, "fillcolor": "#66a182", "opacity": 0.08, "line": {"width": 0}},
+                {
+                    "type": "rect",
+                    "xref": "paper",
+                    "x0": 0,
+                    "x1": 1,
+                    "y0": 1,
+                    "y1": 3,
+                    "fillcolor": "#d1495b",
+                    "opacity": 0.06,
+                    "line": {"width": 0},
+                },
+                {
+                    "type": "rect",
+                    "xref": "paper",
+                    "x0": 0,
+                    "x1": 1,
+                    "y0": 4,
+                    "y1": 5,
+                    "fillcolor": "#66a182",
+                    "opacity": 0.08,
+                    "line": {"width": 0},
+                },
             ],
         },
     )
@@ -97,9 +137,15 @@ def statement_bars(rows: list[tuple[str, tuple[int, ...]]], scale_labels: list[s
 
     def bar(value: int, sign: int, fraction: float = 1.0, legend: bool = True) -> go.Bar:
         return go.Bar(
-            y=labels, x=[sign * fraction * s[value] for s in shares], orientation="h",
-            name=plain(scale_labels[value]), legendgroup=str(value), legendrank=value, showlegend=legend,
-            marker={"color": ANSWER_COLORS[value]}, customdata=[s[value] for s in shares],
+            y=labels,
+            x=[sign * fraction * s[value] for s in shares],
+            orientation="h",
+            name=plain(scale_labels[value]),
+            legendgroup=str(value),
+            legendrank=value,
+            showlegend=legend,
+            marker={"color": ANSWER_COLORS[value]},
+            customdata=[s[value] for s in shares],
             hovertemplate=f"{plain(scale_labels[value])}: %{{customdata:.0f}}%<extra></extra>",
         )
 
@@ -112,7 +158,16 @@ def statement_bars(rows: list[tuple[str, tuple[int, ...]]], scale_labels: list[s
             "barmode": "relative",
             "height": 90 + 62 * len(rows),
             "margin": {"l": 10, "r": 10, "t": 10, "b": 40},
-            "xaxis": {"range": [-100, 100], "tickvals": [-100, -50, 0, 50, 100], "ticktext": ["100%", "50%", "0", "50%", "100%"], "fixedrange": True, "showgrid": True, "gridcolor": GRID, "zeroline": True, "zerolinecolor": "#56656c"},
+            "xaxis": {
+                "range": [-100, 100],
+                "tickvals": [-100, -50, 0, 50, 100],
+                "ticktext": ["100%", "50%", "0", "50%", "100%"],
+                "fixedrange": True,
+                "showgrid": True,
+                "gridcolor": GRID,
+                "zeroline": True,
+                "zerolinecolor": "#56656c",
+            },
             "yaxis": {"autorange": "reversed", "automargin": True, "fixedrange": True},
             "legend": {"orientation": "h", "y": -0.15, "traceorder": "normal"},
             "font": {"family": FONT, "size": 11},

@@ -1,5 +1,6 @@
 """CSV and XLSX files from rows of plain values. Text that a spreadsheet would run as a
 formula (starting with =, +, -, @, tab or carriage return) is neutralised with a quote."""
+
 from __future__ import annotations
 
 import csv

@@ -2,6 +2,7 @@
 Counts, sums, sums of squares and buckets add up, so any figure of a release (the whole
 round, a level, a domain, at any earlier release) is a sum of cells, and no answer is ever
 loaded into Python."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -27,7 +28,9 @@ def _released(round_id: int, up_to: int):
 def waiting(round_id: int) -> int:
     """Responses not yet in any release."""
     return db.session.scalar(
-        select(func.count()).select_from(Response).where(Response.round_id == round_id, Response.release_number.is_(None))
+        select(func.count())
+        .select_from(Response)
+        .where(Response.round_id == round_id, Response.release_number.is_(None))
     )
 
 
@@ -46,8 +49,13 @@ def score_sums(round_id: int, up_to: int) -> dict[str, dict[Cell, tuple]]:
     bucket = _bucket(ResponseScore.score)
     rows = db.session.execute(
         select(
-            ResponseScore.dimension, Response.release_number, Response.level, Response.domain,
-            func.count(ResponseScore.score), func.sum(ResponseScore.score), func.sum(ResponseScore.score * ResponseScore.score),
+            ResponseScore.dimension,
+            Response.release_number,
+            Response.level,
+            Response.domain,
+            func.count(ResponseScore.score),
+            func.sum(ResponseScore.score),
+            func.sum(ResponseScore.score * ResponseScore.score),
             *(func.sum(case((bucket == value, 1), else_=0)) for value in range(LOW, HIGH + 1)),
         )
         .join(Response, ResponseScore.response_id == Response.id)
@@ -56,7 +64,12 @@ def score_sums(round_id: int, up_to: int) -> dict[str, dict[Cell, tuple]]:
     )
     result: dict[str, dict[Cell, tuple]] = defaultdict(dict)
     for dimension, number, level, domain, n, total, squares, *distribution in rows:
-        result[dimension][(number, level, domain)] = (n, float(total), float(squares), tuple(int(d) for d in distribution))
+        result[dimension][(number, level, domain)] = (
+            n,
+            float(total),
+            float(squares),
+            tuple(int(d) for d in distribution),
+        )
     return dict(result)
 
 
@@ -78,7 +91,9 @@ def comments(round_id: int, up_to: int) -> dict[str, list[str]]:
     """{dimension: texts} of the releases up to `up_to`, sorted by text so that one person's
     comments on several dimensions cannot be lined up by their position."""
     rows = db.session.execute(
-        select(Comment.dimension, Comment.text).join(Response, Comment.response_id == Response.id).where(*_released(round_id, up_to))
+        select(Comment.dimension, Comment.text)
+        .join(Response, Comment.response_id == Response.id)
+        .where(*_released(round_id, up_to))
     )
     grouped: dict[str, list[str]] = defaultdict(list)
     for dimension, text in rows:

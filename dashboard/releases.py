@@ -18,6 +18,7 @@ Figures layout (JSON, kept in Release.figures):
                  people behind each figure this release shows, for the rule
 where an aggregate is {"release", "n", "mean", "sd", "distribution"}.
 """
+
 from __future__ import annotations
 
 import copy
@@ -44,7 +45,9 @@ MEMBERS = "members"  # the variable behind respondent counts
 
 
 def latest_release(round_id: int) -> Release | None:
-    return db.session.scalar(select(Release).where(Release.round_id == round_id).order_by(Release.number.desc()).limit(1))
+    return db.session.scalar(
+        select(Release).where(Release.round_id == round_id).order_by(Release.number.desc()).limit(1)
+    )
 
 
 def needed(released: int, min_size: int) -> int:
@@ -63,7 +66,9 @@ def release_if_due(round_id: int, min_size: int) -> Release | None:
     number = (latest.number if latest else 0) + 1
     try:
         moved = db.session.execute(
-            update(Response).where(Response.round_id == round_id, Response.release_number.is_(None)).values(release_number=number)
+            update(Response)
+            .where(Response.round_id == round_id, Response.release_number.is_(None))
+            .values(release_number=number)
         ).rowcount
         if moved < needed(released, min_size):
             db.session.rollback()
@@ -110,7 +115,11 @@ def next_figures(round_: Round, number: int, previous: dict | None, seen: Mappin
     people = queries.members(round_.id, number)
     scores = queries.score_sums(round_.id, number)
     answers = queries.answer_counts(round_.id, number)
-    figures = copy.deepcopy(previous) if previous else {"total": {}, "groups": {by: {} for by in GROUPINGS}, "items": {}, "displayed": {}}
+    figures = (
+        copy.deepcopy(previous)
+        if previous
+        else {"total": {}, "groups": {by: {} for by in GROUPINGS}, "items": {}, "displayed": {}}
+    )
     figures["n"] = sum(people.values())
     rule = Rule(seen, figures.setdefault("displayed", figures.pop("published", {})), min_size)
     # The count of every release is always shown (the round page), and it is safe: at least
@@ -120,7 +129,9 @@ def next_figures(round_: Round, number: int, previous: dict | None, seen: Mappin
     for dimension in instrument.dimensions:
         cells = {cell: sums[0] for cell, sums in scores.get(dimension.key, {}).items()}
         old = _entry(figures["total"].get(dimension.key))
-        if rule.changes(cells, old, (None, None, number)) and rule.allows(dimension.key, cells, old, (None, None, number)):
+        if rule.changes(cells, old, (None, None, number)) and rule.allows(
+            dimension.key, cells, old, (None, None, number)
+        ):
             rule.move(dimension.key, old, (None, None, number))
             figures["total"][dimension.key] = _aggregate(scores[dimension.key], lambda cell: True, number)
 
@@ -131,19 +142,29 @@ def next_figures(round_: Round, number: int, previous: dict | None, seen: Mappin
         for key in sorted(options, key=lambda k: -sum(n for cell, n in people.items() if cell[index] == k)):
             in_group = lambda cell, key=key, index=index: cell[index] == key  # noqa: E731
             shown = figures["groups"][by].get(key)
-            if sum(n for cell, n in people.items() if in_group(cell)) < min_size or (shown and _members(people, (by, key, number)) == _members(people, _entry(shown, by, key))):
+            if sum(n for cell, n in people.items() if in_group(cell)) < min_size or (
+                shown and _members(people, (by, key, number)) == _members(people, _entry(shown, by, key))
+            ):
                 continue  # too small on its own, or nobody new: it stays as it is
             # A dimension a group scored too rarely is left out of its figure (no set to check).
-            dimensions = {d: {cell: s[0] for cell, s in sums.items()} for d, sums in scores.items()
-                          if sum(s[0] for cell, s in sums.items() if in_group(cell)) >= min_size}
+            dimensions = {
+                d: {cell: s[0] for cell, s in sums.items()}
+                for d, sums in scores.items()
+                if sum(s[0] for cell, s in sums.items() if in_group(cell)) >= min_size
+            }
             candidates[key] = [(MEMBERS, people, _entry(shown, by, key))] + [
-                (d, cells, (by, key, shown["release"]) if shown and d in shown["scores"] else None) for d, cells in dimensions.items()
+                (d, cells, (by, key, shown["release"]) if shown and d in shown["scores"] else None)
+                for d, cells in dimensions.items()
             ]
         # All groups of the grouping at once first (the usual case after releases nobody saw),
         # then one by one, largest first.
         variables = {variable: cells for moves in candidates.values() for variable, cells, _ in moves}
         together = all(
-            rule.allows_together(variable, cells, [(old, (by, key, number)) for key, moves in candidates.items() for v, _, old in moves if v == variable])
+            rule.allows_together(
+                variable,
+                cells,
+                [(old, (by, key, number)) for key, moves in candidates.items() for v, _, old in moves if v == variable],
+            )
             for variable, cells in variables.items()
         )
         for key, moves in candidates.items():
@@ -162,7 +183,9 @@ def next_figures(round_: Round, number: int, previous: dict | None, seen: Mappin
     for item in instrument.items:
         by_release = answers.get(item.key, {})
         figures["unknown"][item.key] = sum(counts.get(None, 0) for counts in by_release.values())
-        cells = {(n, "", ""): sum(c for value, c in counts.items() if value is not None) for n, counts in by_release.items()}
+        cells = {
+            (n, "", ""): sum(c for value, c in counts.items() if value is not None) for n, counts in by_release.items()
+        }
         variable, old = f"item:{item.key}", _entry(figures["items"].get(item.key))
         if rule.changes(cells, old, (None, None, number)) and rule.allows(variable, cells, old, (None, None, number)):
             rule.move(variable, old, (None, None, number))

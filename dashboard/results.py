@@ -1,6 +1,7 @@
 """What leaders may see of their rounds: the latest release of each round (see releases.py),
 and nothing while a round hides its results. Pages, charts, exports and the API all take
 their numbers from here and from nowhere else, so no path around the anonymity rule exists."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -89,7 +90,9 @@ def round_results(rounds: list[Round]) -> list[RoundResult]:
         total = None
         if release is not None and not round_.results_hidden():
             figures = release.figures
-            total = GroupResult(TOTAL, release.n, {d: _aggregate(a) for d, a in figures["total"].items()}, release.number)
+            total = GroupResult(
+                TOTAL, release.n, {d: _aggregate(a) for d, a in figures["total"].items()}, release.number
+            )
         results.append(RoundResult(round_, release, total))
     return results
 
@@ -100,8 +103,14 @@ def comparison(result: RoundResult, by: str, order: tuple[str, ...]) -> Comparis
     somebody of that kind answered."""
     published = result.release.figures["groups"][by] if result.shown else {}
     groups = tuple(
-        GroupResult(key, published[key]["n"], {d: _aggregate(a) for d, a in published[key]["scores"].items()}, published[key]["release"])
-        for key in order if key in published
+        GroupResult(
+            key,
+            published[key]["n"],
+            {d: _aggregate(a) for d, a in published[key]["scores"].items()},
+            published[key]["release"],
+        )
+        for key in order
+        if key in published
     )
     return Comparison(by, groups, tuple(key for key in order if key not in published))
 
@@ -157,7 +166,9 @@ def item_results(result: RoundResult, instrument: Instrument) -> list[ItemResult
         if figure is None:
             items.append(ItemResult(item, None, unknown, None))
         else:
-            items.append(ItemResult(item, tuple(figure["distribution"]), unknown, _aggregate(figure), figure["release"]))
+            items.append(
+                ItemResult(item, tuple(figure["distribution"]), unknown, _aggregate(figure), figure["release"])
+            )
     return items
 
 

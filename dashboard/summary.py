@@ -1,4 +1,5 @@
 """Headline figures of a round compared with the one before. Plain Python."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,7 +12,9 @@ def changes(current: Scores, previous: Scores | None) -> dict[str, float | None]
     the scores as shown (one decimal), so 3.5 -> 3.6 reads +0.1, never +0.0."""
     previous = previous or {}
     return {
-        key: round(round(value, 1) - round(previous[key], 1), 1) if value is not None and previous.get(key) is not None else None
+        key: round(round(value, 1) - round(previous[key], 1), 1)
+        if value is not None and previous.get(key) is not None
+        else None
         for key, value in current.items()
     }
 

@@ -1,8 +1,8 @@
 """The leaders' side: dashboards, the printable report, exports and the JSON API.
 Every route finds its partnership through auth.access and its numbers through
 dashboard.results (which applies the anonymity threshold)."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 from flask import (
     Blueprint,
@@ -26,10 +26,10 @@ from auth.access import (
     visible_partnerships,
     visible_programmes,
 )
+from auth.audit import record
 from extensions import db
 from i18n import current_language
-from auth.audit import record
-from models import Partnership, Role, Round, database_id
+from models import Partnership, database_id
 from surveys.instrument import Instrument, get_instrument
 from surveys.scoring import band
 
@@ -81,11 +81,15 @@ def group_radar(instrument: Instrument, current: RoundResult, comparison, names:
     if not comparison.groups:
         return None
     series = [(names[g.key], g.means()) for g in comparison.groups]
-    return charts.groups_radar(instrument, series, current_language(), reference=(_("Hele meting"), current.total.means()))
+    return charts.groups_radar(
+        instrument, series, current_language(), reference=(_("Hele meting"), current.total.means())
+    )
 
 
 def option_labels(instrument: Instrument, question: str) -> dict[str, str]:
-    return {option.key: option.label.get(current_language()) for option in instrument.profile_question(question).options}
+    return {
+        option.key: option.label.get(current_language()) for option in instrument.profile_question(question).options
+    }
 
 
 @bp.get("/")
@@ -94,12 +98,16 @@ def index():
     partnerships, programmes = visible_partnerships(current_user), visible_programmes(current_user)
     if len(partnerships) + len(programmes) == 1:
         only = partnerships[0] if partnerships else programmes[0]
-        endpoint, values = (".partnership", {"slug": only.slug}) if partnerships else (".programme", {"programme_slug": only.slug})
+        endpoint, values = (
+            (".partnership", {"slug": only.slug}) if partnerships else (".programme", {"programme_slug": only.slug})
+        )
         return redirect(url_for(endpoint, **values))
     return render_template("dashboard/index.html", partnerships=partnerships, programmes=programmes)
 
 
-def round_view(partnership: Partnership, results: list[RoundResult], current: RoundResult, instrument: Instrument) -> dict:
+def round_view(
+    partnership: Partnership, results: list[RoundResult], current: RoundResult, instrument: Instrument
+) -> dict:
     """Everything the dashboard and the report show of one round."""
     lang = current_language()
     previous = previous_shown(results, current)
@@ -113,8 +121,12 @@ def round_view(partnership: Partnership, results: list[RoundResult], current: Ro
     return {
         "current": current,
         "previous": previous,
-        "headline": headline(current.total.means(), previous.total.means() if previous else None) if current.shown else None,
-        "changes": changes(current.total.means(), previous.total.means() if previous else None) if current.shown else {},
+        "headline": headline(current.total.means(), previous.total.means() if previous else None)
+        if current.shown
+        else None,
+        "changes": changes(current.total.means(), previous.total.means() if previous else None)
+        if current.shown
+        else {},
         "levels": levels,
         "domains": domains,
         "level_names": level_names,
@@ -126,11 +138,17 @@ def round_view(partnership: Partnership, results: list[RoundResult], current: Ro
         "domain_radar": group_radar(instrument, current, domains, domain_names),
         "item_bars": {
             dimension.key: charts.statement_bars(
-                [(statement_label(item.item, lang), item.counts) for item in items if item.item.dimension == dimension.key and item.shown],
+                [
+                    (statement_label(item.item, lang), item.counts)
+                    for item in items
+                    if item.item.dimension == dimension.key and item.shown
+                ],
                 [option.label.get(lang) for option in instrument.scale.options],
             )
             for dimension in instrument.dimensions
-        } if items else {},
+        }
+        if items
+        else {},
     }
 
 
@@ -146,20 +164,34 @@ def partnership(slug: str):
     instrument = get_instrument(current.round.instrument_version) if current else get_instrument()
     lang = current_language()
     shown = [r for r in results if r.shown]
-    round_changes = {r.round.id: changes(r.total.means(), p.total.means() if (p := previous_shown(results, r)) else None) for r in shown}
+    round_changes = {
+        r.round.id: changes(r.total.means(), p.total.means() if (p := previous_shown(results, r)) else None)
+        for r in shown
+    }
     context = {
         "partnership": partnership,
         "results": results,
         "instrument": instrument,
-        "rounds_radar": charts.rounds_radar(instrument, [(r.round.title, r.total.means()) for r in shown], lang) if shown else None,
+        "rounds_radar": charts.rounds_radar(instrument, [(r.round.title, r.total.means()) for r in shown], lang)
+        if shown
+        else None,
         "round_changes": round_changes,
         "trends": {
             d.key: charts.trend_chart(
-                [(r.round.title, r.total.mean(d.key) if r.shown else None, trend_label(r, round_changes.get(r.round.id, {}).get(d.key))) for r in results],
+                [
+                    (
+                        r.round.title,
+                        r.total.mean(d.key) if r.shown else None,
+                        trend_label(r, round_changes.get(r.round.id, {}).get(d.key)),
+                    )
+                    for r in results
+                ],
                 d.title.get(lang),
             )
             for d in instrument.dimensions
-        } if shown else {},
+        }
+        if shown
+        else {},
     }
     if current:
         context.update(round_view(partnership, results, current, instrument))
@@ -176,8 +208,14 @@ def report(slug: str, round_id: int):
     instrument = get_instrument(current.round.instrument_version)
     context = round_view(partnership, results, current, instrument)
     pair = [r for r in (context["previous"], current) if r is not None and r.shown]
-    context["pair_radar"] = charts.rounds_radar(instrument, [(r.round.title, r.total.means()) for r in pair], current_language()) if pair else None
-    return render_template("dashboard/report.html", partnership=partnership, instrument=instrument, today=clock.today(), **context)
+    context["pair_radar"] = (
+        charts.rounds_radar(instrument, [(r.round.title, r.total.means()) for r in pair], current_language())
+        if pair
+        else None
+    )
+    return render_template(
+        "dashboard/report.html", partnership=partnership, instrument=instrument, today=clock.today(), **context
+    )
 
 
 # --- programme view --------------------------------------------------------------------------
@@ -207,12 +245,25 @@ def programme(programme_slug: str):
     chosen = next((row for row in rows if row[0] == request.args.get("p")), rows[0] if rows else None)
     # Labels from the chosen round's own version; every version has the same six dimension keys.
     instrument = get_instrument(chosen[2].round.instrument_version) if chosen else get_instrument()
-    radar = charts.groups_radar(
-        instrument, [(chosen[1], chosen[2].total.means()), (_("Programmagemiddelde"), average)], lang,
-    ) if chosen else None
+    radar = (
+        charts.groups_radar(
+            instrument,
+            [(chosen[1], chosen[2].total.means()), (_("Programmagemiddelde"), average)],
+            lang,
+        )
+        if chosen
+        else None
+    )
     return render_template(
-        "dashboard/programme.html", programme=programme, instrument=instrument, rows=rows, average=average,
-        chosen=chosen, radar=radar, anonymous=anonymous, left_out=len(programme.partnerships) - len(rows),
+        "dashboard/programme.html",
+        programme=programme,
+        instrument=instrument,
+        rows=rows,
+        average=average,
+        chosen=chosen,
+        radar=radar,
+        anonymous=anonymous,
+        left_out=len(programme.partnerships) - len(rows),
     )
 
 
@@ -224,7 +275,10 @@ def overall(scores: dict[str, float | None]) -> float:
 def programme_average(scores: list[dict[str, float | None]]) -> dict[str, float | None]:
     """Each partnership counts once, whatever its size."""
     keys = {key for s in scores for key in s}
-    return {key: (sum(values) / len(values) if (values := [s[key] for s in scores if s.get(key) is not None]) else None) for key in keys}
+    return {
+        key: (sum(values) / len(values) if (values := [s[key] for s in scores if s.get(key) is not None]) else None)
+        for key in keys
+    }
 
 
 # --- exports and API -----------------------------------------------------------------------
@@ -245,18 +299,29 @@ def score_table(partnership: Partnership) -> tuple[list[str], list[list]]:
         for group_type, group in groups:
             for dimension in instrument.dimensions:
                 aggregate = group.scores.get(dimension.key)
-                rows.append([
-                    result.round.title, result.round.opens_on.isoformat(), group_type, group.key, group.n, dimension.key,
-                    round(aggregate.mean, 3) if aggregate and aggregate.mean is not None else None,
-                    round(aggregate.sd, 3) if aggregate and aggregate.sd is not None else None,
-                    aggregate.n if aggregate else None,
-                ])
+                rows.append(
+                    [
+                        result.round.title,
+                        result.round.opens_on.isoformat(),
+                        group_type,
+                        group.key,
+                        group.n,
+                        dimension.key,
+                        round(aggregate.mean, 3) if aggregate and aggregate.mean is not None else None,
+                        round(aggregate.sd, 3) if aggregate and aggregate.sd is not None else None,
+                        aggregate.n if aggregate else None,
+                    ]
+                )
     return header, rows
 
 
 def download(header, rows, fmt: str, filename: str, sheet: str, more: tuple = ()) -> Response:
     if fmt == "csv":
-        return Response(exports.to_csv(header, rows), mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'})
+        return Response(
+            exports.to_csv(header, rows),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'},
+        )
     if fmt == "xlsx":
         return Response(
             exports.to_xlsx(header, rows, sheet, more),
@@ -282,17 +347,33 @@ def statement_table(result: RoundResult, instrument: Instrument) -> tuple[list[s
     """Per statement of a round's latest release: n, mean, spread, counts per answer and
     "weet ik niet". Aggregates only: rows of answers beside group figures would let a leader
     match rows to groups."""
-    header = ["statement", "dimension", "reverse_worded", "n", "mean", "sd", *(str(v) for v in range(1, 6)), "unknown", "release"]
+    header = [
+        "statement",
+        "dimension",
+        "reverse_worded",
+        "n",
+        "mean",
+        "sd",
+        *(str(v) for v in range(1, 6)),
+        "unknown",
+        "release",
+    ]
     rows = []
     for item in item_results(result, instrument) or []:
         aggregate = item.aggregate
-        rows.append([
-            item.item.text.get(current_language()), item.item.dimension, item.item.reverse,
-            aggregate.n if aggregate else None,
-            round(aggregate.mean, 3) if aggregate and aggregate.mean is not None else None,
-            round(aggregate.sd, 3) if aggregate and aggregate.sd is not None else None,
-            *(item.counts or (None,) * 5), item.unknown, item.release,
-        ])
+        rows.append(
+            [
+                item.item.text.get(current_language()),
+                item.item.dimension,
+                item.item.reverse,
+                aggregate.n if aggregate else None,
+                round(aggregate.mean, 3) if aggregate and aggregate.mean is not None else None,
+                round(aggregate.sd, 3) if aggregate and aggregate.sd is not None else None,
+                *(item.counts or (None,) * 5),
+                item.unknown,
+                item.release,
+            ]
+        )
     return header, rows
 
 
@@ -326,7 +407,12 @@ def round_aggregates(slug: str, round_id: int):
     instrument = get_instrument(round_.instrument_version)
     body = {
         "partnership": partnership.slug,
-        "round": {"id": round_.id, "title": round_.title, "opens_on": round_.opens_on.isoformat(), "closes_on": round_.closes_on.isoformat()},
+        "round": {
+            "id": round_.id,
+            "title": round_.title,
+            "opens_on": round_.opens_on.isoformat(),
+            "closes_on": round_.closes_on.isoformat(),
+        },
         "min_group_size": min_group_size(),
         "respondents": result.n if result.shown else None,
         "shown": result.shown,
@@ -336,12 +422,22 @@ def round_aggregates(slug: str, round_id: int):
     }
     if result.shown:
         body["release"] = {"number": result.release.number, "released_on": result.release.released_on.isoformat()}
-        body["total"] = {key: {**aggregate_json(a), "release": result.release.figures["total"][key]["release"]} for key, a in result.total.scores.items()}
+        body["total"] = {
+            key: {**aggregate_json(a), "release": result.release.figures["total"][key]["release"]}
+            for key, a in result.total.scores.items()
+        }
         for by, name in (("level", "levels"), ("domain", "domains")):
             for group in comparison(result, by, tuple(option_labels(instrument, by))).groups:
-                body[name][group.key] = {"respondents": group.n, "release": group.release, "scores": {k: aggregate_json(a) for k, a in group.scores.items()}}
+                body[name][group.key] = {
+                    "respondents": group.n,
+                    "release": group.release,
+                    "scores": {k: aggregate_json(a) for k, a in group.scores.items()},
+                }
         body["statements"] = {
-            item.item.key: {"unknown": item.unknown, **({"release": item.release, **aggregate_json(item.aggregate)} if item.shown else {})}
+            item.item.key: {
+                "unknown": item.unknown,
+                **({"release": item.release, **aggregate_json(item.aggregate)} if item.shown else {}),
+            }
             for item in item_results(result, instrument)
         }
     return jsonify(body)
@@ -352,4 +448,6 @@ bp.add_app_template_global(band, "band")
 
 @bp.app_template_global()
 def band_label(score: float | None) -> str:
-    return {"concern": _("aandachtspunt"), "borderline": _("middenmoot"), "strength": _("sterk punt")}.get(band(score), "")
+    return {"concern": _("aandachtspunt"), "borderline": _("middenmoot"), "strength": _("sterk punt")}.get(
+        band(score), ""
+    )

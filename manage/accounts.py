@@ -1,5 +1,6 @@
 """Leader accounts and their access to partnerships. These functions change the session and
 flush (so new rows have their ids); the view or command that calls them commits, once."""
+
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -46,7 +47,9 @@ def create_user(email: str, password: str, name: str = "", is_admin: bool = Fals
 def is_last_leader(membership: Membership) -> bool:
     """A partnership always keeps a leader: its last one can be neither removed nor demoted."""
     leaders = db.session.scalar(
-        select(func.count()).select_from(Membership).where(Membership.partnership_id == membership.partnership_id, Membership.role == Role.LEADER)
+        select(func.count())
+        .select_from(Membership)
+        .where(Membership.partnership_id == membership.partnership_id, Membership.role == Role.LEADER)
     )
     return membership.role is Role.LEADER and leaders == 1
 
@@ -74,21 +77,28 @@ def invite_account(email: str, role: Role | None, partnership: Partnership | Non
     """An invitation link token for a partnership role, or (role None) for coordinating a
     programme. The caller commits."""
     token = new_token()
-    db.session.add(AccountInvitation(
-        email=normal_email(email), token_hash=token_hash(token), role=role,
-        partnership_id=partnership.id if partnership else None, programme_id=programme.id if programme else None,
-        expires_on=clock.today() + timedelta(days=INVITATION_DAYS),
-    ))
+    db.session.add(
+        AccountInvitation(
+            email=normal_email(email),
+            token_hash=token_hash(token),
+            role=role,
+            partnership_id=partnership.id if partnership else None,
+            programme_id=programme.id if programme else None,
+            expires_on=clock.today() + timedelta(days=INVITATION_DAYS),
+        )
+    )
     return token
 
 
 def open_account_invitation(token: str) -> AccountInvitation | None:
     """The invitation behind a token if it is unused and not expired; else None."""
-    return db.session.scalar(select(AccountInvitation).where(
-        AccountInvitation.token_hash == token_hash(token),
-        AccountInvitation.accepted.is_(False),
-        AccountInvitation.expires_on >= clock.today(),
-    ))
+    return db.session.scalar(
+        select(AccountInvitation).where(
+            AccountInvitation.token_hash == token_hash(token),
+            AccountInvitation.accepted.is_(False),
+            AccountInvitation.expires_on >= clock.today(),
+        )
+    )
 
 
 def role_in(user: User, partnership_id: int) -> Role | None:
@@ -100,18 +110,21 @@ def role_in(user: User, partnership_id: int) -> Role | None:
 def accept(invitation: AccountInvitation, password: str | None, name: str = "") -> User:
     """Give the invited role, creating the account when there is none (then a password is needed).
 
-    An invitation adds access and never takes any away: a leader who accepts an invitation
-    as viewer stays leader. Otherwise the last leader could invite their own address as
-    viewer, accept, and leave the partnership without a leader (the guard on withdrawing
-    access would never be asked); and no two acceptances at once can do it either. The caller
-commits: the account, the role and the used invitation land together or not at all."""
+        An invitation adds access and never takes any away: a leader who accepts an invitation
+        as viewer stays leader. Otherwise the last leader could invite their own address as
+        viewer, accept, and leave the partnership without a leader (the guard on withdrawing
+        access would never be asked); and no two acceptances at once can do it either. The caller
+    commits: the account, the role and the used invitation land together or not at all."""
     user = find_user(invitation.email)
     if user is None:
         user = create_user(invitation.email, password or "", name=name)
     if invitation.partnership_id and role_in(user, invitation.partnership_id) is not Role.LEADER:
         grant(user, db.session.get(Partnership, invitation.partnership_id), invitation.role)
-    if invitation.programme_id and not db.session.scalar(select(Coordinatorship).where(
-        Coordinatorship.user_id == user.id, Coordinatorship.programme_id == invitation.programme_id)):
+    if invitation.programme_id and not db.session.scalar(
+        select(Coordinatorship).where(
+            Coordinatorship.user_id == user.id, Coordinatorship.programme_id == invitation.programme_id
+        )
+    ):
         db.session.add(Coordinatorship(user_id=user.id, programme_id=invitation.programme_id))
     invitation.accepted = True
     db.session.flush()
@@ -119,13 +132,22 @@ commits: the account, the role and the used invitation land together or not at a
 
 
 def members(partnership: Partnership) -> list[Membership]:
-    return list(db.session.scalars(
-        select(Membership).join(User).where(Membership.partnership_id == partnership.id).order_by(User.email)
-    ))
+    return list(
+        db.session.scalars(
+            select(Membership).join(User).where(Membership.partnership_id == partnership.id).order_by(User.email)
+        )
+    )
 
 
 def pending_invitations(partnership: Partnership) -> list[AccountInvitation]:
-    return list(db.session.scalars(select(AccountInvitation).where(
-        AccountInvitation.partnership_id == partnership.id, AccountInvitation.accepted.is_(False),
-        AccountInvitation.expires_on >= clock.today(),
-    ).order_by(AccountInvitation.email)))
+    return list(
+        db.session.scalars(
+            select(AccountInvitation)
+            .where(
+                AccountInvitation.partnership_id == partnership.id,
+                AccountInvitation.accepted.is_(False),
+                AccountInvitation.expires_on >= clock.today(),
+            )
+            .order_by(AccountInvitation.email)
+        )
+    )

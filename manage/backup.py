@@ -1,6 +1,7 @@
 """Backup and restore: every row of a partnership (or of everything) to one JSON file, and
 back into an empty database. The file carries a SHA-256 of its content and the schema
 revision, so a damaged or foreign file is refused before anything is written."""
+
 from __future__ import annotations
 
 import hashlib
@@ -131,7 +132,9 @@ def restore(raw: bytes) -> dict[str, int]:
     content = load(raw)
     for table in tables():
         if db.session.scalar(select(func.count()).select_from(table)):
-            raise BackupError(f"the database is not empty (table {table.name} has rows): restore into an empty database")
+            raise BackupError(
+                f"the database is not empty (table {table.name} has rows): restore into an empty database"
+            )
     counts = {}
     try:
         for table in tables():
@@ -141,9 +144,11 @@ def restore(raw: bytes) -> dict[str, int]:
             counts[table.name] = len(rows)
         if db.session.get_bind().dialect.name == "postgresql":
             for table in tables():  # ids were given: move the sequences past them
-                db.session.execute(text(
-                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM {table.name}"
-                ))
+                db.session.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM {table.name}"  # noqa: E501
+                    )
+                )
         db.session.commit()
     except Exception as error:
         db.session.rollback()

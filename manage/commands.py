@@ -1,4 +1,5 @@
 """`flask` commands: demo data, partnerships, rounds, accounts and backups."""
+
 import json
 
 import click
@@ -45,7 +46,9 @@ def demo_command():
     password = reset_demo_leader()
     click.echo(f"Demo partnership: {round_.partnership.name}")
     click.echo(f"Survey link of the open round '{round_.title}': {survey_link(round_)}")
-    click.echo(f"Dashboard: {current_app.config['PUBLIC_URL']}/inloggen  email: {DEMO_LEADER_EMAIL}  password: {password}")
+    click.echo(
+        f"Dashboard: {current_app.config['PUBLIC_URL']}/inloggen  email: {DEMO_LEADER_EMAIL}  password: {password}"
+    )
     click.echo("(the demo leader gets a new password every time this command runs)")
 
 
@@ -67,8 +70,15 @@ def create_partnership(slug: str, name: str, region: str):
 @round_cli.command("create")
 @click.argument("slug")
 @click.argument("title")
-@click.option("--opens", type=click.DateTime(["%Y-%m-%d"]), default=lambda: str(clock.today()), help="Opening day (YYYY-MM-DD), default today.")
-@click.option("--closes", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Last day answers are taken (YYYY-MM-DD).")
+@click.option(
+    "--opens",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=lambda: str(clock.today()),
+    help="Opening day (YYYY-MM-DD), default today.",
+)
+@click.option(
+    "--closes", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Last day answers are taken (YYYY-MM-DD)."
+)
 @click.option("--instrument", "version", type=int, default=None, help="Instrument version, default the latest.")
 def create_round(slug: str, title: str, opens, closes, version: int | None):
     """Create a round TITLE for partnership SLUG and print its survey link."""
@@ -80,7 +90,13 @@ def create_round(slug: str, title: str, opens, closes, version: int | None):
     if problem is not None:
         with force_locale("en"):  # the command line speaks English
             raise click.ClickException(str(problem))
-    round_ = Round(partnership=get_partnership(slug), title=title, instrument_version=version, opens_on=opens.date(), closes_on=closes.date())
+    round_ = Round(
+        partnership=get_partnership(slug),
+        title=title,
+        instrument_version=version,
+        opens_on=opens.date(),
+        closes_on=closes.date(),
+    )
     db.session.add(round_)
     db.session.commit()
     click.echo(f"Created round '{title}' ({round_.opens_on} to {round_.closes_on}).")
@@ -92,7 +108,9 @@ def create_round(slug: str, title: str, opens, closes, version: int | None):
 def list_rounds(slug: str):
     """List the rounds of partnership SLUG with their state and survey link."""
     for round_ in get_partnership(slug).rounds:
-        click.echo(f"{round_.title}\t{round_.state().value}\t{round_.opens_on} to {round_.closes_on}\t{survey_link(round_)}")
+        click.echo(
+            f"{round_.title}\t{round_.state().value}\t{round_.opens_on} to {round_.closes_on}\t{survey_link(round_)}"
+        )
 
 
 @click.command("purge-drafts")
@@ -163,7 +181,9 @@ def reset_password_command(email: str, password_stdin: bool):
 
 @backup_cli.command("export")
 @click.argument("file", type=click.Path(dir_okay=False, writable=True))
-@click.option("--partnership", "slug", default=None, help="Only this partnership (with its rounds, answers, members and log).")
+@click.option(
+    "--partnership", "slug", default=None, help="Only this partnership (with its rounds, answers, members and log)."
+)
 def backup_export(file: str, slug: str | None):
     """Write a backup to FILE (JSON with a checksum)."""
     partnership_id = get_partnership(slug).id if slug else None

@@ -1,5 +1,6 @@
 """Demo data: a partnership with three closed rounds and one open round of synthetic but
 realistic responses, stored through the same code path as a real submission."""
+
 from __future__ import annotations
 
 import random
@@ -44,16 +45,40 @@ GROWTH = {"urgency": 0.1, "investment": 0.35, "momentum": -0.05, "youth": 0.15, 
 
 LEVELS = (("werkvloer", 5), ("beleid", 3), ("bestuur", 2))
 DOMAINS = (
-    ("onderwijs", 4), ("werk_inkomen", 3), ("zorg_jeugdhulp", 3), ("gemeente", 4),
-    ("leerplicht_rmc", 2), ("jongere", 1), ("anders", 1),
+    ("onderwijs", 4),
+    ("werk_inkomen", 3),
+    ("zorg_jeugdhulp", 3),
+    ("gemeente", 4),
+    ("leerplicht_rmc", 2),
+    ("jongere", 1),
+    ("anders", 1),
 )
 COMMENTS = {
-    "urgency": ["Iedereen ziet de thuiszitters, maar niet iedereen voelt zich eigenaar.", "De ambitie is groot; nu nog samen kiezen waar we beginnen."],
-    "investment": ["Het casusoverleg helpt enorm om elkaar te leren kennen.", "Er gaat veel tijd in overleg zitten, soms te veel.", "Onze projectleider opent echt deuren."],
-    "momentum": ["De landelijke aandacht voor jongeren buiten beeld gaf ons een zetje.", "Ik merk weinig van landelijke afspraken op de werkvloer."],
-    "youth": ["We praten steeds vaker met de jongere in plaats van over de jongere.", "Regels van de eigen organisatie gaan nog te vaak voor."],
-    "levels": ["Bestuurders en werkvloer spreken elkaar te weinig.", "Sinds er één wethouder aanspreekpunt is, gaat het sneller."],
-    "daring": ["We zijn gewoon begonnen met vijf jongeren en dat werkte.", "Soms durven we wel, maar wacht iedereen op de financiering."],
+    "urgency": [
+        "Iedereen ziet de thuiszitters, maar niet iedereen voelt zich eigenaar.",
+        "De ambitie is groot; nu nog samen kiezen waar we beginnen.",
+    ],
+    "investment": [
+        "Het casusoverleg helpt enorm om elkaar te leren kennen.",
+        "Er gaat veel tijd in overleg zitten, soms te veel.",
+        "Onze projectleider opent echt deuren.",
+    ],
+    "momentum": [
+        "De landelijke aandacht voor jongeren buiten beeld gaf ons een zetje.",
+        "Ik merk weinig van landelijke afspraken op de werkvloer.",
+    ],
+    "youth": [
+        "We praten steeds vaker met de jongere in plaats van over de jongere.",
+        "Regels van de eigen organisatie gaan nog te vaak voor.",
+    ],
+    "levels": [
+        "Bestuurders en werkvloer spreken elkaar te weinig.",
+        "Sinds er één wethouder aanspreekpunt is, gaat het sneller.",
+    ],
+    "daring": [
+        "We zijn gewoon begonnen met vijf jongeren en dat werkte.",
+        "Soms durven we wel, maar wacht iedereen op de financiering.",
+    ],
 }
 
 
@@ -75,7 +100,9 @@ def _answers(rng: random.Random, instrument: Instrument, means: dict[str, float]
     return answers
 
 
-def _add_round_responses(rng: random.Random, instrument: Instrument, round_: Round, index: int, count: int, last_day: date):
+def _add_round_responses(
+    rng: random.Random, instrument: Instrument, round_: Round, index: int, count: int, last_day: date
+):
     days = max(1, (min(round_.closes_on, last_day) - round_.opens_on).days + 1)
     for _ in range(count):
         level, domain = _pick(rng, LEVELS), _pick(rng, DOMAINS)
@@ -102,7 +129,9 @@ def create_demo(today: date | None = None, seed: int = 2026) -> Round:
     if partnership is None:
         rng = random.Random(seed)
         instrument = get_instrument()
-        partnership = Partnership(slug=DEMO_SLUG, name="Regio Voorbeeld: Samen Slim Slagvaardig", region="Voorbeeldregio")
+        partnership = Partnership(
+            slug=DEMO_SLUG, name="Regio Voorbeeld: Samen Slim Slagvaardig", region="Voorbeeldregio"
+        )
         db.session.add(partnership)
         for index, (title, opens_ago, length, count) in enumerate(ROUNDS):
             closes_on = today - timedelta(days=opens_ago) + timedelta(days=length)

@@ -1,4 +1,5 @@
 """Forms of the management pages (all with CSRF)."""
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -35,26 +36,47 @@ class ActionForm(FlaskForm):
 
 
 class ProgrammeForm(FlaskForm):
-    name = StringField(_l("Naam"), filters=[strip], validators=[InputRequired(_l("Vul een naam in.")), Length(max=200), single_line])
-    slug = StringField(_l("Korte naam voor in de adresbalk"), filters=[strip], validators=[InputRequired(_l("Vul een korte naam in.")), Length(max=80), single_line, slug_rule])
+    name = StringField(
+        _l("Naam"), filters=[strip], validators=[InputRequired(_l("Vul een naam in.")), Length(max=200), single_line]
+    )
+    slug = StringField(
+        _l("Korte naam voor in de adresbalk"),
+        filters=[strip],
+        validators=[InputRequired(_l("Vul een korte naam in.")), Length(max=80), single_line, slug_rule],
+    )
 
 
 class PartnershipForm(FlaskForm):
-    name = StringField(_l("Naam"), filters=[strip], validators=[InputRequired(_l("Vul een naam in.")), Length(max=200), single_line])
-    slug = StringField(_l("Korte naam voor in de adresbalk"), filters=[strip], validators=[InputRequired(_l("Vul een korte naam in.")), Length(max=80), single_line, slug_rule])
+    name = StringField(
+        _l("Naam"), filters=[strip], validators=[InputRequired(_l("Vul een naam in.")), Length(max=200), single_line]
+    )
+    slug = StringField(
+        _l("Korte naam voor in de adresbalk"),
+        filters=[strip],
+        validators=[InputRequired(_l("Vul een korte naam in.")), Length(max=80), single_line, slug_rule],
+    )
     region = StringField(_l("Regio"), filters=[strip], validators=[Optional(), Length(max=200), single_line])
     programme = SelectField(_l("Programma"), choices=[], validate_choice=True)
 
 
 class EmailForm(FlaskForm):
-    email = EmailField(_l("E-mailadres"), filters=[email_filter], validators=[
-        InputRequired(_l("Vul een e-mailadres in.")), Length(max=254), single_line, email_address])
+    email = EmailField(
+        _l("E-mailadres"),
+        filters=[email_filter],
+        validators=[InputRequired(_l("Vul een e-mailadres in.")), Length(max=254), single_line, email_address],
+    )
 
 
 class MemberForm(EmailForm):
-    role = SelectField(_l("Rol"), choices=choices([
-        ("leader", _l("Projectleider: beheert metingen en ziet uitkomsten")), ("viewer", _l("Meekijker: ziet alleen uitkomsten")),
-    ]))
+    role = SelectField(
+        _l("Rol"),
+        choices=choices(
+            [
+                ("leader", _l("Projectleider: beheert metingen en ziet uitkomsten")),
+                ("viewer", _l("Meekijker: ziet alleen uitkomsten")),
+            ]
+        ),
+    )
 
 
 class CoordinatorForm(EmailForm):
@@ -62,8 +84,12 @@ class CoordinatorForm(EmailForm):
 
 
 class RoundForm(FlaskForm):
-    title = StringField(_l("Titel"), description=_l("Bijvoorbeeld ‘T0 nulmeting’ of ‘T1 voorjaar 2027’."), filters=[strip],
-                        validators=[InputRequired(_l("Vul een titel in.")), Length(max=200), single_line])
+    title = StringField(
+        _l("Titel"),
+        description=_l("Bijvoorbeeld ‘T0 nulmeting’ of ‘T1 voorjaar 2027’."),
+        filters=[strip],
+        validators=[InputRequired(_l("Vul een titel in.")), Length(max=200), single_line],
+    )
     instrument_version = SelectField(_l("Versie van de vragenlijst"), coerce=int)
     opens_on = DateField(_l("Open vanaf"), validators=[InputRequired(_l("Vul een datum in."))])
     closes_on = DateField(_l("Open tot en met"), validators=[InputRequired(_l("Vul een datum in."))])
@@ -71,7 +97,9 @@ class RoundForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.instrument_version.choices = choices((v, _l("Versie %(version)d", version=v)) for v in available_versions())
+        self.instrument_version.choices = choices(
+            (v, _l("Versie %(version)d", version=v)) for v in available_versions()
+        )
 
     def validate_opens_on(self, field):
         problem = opening_day_problem(field.data) if field.data else None
@@ -85,12 +113,19 @@ class RoundForm(FlaskForm):
 
 
 class InvitationsForm(FlaskForm):
-    emails = TextAreaField(_l("E-mailadressen"), description=_l("Eén per regel, of gescheiden door komma's."),
-                           validators=[InputRequired(_l("Plak een of meer e-mailadressen.")), Length(max=100_000), multi_line])
+    emails = TextAreaField(
+        _l("E-mailadressen"),
+        description=_l("Eén per regel, of gescheiden door komma's."),
+        validators=[InputRequired(_l("Plak een of meer e-mailadressen.")), Length(max=100_000), multi_line],
+    )
 
 
 class ConfirmDeleteForm(FlaskForm):
-    confirm = StringField(_l("Typ de naam ter bevestiging"), filters=[strip], validators=[InputRequired(_l("Typ de naam ter bevestiging.")), single_line])
+    confirm = StringField(
+        _l("Typ de naam ter bevestiging"),
+        filters=[strip],
+        validators=[InputRequired(_l("Typ de naam ter bevestiging.")), single_line],
+    )
 
     def __init__(self, expected: str, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -103,8 +138,18 @@ class ConfirmDeleteForm(FlaskForm):
 
 class AcceptForm(FlaskForm):
     name = StringField(_l("Je naam"), filters=[strip], validators=[Optional(), Length(max=200), single_line])
-    password = PasswordField(_l("Kies een wachtwoord"), validators=[
-        InputRequired(_l("Kies een wachtwoord.")),
-        Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH, message=_l("Een wachtwoord heeft minstens %(min)d tekens.")), single_line,
-    ])
-    repeat = PasswordField(_l("Herhaal het wachtwoord"), validators=[EqualTo("password", _l("De wachtwoorden zijn niet gelijk."))])
+    password = PasswordField(
+        _l("Kies een wachtwoord"),
+        validators=[
+            InputRequired(_l("Kies een wachtwoord.")),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=MAX_PASSWORD_LENGTH,
+                message=_l("Een wachtwoord heeft minstens %(min)d tekens."),
+            ),
+            single_line,
+        ],
+    )
+    repeat = PasswordField(
+        _l("Herhaal het wachtwoord"), validators=[EqualTo("password", _l("De wachtwoorden zijn niet gelijk."))]
+    )

@@ -10,6 +10,7 @@ The window catches typing errors (year 1, 0202, 2207, 9999) without getting in a
 - closing on or after the opening day and at most 366 days after it: a round is a survey window
   of weeks (new rounds get 28 days, reopening adds 14); a year leaves room for a slow one.
 """
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -36,8 +37,11 @@ def opening_day_problem(opens_on: date, today: date | None = None):
     if opens_on < EARLIEST_DAY:
         return _l("Kies een openingsdatum vanaf %(day)s.", day=EARLIEST_DAY.isoformat())
     if opens_on > latest_opening_day(today):
-        return _l("Kies een openingsdatum binnen %(years)d jaar vanaf vandaag (uiterlijk %(day)s).",
-                  years=YEARS_AHEAD, day=latest_opening_day(today).isoformat())
+        return _l(
+            "Kies een openingsdatum binnen %(years)d jaar vanaf vandaag (uiterlijk %(day)s).",
+            years=YEARS_AHEAD,
+            day=latest_opening_day(today).isoformat(),
+        )
     return None
 
 
@@ -46,8 +50,10 @@ def closing_day_problem(opens_on: date, closes_on: date):
     if closes_on < opens_on:
         return _l("De sluitingsdatum ligt vóór de openingsdatum.")
     if closes_on - opens_on > LONGEST_ROUND:
-        return _l("Een meting duurt hoogstens een jaar: kies een sluitingsdatum uiterlijk %(day)s.",
-                  day=(opens_on + LONGEST_ROUND).isoformat())
+        return _l(
+            "Een meting duurt hoogstens een jaar: kies een sluitingsdatum uiterlijk %(day)s.",
+            day=(opens_on + LONGEST_ROUND).isoformat(),
+        )
     return None
 
 

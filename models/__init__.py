@@ -1,4 +1,5 @@
 """SQLAlchemy 2.0 typed models, one module per aggregate."""
+
 import sqlite3
 
 from sqlalchemy import Engine, event
@@ -7,15 +8,33 @@ from .audit import AuditEvent
 from .draft import Draft
 from .invitation import AccountInvitation, Invitation, new_token, token_hash
 from .partnership import Partnership, Programme
-from .release import Release
 from .password_reset import PasswordReset
+from .release import Release
 from .response import Answer, Comment, Response, ResponseScore
 from .round import Round, RoundState
 from .user import Coordinatorship, Membership, Role, User, find_user
 
 __all__ = [
-    "AccountInvitation", "Answer", "AuditEvent", "Comment", "Coordinatorship", "Draft", "Invitation", "Membership",
-    "Partnership", "PasswordReset", "Programme", "Release", "Response", "ResponseScore", "Role", "Round", "RoundState", "User", "find_user", "new_token",
+    "AccountInvitation",
+    "Answer",
+    "AuditEvent",
+    "Comment",
+    "Coordinatorship",
+    "Draft",
+    "Invitation",
+    "Membership",
+    "Partnership",
+    "PasswordReset",
+    "Programme",
+    "Release",
+    "Response",
+    "ResponseScore",
+    "Role",
+    "Round",
+    "RoundState",
+    "User",
+    "find_user",
+    "new_token",
     "token_hash",
 ]
 

@@ -1,6 +1,7 @@
 """Personal survey links and invitations to an account. Only a hash of each token is kept:
 the link itself exists in the email and nowhere else (a personal survey link is never shown
 to a leader)."""
+
 import hashlib
 import secrets
 from datetime import date, datetime
@@ -64,7 +65,9 @@ class AccountInvitation(db.Model):
     email: Mapped[str] = mapped_column(String(254))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     #: A partnership role, or None for a programme coordinator.
-    role: Mapped[Role | None] = mapped_column(db.Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]))
+    role: Mapped[Role | None] = mapped_column(
+        db.Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+    )
     partnership_id: Mapped[int | None] = mapped_column(ForeignKey("partnership.id", ondelete="CASCADE"), index=True)
     programme_id: Mapped[int | None] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"), index=True)
     expires_on: Mapped[date]

@@ -1,5 +1,6 @@
 """Links to set a new password after "Wachtwoord vergeten?". Only a SHA-256 hash of each
 token is kept; the link itself exists in the email and nowhere else."""
+
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String

@@ -3,6 +3,7 @@
 Results are published in steps: a release is made only when enough responses arrived since
 the previous one, and it holds every figure computed once (see dashboard/releases.py), so a
 page shows the same numbers whenever it is opened until the next release."""
+
 from datetime import date
 
 from sqlalchemy import JSON, ForeignKey, UniqueConstraint, false

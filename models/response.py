@@ -1,15 +1,16 @@
 """A submitted questionnaire. Nothing here identifies the respondent: no IP, no user
 agent, no account, no invitation, and only the day of submission. Its id is random, so ids
 do not tell the order in which responses came in."""
+
 import secrets
 from datetime import date
 
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
-    Integer,
     ForeignKey,
     Index,
+    Integer,
     SmallInteger,
     String,
     Text,
@@ -18,7 +19,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
-
 
 #: 64-bit on PostgreSQL; SQLite's INTEGER PRIMARY KEY is 64-bit already (and stays the rowid).
 RESPONSE_ID = BigInteger().with_variant(Integer(), "sqlite")

@@ -8,6 +8,7 @@ The comment is the only free text; its invisible control characters are dropped 
 rule of text_rules.py; the respondent could not find them to remove them). The profile
 questions are choices: anything but a listed option is refused.
 """
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField

@@ -3,12 +3,13 @@
 Plain Python (no Flask, no database). A broken file is refused with an
 `InstrumentError` that names the problem and where it is.
 """
+
 from __future__ import annotations
 
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 INSTRUMENT_DIR = Path(__file__).resolve().parent / "instruments"
@@ -197,7 +198,9 @@ def _profile(raw: dict, index: int, seen: set[str]) -> ProfileQuestion:
 def parse_instrument(data: dict) -> Instrument:
     """Validate parsed TOML data and build the instrument."""
     keys: set[str] = set()
-    dimensions = tuple(_dimension(raw, n, keys) for n, raw in enumerate(_require(data, "dimensions", "instrument", list)))
+    dimensions = tuple(
+        _dimension(raw, n, keys) for n, raw in enumerate(_require(data, "dimensions", "instrument", list))
+    )
     if tuple(d.key for d in dimensions) != DIMENSION_KEYS:
         raise InstrumentError(f"instrument: dimensions must be {', '.join(DIMENSION_KEYS)} in that order")
     comment_max_length = _require(data, "comment_max_length", "instrument", int)
@@ -228,7 +231,9 @@ def load_instrument(path: Path) -> Instrument:
     except InstrumentError as error:
         raise InstrumentError(f"{path.name}: {error}") from error
     if path.stem != f"v{instrument.version}":
-        raise InstrumentError(f"{path.name}: holds version {instrument.version}, expected file v{instrument.version}.toml")
+        raise InstrumentError(
+            f"{path.name}: holds version {instrument.version}, expected file v{instrument.version}.toml"
+        )
     return instrument
 
 
@@ -241,7 +246,7 @@ def get_instrument(version: int | None = None) -> Instrument:
     return _load_version(available_versions()[-1] if version is None else version)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load_version(version: int) -> Instrument:
     path = INSTRUMENT_DIR / f"v{version}.toml"
     if not path.exists():

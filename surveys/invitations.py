@@ -1,9 +1,10 @@
 """Personal survey links: one single-use link per email address, stored hashed, mailed and
 never shown to a leader."""
+
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import select, update
 
@@ -22,7 +23,9 @@ def parse_emails(text: str) -> tuple[list[str], list[str]]:
     for chunk in re.split(r"[\n;]+", text):
         if "<" in chunk:  # names with angle-bracketed addresses: words without @ are names
             outside = re.sub(r"<[^<>]*>", " ", chunk)
-            candidates = re.findall(r"<([^<>]+)>", chunk) + [word for word in re.split(r"[\s,]+", outside) if "@" in word]
+            candidates = re.findall(r"<([^<>]+)>", chunk) + [
+                word for word in re.split(r"[\s,]+", outside) if "@" in word
+            ]
         else:
             candidates = re.split(r"[\s,]+", chunk)
         for candidate in (c.strip() for c in candidates):
@@ -69,7 +72,9 @@ def remind(round_: Round) -> list[tuple[Invitation, str]]:
     responded. The claim stays, so the new link of someone who responded says "al gebruikt"
     and the new link of someone filling in resumes their draft. The caller commits, then mails."""
     links = []
-    for invitation in db.session.scalars(select(Invitation).where(Invitation.round_id == round_.id).order_by(Invitation.email)):
+    for invitation in db.session.scalars(
+        select(Invitation).where(Invitation.round_id == round_.id).order_by(Invitation.email)
+    ):
         invitation.reminded_on = clock.today()
         links.append((invitation, renew(invitation)))
     return links
@@ -78,13 +83,19 @@ def remind(round_: Round) -> list[tuple[Invitation, str]]:
 def unsent(round_: Round) -> list[tuple[Invitation, str]]:
     """A fresh link for every invitation of the round whose mail was not sent. The caller
     commits, then mails."""
-    return [(invitation, renew(invitation)) for invitation in db.session.scalars(
-        select(Invitation).where(Invitation.round_id == round_.id, Invitation.mail_status != "sent").order_by(Invitation.email))]
+    return [
+        (invitation, renew(invitation))
+        for invitation in db.session.scalars(
+            select(Invitation)
+            .where(Invitation.round_id == round_.id, Invitation.mail_status != "sent")
+            .order_by(Invitation.email)
+        )
+    ]
 
 
 def record_mail(invitations: list[Invitation], failed: set[str]) -> None:
     """The outbox: what happened to each mail, and when (UTC). Commits."""
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    now = datetime.now(UTC).replace(tzinfo=None)
     for invitation in invitations:
         invitation.mail_status, invitation.mail_status_at = ("failed" if invitation.email in failed else "sent"), now
     db.session.commit()

@@ -2,6 +2,7 @@
 thank-you page. Plain data in, plain data out: no Flask, no database. It sits in surveys/
 beside the instrument, below the thank-you page and below dashboard/charts.py, which builds
 on it: the respondent's page never imports the dashboard."""
+
 from __future__ import annotations
 
 import json
@@ -41,8 +42,13 @@ def wrap(label: str, width: int = 14) -> str:
 
 
 def radar_trace(
-    instrument: Instrument, scores: dict[str, float | None], language: str, name: str, color: str,
-    width: float = 2, fill: bool = True,
+    instrument: Instrument,
+    scores: dict[str, float | None],
+    language: str,
+    name: str,
+    color: str,
+    width: float = 2,
+    fill: bool = True,
 ) -> go.Scatterpolar:
     labels = [wrap(d.title.get(language)) for d in instrument.dimensions]
     values = [scores.get(d.key) for d in instrument.dimensions]
@@ -66,7 +72,13 @@ def radar_layout(height: int) -> dict:
     return {
         "polar": {
             "bgcolor": "#f6f9fa",
-            "radialaxis": {"range": list(SCALE_RANGE), "tickvals": [1, 2, 3, 4, 5], "angle": 90, "tickfont": {"size": 10}, "gridcolor": GRID},
+            "radialaxis": {
+                "range": list(SCALE_RANGE),
+                "tickvals": [1, 2, 3, 4, 5],
+                "angle": 90,
+                "tickfont": {"size": 10},
+                "gridcolor": GRID,
+            },
             "angularaxis": {"direction": "clockwise", "rotation": 90, "tickfont": {"size": 10}, "gridcolor": GRID},
         },
         "template": "none",

@@ -8,6 +8,7 @@ A personal link is claimed for one draft when it is opened (see `open_personal_d
 submission never touches the invitation, so nothing in the database joins an invitation to
 its response. One response per link follows from one draft per link, submitted once.
 """
+
 from __future__ import annotations
 
 import json
@@ -71,7 +72,7 @@ def merged(data: dict | None, updates: Mapping[str, Mapping[str, str]], instrume
     for source in (data or {}, updates):
         for section in SECTIONS:
             values = source.get(section)
-            for key, value in (values.items() if isinstance(values, Mapping) else ()):
+            for key, value in values.items() if isinstance(values, Mapping) else ():
                 if not isinstance(value, str):
                     continue
                 if section == "comments":
@@ -89,7 +90,9 @@ def instrument_of(round_id: int) -> Instrument:
 
 
 def start_draft(
-    round_id: int, updates: Mapping[str, Mapping[str, str]], instrument: Instrument | None = None,
+    round_id: int,
+    updates: Mapping[str, Mapping[str, str]],
+    instrument: Instrument | None = None,
 ) -> tuple[str, dict]:
     """A new draft holding the first page's values; returns (token, data). The caller limits
     how many a client may start (surveys.views.save_page)."""
@@ -114,18 +117,30 @@ def open_personal_draft(invitation: Invitation) -> str:
     for _attempt in range(3):
         claimed = db.session.scalar(select(Invitation.claimed_draft_hash).where(Invitation.id == invitation.id))
         if claimed is not None:
-            token = db.session.scalar(select(Draft.token).where(Draft.claim_hash == claimed, Draft.round_id == invitation.round_id))
+            token = db.session.scalar(
+                select(Draft.token).where(Draft.claim_hash == claimed, Draft.round_id == invitation.round_id)
+            )
             db.session.commit()
             if token is not None:
                 return token
             # Gone: submitted, unless the purge unclaimed the link meanwhile (then try again).
-            if db.session.scalar(select(Invitation.claimed_draft_hash).where(Invitation.id == invitation.id)) == claimed:
+            if (
+                db.session.scalar(select(Invitation.claimed_draft_hash).where(Invitation.id == invitation.id))
+                == claimed
+            ):
                 db.session.commit()
                 raise LinkUsed()
             continue
         token = secrets.token_urlsafe(32)
-        db.session.execute(insert(Draft).values(
-            token=token, claim_hash=token_hash(token), round_id=invitation.round_id, data=empty_draft_data(), updated_on=clock.today()))
+        db.session.execute(
+            insert(Draft).values(
+                token=token,
+                claim_hash=token_hash(token),
+                round_id=invitation.round_id,
+                data=empty_draft_data(),
+                updated_on=clock.today(),
+            )
+        )
         db.session.commit()
         if claim(invitation.id, token_hash(token)):
             return token
@@ -135,7 +150,10 @@ def open_personal_draft(invitation: Invitation) -> str:
 
 
 def update_draft(
-    token: str, round_id: int, updates: Mapping[str, Mapping[str, str]], instrument: Instrument | None = None,
+    token: str,
+    round_id: int,
+    updates: Mapping[str, Mapping[str, str]],
+    instrument: Instrument | None = None,
 ) -> dict | None:
     """Merge a page's values into the draft; None when the draft is gone (submitted by a
     simultaneous request, or cleaned up). Plain statements, so a concurrent delete is a
@@ -145,7 +163,9 @@ def update_draft(
         return None
     data = merged(data, updates, instrument or instrument_of(round_id))
     result = db.session.execute(
-        update(Draft).where(Draft.token == token, Draft.round_id == round_id).values(data=data, updated_on=clock.today())
+        update(Draft)
+        .where(Draft.token == token, Draft.round_id == round_id)
+        .values(data=data, updated_on=clock.today())
     )
     db.session.commit()
     return data if result.rowcount == 1 else None
@@ -227,12 +247,17 @@ def purge_drafts(untouched_since: date, today: date | None = None) -> int:
         # Deleting first locks exactly the drafts that go: a submission that wins a draft
         # keeps its link claimed, and one that loses stores nothing.
         hashes = db.session.scalars(
-            delete(Draft).where(or_(Draft.updated_on < untouched_since, Draft.round_id.in_(closed_rounds))).returning(Draft.claim_hash)
+            delete(Draft)
+            .where(or_(Draft.updated_on < untouched_since, Draft.round_id.in_(closed_rounds)))
+            .returning(Draft.claim_hash)
         ).all()
         personal = [h for h in hashes if h is not None]
         for start in range(0, len(personal), 500):
-            db.session.execute(update(Invitation).where(Invitation.claimed_draft_hash.in_(personal[start:start + 500]))
-                               .values(claimed_draft_hash=None))
+            db.session.execute(
+                update(Invitation)
+                .where(Invitation.claimed_draft_hash.in_(personal[start : start + 500]))
+                .values(claimed_draft_hash=None)
+            )
         db.session.commit()
     except Exception:
         db.session.rollback()

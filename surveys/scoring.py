@@ -3,6 +3,7 @@
 Answers are 1..5 or None for "weet ik niet / n.v.t.", which never counts as a number.
 Reverse-worded statements are flipped before they count.
 """
+
 from __future__ import annotations
 
 import math
@@ -85,7 +86,7 @@ CONCERN_BELOW, STRENGTH_FROM = 3.0, 4.0
 
 
 def band(score: float | None) -> str | None:
-    """"concern" below 3.0, "borderline" from 3.0 to under 4.0, "strength" from 4.0, judged
+    """ "concern" below 3.0, "borderline" from 3.0 to under 4.0, "strength" from 4.0, judged
     on the score as shown (one decimal), so 2.98 shown as 3.0 is borderline."""
     if score is None:
         return None

@@ -3,6 +3,7 @@
 Every page saves what was filled in to the respondent's draft before it checks anything,
 so nothing typed is ever lost; pages redirect after a successful post (no resubmission).
 """
+
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
@@ -155,7 +156,10 @@ def display_intro(code: str):
     started = data and any(data.values())  # a personal link's draft is made empty, on opening
     resume_step = (first_incomplete_step(instrument, data) or step_count(instrument)) if started else None
     return render_template(
-        "surveys/intro.html", round=round_, instrument=instrument, resume_step=resume_step,
+        "surveys/intro.html",
+        round=round_,
+        instrument=instrument,
+        resume_step=resume_step,
         already_submitted=has_submitted(code) and not data,
     )
 

@@ -1,6 +1,7 @@
 """Fixtures: every database test runs twice, on a real SQLite file and on the real
 PostgreSQL (TEST_POSTGRES_URL, default the local server's database `test`), each migrated
 with `flask db upgrade` once per run; tables are emptied after every test."""
+
 from __future__ import annotations
 
 import os
@@ -224,7 +225,15 @@ def add_responses(app):
 
     instrument = get_instrument(1)
 
-    def add(round_: Round, count: int, value=lambda n, item: 4, level="werkvloer", domain="gemeente", comments=None, release=True):
+    def add(
+        round_: Round,
+        count: int,
+        value=lambda n, item: 4,
+        level="werkvloer",
+        domain="gemeente",
+        comments=None,
+        release=True,
+    ):
         with app.app_context():
             for n in range(count):
                 answers = {item.key: value(n, item) for item in instrument.items}

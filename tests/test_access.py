@@ -1,5 +1,6 @@
 """Who may see what: every route of the URL map that takes a partnership or a round is
 walked as every kind of visitor. A new route without the access check fails here."""
+
 from datetime import timedelta
 
 import pytest
@@ -42,7 +43,9 @@ def protected_urls(app, round_, partnership=None):
             if rule.arguments & PROTECTED_ARGUMENTS and "GET" in rule.methods:
                 if partnership is None or "round_id" in rule.arguments:
                     fmt = "png" if rule.endpoint == "manage.qr_code" else "csv"
-                    urls.append(url_for(rule.endpoint, **{name: {**values, "fmt": fmt}[name] for name in rule.arguments}))
+                    urls.append(
+                        url_for(rule.endpoint, **{name: {**values, "fmt": fmt}[name] for name in rule.arguments})
+                    )
     return urls
 
 
@@ -67,7 +70,9 @@ def audience(url: str) -> str:
     return "leaders" if url.startswith("/beheer/") else "results"
 
 
-@pytest.mark.parametrize("who", list(EXPECTED), ids=["anonymous", "viewer", "leader", "admin", "leader-of-another-partnership"])
+@pytest.mark.parametrize(
+    "who", list(EXPECTED), ids=["anonymous", "viewer", "leader", "admin", "leader-of-another-partnership"]
+)
 def test_every_partnership_route_for_every_role(app, client, two_partnerships, who):
     ours, _ = two_partnerships
     if who:
@@ -158,7 +163,9 @@ def programme_world(app, make_round, add_responses, make_user, session):
     today = clock.today()
     ours = make_round("T1", opens_on=today - timedelta(days=30), closes_on=today - timedelta(days=1))
     theirs = make_round("T1 elders", opens_on=today - timedelta(days=30), closes_on=today - timedelta(days=1))
-    open_round = make_round("T2", opens_on=today - timedelta(days=1), closes_on=today + timedelta(days=9), partnership=ours.partnership)
+    open_round = make_round(
+        "T2", opens_on=today - timedelta(days=1), closes_on=today + timedelta(days=9), partnership=ours.partnership
+    )
     add_responses(ours, 6, scored(4))
     programme = Programme(slug="prog", name="Programma")
     session.add(programme)
@@ -175,23 +182,48 @@ def programme_world(app, make_round, add_responses, make_user, session):
     return ours, open_round
 
 
-EMAILS = {"viewer": "kijker@ons.example", "leader": "leider@ons.example", "other": "leider@elders.example",
-          "coordinator": "coord@example.org", "admin": "beheer@example.org"}
+EMAILS = {
+    "viewer": "kijker@ons.example",
+    "leader": "leider@ons.example",
+    "other": "leider@elders.example",
+    "coordinator": "coord@example.org",
+    "admin": "beheer@example.org",
+}
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_get_route_for_every_role(app, programme_world, role):
     ours, open_round = programme_world
-    values = {"slug": ours.partnership.slug, "round_id": ours.id, "fmt": "csv", "programme_slug": "prog",
-              "code": open_round.public_code, "step": 1, "token": "x" * 43, "name": plotly_filename(), "filename": "css/app.css"}
+    values = {
+        "slug": ours.partnership.slug,
+        "round_id": ours.id,
+        "fmt": "csv",
+        "programme_slug": "prog",
+        "code": open_round.public_code,
+        "step": 1,
+        "token": "x" * 43,
+        "name": plotly_filename(),
+        "filename": "css/app.css",
+    }
     client = app.test_client()
     if role != "anonymous":
         login(client, EMAILS[role])
     with app.test_request_context():
         rules = [rule for rule in app.url_map.iter_rules() if "GET" in rule.methods]
         assert {rule.endpoint for rule in rules} == set(EXPECTED_GET), "a GET route without an entry in EXPECTED_GET"
-        urls = [(rule.endpoint, url_for(rule.endpoint, **{n: ("png" if rule.endpoint == "manage.qr_code" and n == "fmt" else values[n])
-                                                           for n in rule.arguments})) for rule in rules]
+        urls = [
+            (
+                rule.endpoint,
+                url_for(
+                    rule.endpoint,
+                    **{
+                        n: ("png" if rule.endpoint == "manage.qr_code" and n == "fmt" else values[n])
+                        for n in rule.arguments
+                    },
+                ),
+            )
+            for rule in rules
+        ]
     for endpoint, url in urls:
         expected = EXPECTED_GET[endpoint][role]
         response = client.get(url)
@@ -242,8 +274,16 @@ EXPECTED_POST = {
 @pytest.mark.parametrize("role", ROLES)
 def test_every_post_route_for_every_role(app, programme_world, role):
     ours, open_round = programme_world
-    values = {"slug": ours.partnership.slug, "round_id": ours.id, "programme_slug": "prog", "code": open_round.public_code,
-              "step": 1, "token": "x" * 43, "user_id": find_user_id("kijker@ons.example", app), "invitation_id": 1}
+    values = {
+        "slug": ours.partnership.slug,
+        "round_id": ours.id,
+        "programme_slug": "prog",
+        "code": open_round.public_code,
+        "step": 1,
+        "token": "x" * 43,
+        "user_id": find_user_id("kijker@ons.example", app),
+        "invitation_id": 1,
+    }
     with app.test_request_context():
         rules = [rule for rule in app.url_map.iter_rules() if "POST" in rule.methods]
         assert {rule.endpoint for rule in rules} == set(EXPECTED_POST), "a POST route without an entry in EXPECTED_POST"
@@ -260,7 +300,11 @@ def test_every_post_route_for_every_role(app, programme_world, role):
         if expected == SIGN_IN:
             assert response.status_code == 302 and "/inloggen" in response.headers["Location"], (role, url)
         elif expected == ALLOWED:
-            assert response.status_code not in (400, 401, 403, 404) and response.status_code < 500, (role, url, response.status_code)
+            assert response.status_code not in (400, 401, 403, 404) and response.status_code < 500, (
+                role,
+                url,
+                response.status_code,
+            )
         else:
             assert response.status_code == expected, (role, url, response.status_code)
 

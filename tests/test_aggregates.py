@@ -1,6 +1,7 @@
 """Aggregates computed by the database equal the scoring rules worked out again in the test
 (tests/by_hand.py: reverse items 6 - x, at least half answered), per cell (release, level,
 domain), and a release's figures are those of exactly its responses."""
+
 import random
 from collections import Counter
 
@@ -60,6 +61,8 @@ def test_sql_aggregates_match_python_scoring(app, make_round, add_responses, see
                 assert shown["mean"] == pytest.approx(released[1])
     for item in INSTRUMENT.items:
         expected = Counter((release_of[k], given[item.key]) for k, given in enumerate(answers) if k < 20)
-        got = Counter({(number, value): n for number, by_value in counts[item.key].items() for value, n in by_value.items()})
+        got = Counter(
+            {(number, value): n for number, by_value in counts[item.key].items() for value, n in by_value.items()}
+        )
         assert got == expected, item.key
         assert figures["unknown"][item.key] == sum(1 for given in answers[:20] if given[item.key] is None)

@@ -1,5 +1,6 @@
 """The anonymity rule, on its own: worked examples by hand and a property against brute force.
 (The rule as the dashboard and API apply it is tested in test_dashboard.py.)"""
+
 from itertools import combinations, product
 
 import numpy as np

@@ -4,6 +4,7 @@ and XLSX, every cell).
 Only released responses appear anywhere (a comment of a waiting response is on no page and
 in no file), every group figure rests on at least 5 people, and no file carries an email,
 token, date or id. The rule itself is audited in test_release_audit.py."""
+
 import csv
 import io
 import secrets
@@ -30,12 +31,14 @@ EXAMPLES = 15
 
 respondents = st.lists(
     st.tuples(
-        st.sampled_from(LEVELS), st.sampled_from(DOMAINS[:4]),
+        st.sampled_from(LEVELS),
+        st.sampled_from(DOMAINS[:4]),
         st.integers(min_value=1, max_value=5),  # the score they give everything
         st.booleans(),  # answers "weet ik niet" to all of momentum
         st.booleans(),  # writes a comment
     ),
-    min_size=0, max_size=24,
+    min_size=0,
+    max_size=24,
 )
 
 
@@ -48,14 +51,19 @@ def comment_marker(n: int) -> str:
 def xlsx_text(data: bytes) -> str:
     """Every cell of every sheet."""
     workbook = load_workbook(io.BytesIO(data))
-    return "\n".join(str(cell) for sheet in workbook for row in sheet.iter_rows(values_only=True) for cell in row if cell is not None)
+    return "\n".join(
+        str(cell) for sheet in workbook for row in sheet.iter_rows(values_only=True) for cell in row if cell is not None
+    )
 
 
 def stored_order(session, round_id: int) -> list[bool]:
     """Per response in order of arrival (the comment numbers), whether it is released.
     Arrival order is the order of add_responses calls: releases take everyone waiting."""
     session.expire_all()
-    numbers = sorted((r.release_number is None, r.release_number or 0) for r in session.scalars(select(Response).where(Response.round_id == round_id)))
+    numbers = sorted(
+        (r.release_number is None, r.release_number or 0)
+        for r in session.scalars(select(Response).where(Response.round_id == round_id))
+    )
     return [not waiting for waiting, _ in numbers]
 
 
@@ -63,16 +71,22 @@ def response_ids(session, round_id: int) -> list[int]:
     return list(session.scalars(select(Response.id).where(Response.round_id == round_id)))
 
 
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(people=respondents)
 def test_no_view_reveals_a_small_group(app, session, make_round, add_responses, make_user, people):
     round_ = make_round("T1", opens_on=clock.today() - timedelta(days=20), closes_on=clock.today() - timedelta(days=1))
     momentum = {item.key for item in INSTRUMENT.dimension("momentum").items}
     for n, (level, domain, value, skip_momentum, comment) in enumerate(people):
+
         def answer(_, item, value=value, skip=skip_momentum):
             if skip and item.key in momentum:
                 return None
             return flip(value) if item.reverse else value
+
         comments = {"youth": comment_marker(n)} if comment else None
         add_responses(round_, 1, answer, level=level, domain=domain, comments=comments)
     email = f"leider-{secrets.token_hex(4)}@a.example"
@@ -89,7 +103,11 @@ def test_no_view_reveals_a_small_group(app, session, make_round, add_responses, 
             "round page": client.get(f"/beheer/{slug}/metingen/{round_.id}/").get_data(as_text=True),
         }
         for name in ("scores", f"rounds/{round_.id}/statements"):
-            path = f"/dashboard/{slug}/export/{name}" if name == "scores" else f"/dashboard/{slug}/{name.replace('/statements', '/export/statements')}"
+            path = (
+                f"/dashboard/{slug}/export/{name}"
+                if name == "scores"
+                else f"/dashboard/{slug}/{name.replace('/statements', '/export/statements')}"
+            )
             csv_file = client.get(f"{path}.csv")
             xlsx_file = client.get(f"{path}.xlsx")
             if csv_file.status_code == 200:
@@ -112,7 +130,10 @@ def test_no_view_reveals_a_small_group(app, session, make_round, add_responses, 
                 assert group["respondents"] >= MIN and all(a["n"] >= MIN for a in group["scores"].values())
             assert all(a["n"] >= MIN for a in body["total"].values())
             rows = list(csv.DictReader(io.StringIO(views["scores.csv"])))
-            assert all(int(row["respondents"]) >= MIN and (row["n_scored"] == "" or int(row["n_scored"]) >= MIN) for row in rows)
+            assert all(
+                int(row["respondents"]) >= MIN and (row["n_scored"] == "" or int(row["n_scored"]) >= MIN)
+                for row in rows
+            )
         for name, text in views.items():
             assert "@" not in text.replace("leider-", "") or name in ("dashboard", "report", "round page"), name
             assert not any(str(stored_id) in text for stored_id in response_ids(session, round_.id)), name

@@ -1,6 +1,7 @@
 """The anonymity rule (dashboard/anonymity.py) against a reference: for random families of
 sets over cells of random sizes, `reveals_small_group` must say exactly what a brute-force
 rank test over every person (scipy's null space, every small subset tried) says."""
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -38,7 +39,7 @@ def test_worked_examples():
     assert not reveals_small_group([5, 5], [[0, 1], [0]], 5)
     # over time: a release of 6 and one of 7 differ by one person
     assert reveals_small_group([6, 1], [[0], [0, 1]], 5)
-    # levels against domains, with hidden groups that differ by one person (cells: W&O, W&hidden-domain, B&O, hidden level&hidden domain)
+    # levels against domains, with hidden groups that differ by one person (cells: W&O, W&hidden-domain, B&O, hidden level&hidden domain)  # noqa: E501
     assert reveals_small_group([5, 1, 5, 5], [[0, 1, 2, 3], [0, 1], [2], [0, 2]], 5)
     assert large_enough(5, 5) and not large_enough(4, 5)
 

@@ -1,4 +1,5 @@
 """plotly.js and the other assets come from the app itself, never from a CDN."""
+
 import gzip
 import re
 

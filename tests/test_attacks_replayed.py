@@ -1,6 +1,7 @@
 """Issue 8's attacks, replayed end to end over HTTP as a suspicious leader would, on SQLite
 and PostgreSQL: respondents fill in the questionnaire page by page, the leader closes,
 reopens and downloads through the management pages, and tries to recover one person."""
+
 import csv
 import io
 import re
@@ -29,27 +30,40 @@ def post(client, page_url: str, action_url: str, data: dict | None = None):
 
 def respond(app, round_, value: int, level: str, domain: str, comment: str = "") -> None:
     person = Respondent(app.test_client(), round_.public_code)
-    assert person.complete(answers_scoring(value), {"youth": comment} if comment else {}, {"level": level, "domain": domain}).status_code == 302
+    assert (
+        person.complete(
+            answers_scoring(value), {"youth": comment} if comment else {}, {"level": level, "domain": domain}
+        ).status_code
+        == 302
+    )
 
 
 def snapshot(client, slug: str, round_id: int) -> dict:
     """Everything the leader can take away about one round."""
+
     def text(url):
         return re.sub(r'value="[^"]*"|nonce="[^"]*"', "", client.get(url).get_data(as_text=True))
+
     return {
         "api": client.get(f"/api/partnerships/{slug}/rounds/{round_id}").get_json(),
         "dashboard": text(f"/dashboard/{slug}/?round={round_id}"),
         "report": text(f"/dashboard/{slug}/rounds/{round_id}/report"),
         "scores": client.get(f"/dashboard/{slug}/export/scores.csv").get_data(),
         "statements": client.get(f"/dashboard/{slug}/rounds/{round_id}/export/statements.csv").get_data(),
-        "round page": re.sub(r'value="[^"]*"', "", client.get(f"/beheer/{slug}/metingen/{round_id}/").get_data(as_text=True)),
+        "round page": re.sub(
+            r'value="[^"]*"', "", client.get(f"/beheer/{slug}/metingen/{round_id}/").get_data(as_text=True)
+        ),
     }
 
 
 @pytest.fixture
 def leader(app, client, make_round, make_user):
-    round_ = make_round("T1", opens_on=clock.today() - timedelta(days=2), closes_on=clock.today() + timedelta(days=14),
-                        hide_results_while_open=True)
+    round_ = make_round(
+        "T1",
+        opens_on=clock.today() - timedelta(days=2),
+        closes_on=clock.today() + timedelta(days=14),
+        hide_results_while_open=True,
+    )
     make_user("leider@aanval.example", round_.partnership)
     login(client, "leider@aanval.example")
     return client, round_
@@ -84,7 +98,12 @@ def test_exports_hold_no_rows_to_match_against_group_means(app, leader, session)
     No export has a row per person, so there is nothing to pick five rows from."""
     client, round_ = leader
     slug, round_url = round_.partnership.slug, f"/beheer/{round_.partnership.slug}/metingen/{round_.id}/"
-    people = [("werkvloer", "onderwijs", 2)] * 4 + [("werkvloer", "gemeente", 3)] + [("beleid", "onderwijs", 5)] + [("beleid", "gemeente", 4)] * 4
+    people = (
+        [("werkvloer", "onderwijs", 2)] * 4
+        + [("werkvloer", "gemeente", 3)]
+        + [("beleid", "onderwijs", 5)]
+        + [("beleid", "gemeente", 4)] * 4
+    )
     for level, domain, value in people:
         respond(app, round_, value, level, domain)
     post(client, round_url, round_url + "sluiten")

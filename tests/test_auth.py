@@ -1,4 +1,5 @@
 """Leaders sign in and out; a copied cookie dies with sign-out and password change."""
+
 import re
 
 import pytest
@@ -44,7 +45,10 @@ def test_sign_in_redirects_only_within_the_site(app, leader):
     ):
         client = app.test_client()
         page = client.get("/inloggen")
-        response = client.post(f"/inloggen?next={target}", data={"email": "leider@p.example", "password": PASSWORD, "csrf_token": csrf_from(page.text)})
+        response = client.post(
+            f"/inloggen?next={target}",
+            data={"email": "leider@p.example", "password": PASSWORD, "csrf_token": csrf_from(page.text)},
+        )
         assert response.headers["Location"] == expected
 
 
@@ -69,7 +73,9 @@ def test_a_password_change_ends_every_other_session(app, client, leader, session
 
 
 def test_user_commands_create_and_grant(runner, session, leader):
-    created = runner.invoke(args=["user", "create", "nieuw@p.example", "--name", "Nieuw", "--password", "lang genoeg wachtwoord"])
+    created = runner.invoke(
+        args=["user", "create", "nieuw@p.example", "--name", "Nieuw", "--password", "lang genoeg wachtwoord"]
+    )
     assert created.exit_code == 0, created.output
     granted = runner.invoke(args=["user", "grant", "nieuw@p.example", leader.slug, "--role", "viewer"])
     assert granted.exit_code == 0, granted.output

@@ -1,4 +1,5 @@
 """Backup and restore: a round trip loses nothing, a damaged file changes nothing."""
+
 import json
 import secrets
 
@@ -18,7 +19,9 @@ from .test_dashboard import rounds  # noqa: F401  (a partnership with three roun
 
 def all_rows(app) -> dict[str, list[tuple]]:
     with app.app_context():
-        return {t.name: [tuple(r) for r in db.session.execute(select(t).order_by(*t.primary_key.columns))] for t in tables()}
+        return {
+            t.name: [tuple(r) for r in db.session.execute(select(t).order_by(*t.primary_key.columns))] for t in tables()
+        }
 
 
 @pytest.fixture
@@ -62,15 +65,18 @@ def test_full_round_trip_compares_row_by_row(app, runner, rounds, empty_app, tmp
 def test_one_partnership_only(app, runner, rounds, empty_app, tmp_path):  # noqa: F811
     runner.invoke(args=["demo"])
     file = tmp_path / "one.json"
-    assert runner.invoke(args=["backup", "export", str(file), "--partnership", rounds["partnership"].slug]).exit_code == 0
+    assert (
+        runner.invoke(args=["backup", "export", str(file), "--partnership", rounds["partnership"].slug]).exit_code == 0
+    )
     assert empty_app.test_cli_runner().invoke(args=["backup", "import", str(file)]).exit_code == 0
     copy = all_rows(empty_app)
     assert [row[1] for row in copy["partnership"]] == [rounds["partnership"].slug]
     assert len(copy["round"]) == 3 and len(copy["response"]) == 15 + 10 + 3
     # Releases travel with their rounds: T0's three and T1's two (T2 has none), figures and all.
     assert sorted((row[2], row[4]) for row in copy["release"]) == [(1, 5), (1, 5), (2, 10), (2, 10), (3, 15)]
-    assert sorted(row[0] for row in copy["release"]) == sorted(row[0] for row in all_rows(app)["release"]
-                                                               if row[1] in {r[0] for r in copy["round"]})
+    assert sorted(row[0] for row in copy["release"]) == sorted(
+        row[0] for row in all_rows(app)["release"] if row[1] in {r[0] for r in copy["round"]}
+    )
     restored = {row[0]: row for row in copy["release"]}
     assert all(restored[row[0]] == row for row in all_rows(app)["release"] if row[0] in restored)
     # Responses keep the release they first count in: without it every figure would move.

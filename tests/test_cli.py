@@ -1,4 +1,5 @@
 """`flask` commands: demo data, partnerships and rounds."""
+
 import re
 import statistics
 from datetime import timedelta
@@ -15,7 +16,11 @@ LINK = re.compile(r"http://127\.0\.0\.1:5000/s/([a-z0-9]+)")
 
 
 def mean_score(session, round_id, dimension, level=None):
-    query = select(ResponseScore.score).join(Response).where(Response.round_id == round_id, ResponseScore.dimension == dimension)
+    query = (
+        select(ResponseScore.score)
+        .join(Response)
+        .where(Response.round_id == round_id, ResponseScore.dimension == dimension)
+    )
     if level:
         query = query.where(Response.level == level)
     return statistics.fmean(session.scalars(query))
@@ -88,8 +93,13 @@ def test_partnership_slug_must_be_url_safe(runner):
 def test_round_command_refuses_bad_input(runner):
     runner.invoke(args=["partnership", "create", "twente", "Samen Twente"])
     closes = (clock.today() + timedelta(days=28)).isoformat()
-    assert "No partnership 'nergens'" in runner.invoke(args=["round", "create", "nergens", "T0", "--closes", closes]).output
-    backwards = runner.invoke(args=["round", "create", "twente", "T0", "--opens", "2030-01-02", "--closes", "2030-01-01"])
+    assert (
+        "No partnership 'nergens'"
+        in runner.invoke(args=["round", "create", "nergens", "T0", "--closes", closes]).output
+    )
+    backwards = runner.invoke(
+        args=["round", "create", "twente", "T0", "--opens", "2030-01-02", "--closes", "2030-01-01"]
+    )
     assert backwards.exit_code != 0 and "The closing date is before the opening date." in backwards.output
     unknown = runner.invoke(args=["round", "create", "twente", "T0", "--closes", closes, "--instrument", "9"])
     assert unknown.exit_code != 0 and "No instrument version 9" in unknown.output
@@ -98,11 +108,13 @@ def test_round_command_refuses_bad_input(runner):
 def test_purge_drafts_removes_abandoned_and_closed_round_drafts(runner, session, make_round, client):
     open_round = make_round()
     closed_round = make_round(opens_on=clock.today() - timedelta(days=20), closes_on=clock.today() - timedelta(days=1))
-    session.add_all([
-        Draft(token="fresh", round_id=open_round.id, data={}, updated_on=clock.today()),
-        Draft(token="old", round_id=open_round.id, data={}, updated_on=clock.today() - timedelta(days=30)),
-        Draft(token="closed", round_id=closed_round.id, data={}, updated_on=clock.today()),
-    ])
+    session.add_all(
+        [
+            Draft(token="fresh", round_id=open_round.id, data={}, updated_on=clock.today()),
+            Draft(token="old", round_id=open_round.id, data={}, updated_on=clock.today() - timedelta(days=30)),
+            Draft(token="closed", round_id=closed_round.id, data={}, updated_on=clock.today()),
+        ]
+    )
     session.commit()
     result = runner.invoke(args=["purge-drafts"])
     assert "Deleted 2" in result.output
@@ -125,7 +137,11 @@ def test_release_makes_every_due_release_and_no_more(runner, session, make_round
         return sorted((r.round_id, r.number, r.n) for r in session.scalars(select(Release)))
 
     def waiting(round_):
-        return session.scalar(select(func.count()).select_from(Response).where(Response.round_id == round_.id, Response.release_number.is_(None)))
+        return session.scalar(
+            select(func.count())
+            .select_from(Response)
+            .where(Response.round_id == round_.id, Response.release_number.is_(None))
+        )
 
     result = runner.invoke(args=["release"])
     assert result.exit_code == 0 and result.output.strip() == "2 release(s) made."
@@ -135,7 +151,9 @@ def test_release_makes_every_due_release_and_no_more(runner, session, make_round
 
     add_responses(sixty, 5, release=False)
     add_responses(four, 1, release=False)
-    assert runner.invoke(args=["release"]).output.strip() == "1 release(s) made."  # "Vier" now has 5; 5 < 6 for "Zestig"
+    assert (
+        runner.invoke(args=["release"]).output.strip() == "1 release(s) made."
+    )  # "Vier" now has 5; 5 < 6 for "Zestig"
     assert releases() == [(twelve.id, 1, 12), (four.id, 1, 5), (sixty.id, 1, 60)]
     add_responses(sixty, 1, release=False)
     assert runner.invoke(args=["release"]).output.strip() == "1 release(s) made."

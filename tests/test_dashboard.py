@@ -1,5 +1,6 @@
 """The leaders' dashboard, report, exports and API show the right numbers, and never a
 group below the anonymity threshold (MIN_GROUP_SIZE = 5 in the tests)."""
+
 import csv
 import io
 import json
@@ -44,8 +45,15 @@ def rounds(make_round, add_responses, make_user):
     today = clock.today()
     t0 = make_round("T0 nulmeting", opens_on=today - timedelta(days=400), closes_on=today - timedelta(days=380))
     partnership = t0.partnership
-    t1 = make_round("T1 najaar", opens_on=today - timedelta(days=200), closes_on=today - timedelta(days=180), partnership=partnership)
-    t2 = make_round("T2 voorjaar", opens_on=today - timedelta(days=20), closes_on=today - timedelta(days=5), partnership=partnership)
+    t1 = make_round(
+        "T1 najaar",
+        opens_on=today - timedelta(days=200),
+        closes_on=today - timedelta(days=180),
+        partnership=partnership,
+    )
+    t2 = make_round(
+        "T2 voorjaar", opens_on=today - timedelta(days=20), closes_on=today - timedelta(days=5), partnership=partnership
+    )
     add_responses(t0, 5, scored(3), level="werkvloer", domain="onderwijs")
     add_responses(t0, 5, scored(5), level="bestuur", domain="gemeente")
     add_responses(t0, 3, scored(1), level="werkvloer", domain="onderwijs")
@@ -71,8 +79,10 @@ def figure(html: str, chart_id: str) -> dict:
 
 def cards(html: str) -> dict[str, tuple[str, str | None]]:
     """{label: (value, note)} of the headline cards; the note only where it names a dimension."""
-    card = (r'<p class="card-label">([^<]*)</p>\s*<p class="card-value">(.*?)</p>'
-            r'\s*(?:<p class="card-note">([^<]*)</p>)?')
+    card = (
+        r'<p class="card-label">([^<]*)</p>\s*<p class="card-value">(.*?)</p>'
+        r'\s*(?:<p class="card-note">([^<]*)</p>)?'
+    )
     titles = tuple(d.title.nl for d in INSTRUMENT.dimensions)
     return {
         label: (re.sub(r"<[^>]+>", "", value).strip(), note if note.startswith(titles) else None)
@@ -110,18 +120,31 @@ def test_level_comparison_hides_small_groups_and_keeps_stale_groups_as_released(
     # Werkvloer as released in release 1 (five people scoring 3), not with the three who
     # came in release 3; bestuur as released in release 2; beleid (2) never.
     assert {trace["name"]: trace["r"][:6] for trace in radar["data"]} == {
-        "Uitvoerend / werkvloer": [3.0] * 6, "Bestuur": [5.0] * 6, "Hele meting": pytest.approx([51 / 15] * 6)}
+        "Uitvoerend / werkvloer": [3.0] * 6,
+        "Bestuur": [5.0] * 6,
+        "Hele meting": pytest.approx([51 / 15] * 6),
+    }
     # Every option not shown is named, also one nobody chose, so the note gives nothing away.
     assert re.search(r"Niet getoond[^<]*: Beleid, Zeg ik liever niet</p>", page)
     domains = figure(page, "domains-radar")
-    assert {trace["name"]: trace["r"][0] for trace in domains["data"]} == {"Onderwijs": 3.0, "Gemeente": 5.0, "Hele meting": pytest.approx(3.4)}
+    assert {trace["name"]: trace["r"][0] for trace in domains["data"]} == {
+        "Onderwijs": 3.0,
+        "Gemeente": 5.0,
+        "Hele meting": pytest.approx(3.4),
+    }
 
     t1_page = leader.get(f"/dashboard/{slug}/?round={rounds['t1'].id}").text
     levels = figure(t1_page, "levels-radar")
-    assert {trace["name"]: trace["r"][0] for trace in levels["data"]} == {"Uitvoerend / werkvloer": 4.0, "Bestuur": 2.0, "Hele meting": 3.0}
+    assert {trace["name"]: trace["r"][0] for trace in levels["data"]} == {
+        "Uitvoerend / werkvloer": 4.0,
+        "Bestuur": 2.0,
+        "Hele meting": 3.0,
+    }
 
 
-def test_within_one_release_a_group_the_others_would_give_away_is_hidden(make_round, add_responses, make_user, client, runner):
+def test_within_one_release_a_group_the_others_would_give_away_is_hidden(
+    make_round, add_responses, make_user, client, runner
+):
     """Thirteen responses stored before releases existed, released at once by `flask release`:
     werkvloer 6 (scoring 3), bestuur 5 (scoring 5), beleid 2 (scoring 4). Bestuur is large
     enough, but the total minus werkvloer and bestuur would give away beleid's two people."""
@@ -132,7 +155,9 @@ def test_within_one_release_a_group_the_others_would_give_away_is_hidden(make_ro
     make_user("leider@een.example", round_.partnership)
     login(client, "leider@een.example")
     slug = round_.partnership.slug
-    assert client.get(f"/api/partnerships/{slug}/rounds/{round_.id}").get_json()["shown"] is False  # nothing released yet
+    assert (
+        client.get(f"/api/partnerships/{slug}/rounds/{round_.id}").get_json()["shown"] is False
+    )  # nothing released yet
     assert runner.invoke(args=["release"]).output.strip() == "1 release(s) made."
     body = client.get(f"/api/partnerships/{slug}/rounds/{round_.id}").get_json()
     assert body["respondents"] == 13 and body["release"]["number"] == 1
@@ -140,9 +165,14 @@ def test_within_one_release_a_group_the_others_would_give_away_is_hidden(make_ro
     assert list(body["levels"]) == ["werkvloer"] and body["levels"]["werkvloer"]["respondents"] == 6
     # Domains: onderwijs is werkvloer's six, gemeente the other seven (33/7): both large enough.
     assert {key: (g["respondents"], g["scores"]["urgency"]["mean"]) for key, g in body["domains"].items()} == {
-        "onderwijs": (6, 3.0), "gemeente": (7, pytest.approx(33 / 7))}
+        "onderwijs": (6, 3.0),
+        "gemeente": (7, pytest.approx(33 / 7)),
+    }
     page = client.get(f"/dashboard/{slug}/").text
-    assert [trace["name"] for trace in figure(page, "levels-radar")["data"]] == ["Uitvoerend / werkvloer", "Hele meting"]
+    assert [trace["name"] for trace in figure(page, "levels-radar")["data"]] == [
+        "Uitvoerend / werkvloer",
+        "Hele meting",
+    ]
     assert re.search(r"Niet getoond[^<]*: Beleid, Bestuur, Zeg ik liever niet</p>", page)
 
 
@@ -162,7 +192,16 @@ def test_statement_detail_and_sorting_by_disagreement(leader, rounds):
     first = INSTRUMENT.dimensions[0].items[0]
     row = re.search(rf"{re.escape(first.text.nl)}.*?</tr>", page, re.S).group(0)
     # Five 4s and five 2s: mean 3.0, sample sd sqrt(10/9) = 1.05.
-    assert [cell for cell in re.findall(r'<td class="num">([^<]*)</td>', row)] == ["3,0", "1,1", "0%", "0", "5", "0", "5", "0"]
+    assert [cell for cell in re.findall(r'<td class="num">([^<]*)</td>', row)] == [
+        "3,0",
+        "1,1",
+        "0%",
+        "0",
+        "5",
+        "0",
+        "5",
+        "0",
+    ]
     assert "Samen optrekken werkt" in page
 
     sorted_page = leader.get(f"/dashboard/{slug}/?round={t1.id}&sort=spread").text
@@ -190,10 +229,16 @@ def test_score_exports_hold_the_shown_groups_only(leader, rounds):
     rows = parse_csv(response.data)
     groups = {(r["round"], r["group_type"], r["group"]) for r in rows}
     assert groups == {
-        ("T0 nulmeting", "total", "total"), ("T0 nulmeting", "level", "werkvloer"), ("T0 nulmeting", "level", "bestuur"),
-        ("T0 nulmeting", "domain", "onderwijs"), ("T0 nulmeting", "domain", "gemeente"),
-        ("T1 najaar", "total", "total"), ("T1 najaar", "level", "werkvloer"), ("T1 najaar", "level", "bestuur"),
-        ("T1 najaar", "domain", "onderwijs"), ("T1 najaar", "domain", "gemeente"),
+        ("T0 nulmeting", "total", "total"),
+        ("T0 nulmeting", "level", "werkvloer"),
+        ("T0 nulmeting", "level", "bestuur"),
+        ("T0 nulmeting", "domain", "onderwijs"),
+        ("T0 nulmeting", "domain", "gemeente"),
+        ("T1 najaar", "total", "total"),
+        ("T1 najaar", "level", "werkvloer"),
+        ("T1 najaar", "level", "bestuur"),
+        ("T1 najaar", "domain", "onderwijs"),
+        ("T1 najaar", "domain", "gemeente"),
     }
     t0_total = [r for r in rows if r["round"] == "T0 nulmeting" and r["group_type"] == "total"]
     assert len(t0_total) == 6 and {float(r["mean"]) for r in t0_total} == {3.4}
@@ -209,7 +254,21 @@ def test_score_exports_hold_the_shown_groups_only(leader, rounds):
     assert {(r[0], r[2], r[3]) for r in sheet[1:]} == groups
 
 
-STATEMENTS_HEADER = ["statement", "dimension", "reverse_worded", "n", "mean", "sd", "1", "2", "3", "4", "5", "unknown", "release"]
+STATEMENTS_HEADER = [
+    "statement",
+    "dimension",
+    "reverse_worded",
+    "n",
+    "mean",
+    "sd",
+    "1",
+    "2",
+    "3",
+    "4",
+    "5",
+    "unknown",
+    "release",
+]
 
 
 @pytest.fixture
@@ -223,7 +282,13 @@ def statements_round(make_round, add_responses, make_user):
     first, second = INSTRUMENT.items[0].key, INSTRUMENT.items[1].key
     round_ = make_round("T1", opens_on=clock.today() - timedelta(days=30), closes_on=clock.today() - timedelta(days=1))
     add_responses(round_, 5, lambda n, item: 4 if item.key == first else 5, level="werkvloer", domain="onderwijs")
-    add_responses(round_, 5, lambda n, item: None if item.key == first else 2 if item.key == second else 1, level="bestuur", domain="gemeente")
+    add_responses(
+        round_,
+        5,
+        lambda n, item: None if item.key == first else 2 if item.key == second else 1,
+        level="bestuur",
+        domain="gemeente",
+    )
     make_user("leider@stelling.example", round_.partnership)
     make_user("kijker@stelling.example", round_.partnership, "viewer")
     return round_
@@ -242,15 +307,25 @@ def test_statements_export_holds_aggregates_per_statement_only(client, statement
     login(client, "leider@stelling.example")
     slug, round_id = statements_round.partnership.slug, statements_round.id
     response = client.get(f"/dashboard/{slug}/rounds/{round_id}/export/statements.csv")
-    assert response.status_code == 200 and response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
+    assert (
+        response.status_code == 200
+        and response.mimetype == "text/csv"
+        and "attachment" in response.headers["Content-Disposition"]
+    )
     text = response.data.decode("utf-8-sig")
     assert next(csv.reader(io.StringIO(text))) == STATEMENTS_HEADER  # no level, domain, date, language or id
     rows = parse_csv(response.data)
     assert len(rows) == len(INSTRUMENT.items)  # one row per statement, never one per respondent
     for index, (item, row) in enumerate(zip(INSTRUMENT.items, rows)):
         n, mean, sd, counts, unknown = expected_statement(index)
-        assert (row["statement"], row["dimension"], row["reverse_worded"]) == (item.text.nl, item.dimension, str(item.reverse))
-        assert (int(row["n"]), float(row["mean"]), float(row["sd"]), int(row["unknown"])) == (n, mean, sd, unknown), item.key
+        assert (row["statement"], row["dimension"], row["reverse_worded"]) == (
+            item.text.nl,
+            item.dimension,
+            str(item.reverse),
+        )
+        assert (int(row["n"]), float(row["mean"]), float(row["sd"]), int(row["unknown"])) == (n, mean, sd, unknown), (
+            item.key
+        )
         assert tuple(int(row[str(v)]) for v in range(1, 6)) == counts, item.key
         if index:
             assert row["release"] == "2"  # the second release, with all ten
@@ -263,7 +338,10 @@ def test_statements_export_holds_aggregates_per_statement_only(client, statement
         n, mean, sd, counts, unknown = expected_statement(index)
         assert row[:3] == (item.text.nl, item.dimension, item.reverse)
         assert row[3:12] == (n, mean, sd, *counts, unknown), item.key
-    assert session.scalars(select(AuditEvent.action).where(AuditEvent.action == "export.statements")).all() == ["export.statements"] * 2
+    assert (
+        session.scalars(select(AuditEvent.action).where(AuditEvent.action == "export.statements")).all()
+        == ["export.statements"] * 2
+    )
 
     # Viewers get it too (aggregates, like the page); the page links to it.
     viewer = client.application.test_client()
@@ -275,11 +353,15 @@ def test_statements_export_holds_aggregates_per_statement_only(client, statement
 
 def test_statements_export_only_for_a_round_that_may_be_shown(leader, rounds, session):
     slug = rounds["partnership"].slug
-    assert leader.get(f"/dashboard/{slug}/rounds/{rounds['t2'].id}/export/statements.csv").status_code == 404  # no release
+    assert (
+        leader.get(f"/dashboard/{slug}/rounds/{rounds['t2'].id}/export/statements.csv").status_code == 404
+    )  # no release
     t1 = session.get(Round, rounds["t1"].id)
     t1.closes_on, t1.hide_results_while_open = clock.today() + timedelta(days=3), True
     session.commit()
-    assert leader.get(f"/dashboard/{slug}/rounds/{t1.id}/export/statements.xlsx").status_code == 404  # hidden until closed
+    assert (
+        leader.get(f"/dashboard/{slug}/rounds/{t1.id}/export/statements.xlsx").status_code == 404
+    )  # hidden until closed
     t1.hide_results_while_open = False
     session.commit()
     assert leader.get(f"/dashboard/{slug}/rounds/{t1.id}/export/statements.csv").status_code == 200  # live, in steps
@@ -287,11 +369,13 @@ def test_statements_export_only_for_a_round_that_may_be_shown(leader, rounds, se
 
 def test_formula_like_titles_are_neutralised_in_exports(leader, rounds, session):
     t1 = session.get(Round, rounds["t1"].id)
-    t1.title = "=HYPERLINK(\"http://evil\")"
+    t1.title = '=HYPERLINK("http://evil")'
     session.commit()
     rows = parse_csv(leader.get(f"/dashboard/{rounds['partnership'].slug}/export/scores.csv").data)
-    assert "'=HYPERLINK(\"http://evil\")" in {r["round"] for r in rows}
-    sheet = load_workbook(io.BytesIO(leader.get(f"/dashboard/{rounds['partnership'].slug}/export/scores.xlsx").data)).active
+    assert '\'=HYPERLINK("http://evil")' in {r["round"] for r in rows}
+    sheet = load_workbook(
+        io.BytesIO(leader.get(f"/dashboard/{rounds['partnership'].slug}/export/scores.xlsx").data)
+    ).active
     cell = next(c for c in sheet["A"] if str(c.value).startswith("'="))
     assert cell.data_type == "s"
 
@@ -314,18 +398,24 @@ def test_api_names_the_release_of_the_round_and_of_every_figure(leader, rounds):
     slug = rounds["partnership"].slug
     body = leader.get(f"/api/partnerships/{slug}/rounds/{rounds['t0'].id}").get_json()
     assert body["release"] == {"number": 3, "released_on": clock.today().isoformat()}
-    assert {key: (a["release"], a["n"]) for key, a in body["total"].items()} == {d.key: (3, 15) for d in INSTRUMENT.dimensions}
-    assert {key: (g["release"], g["respondents"], g["scores"]["youth"]["mean"]) for key, g in body["levels"].items()} == {
-        "werkvloer": (1, 5, 3.0), "bestuur": (2, 5, 5.0)}
-    assert {key: (g["release"], g["respondents"], g["scores"]["daring"]["n"]) for key, g in body["domains"].items()} == {
-        "onderwijs": (1, 5, 5), "gemeente": (2, 5, 5)}
+    assert {key: (a["release"], a["n"]) for key, a in body["total"].items()} == {
+        d.key: (3, 15) for d in INSTRUMENT.dimensions
+    }
+    assert {
+        key: (g["release"], g["respondents"], g["scores"]["youth"]["mean"]) for key, g in body["levels"].items()
+    } == {"werkvloer": (1, 5, 3.0), "bestuur": (2, 5, 5.0)}
+    assert {
+        key: (g["release"], g["respondents"], g["scores"]["daring"]["n"]) for key, g in body["domains"].items()
+    } == {"onderwijs": (1, 5, 5), "gemeente": (2, 5, 5)}
     # Statements as answered: 5x3, 5x5, 3x1, 2x4 (a reverse-worded one mirrored: 5x3, 5x1, 3x5, 2x2).
     assert set(body["statements"]) == {item.key for item in INSTRUMENT.items}
     for item in INSTRUMENT.items:
         statement = body["statements"][item.key]
         expected = ((5, 2, 5, 0, 3), 39 / 15) if item.reverse else ((3, 0, 5, 2, 5), 51 / 15)
         assert (statement["release"], statement["n"], statement["unknown"]) == (3, 15, 0), item.key
-        assert tuple(statement["distribution"]) == expected[0] and statement["mean"] == pytest.approx(expected[1]), item.key
+        assert tuple(statement["distribution"]) == expected[0] and statement["mean"] == pytest.approx(expected[1]), (
+            item.key
+        )
     assert any(item.reverse for item in INSTRUMENT.items)
 
 
@@ -336,7 +426,9 @@ def test_api_statements_by_hand(client, statements_round):
     for index, item in enumerate(INSTRUMENT.items):
         n, mean, sd, counts, unknown = expected_statement(index)
         statement = body["statements"][item.key]
-        assert (statement["n"], statement["unknown"], tuple(statement["distribution"])) == (n, unknown, counts), item.key
+        assert (statement["n"], statement["unknown"], tuple(statement["distribution"])) == (n, unknown, counts), (
+            item.key
+        )
         assert statement["mean"] == pytest.approx(mean) and statement["sd"] == pytest.approx(sd, abs=5e-4), item.key
 
 
@@ -346,7 +438,9 @@ def test_report_compares_a_round_with_the_previous_one(leader, rounds):
     assert "T1 najaar" in page.text and "vergeleken met" in page.text and "T0 nulmeting" in page.text
     radar = figure(page.text, "pair-radar")
     assert [trace["name"] for trace in radar["data"]] == ["T0 nulmeting", "T1 najaar"]
-    assert radar["data"][0]["r"][:6] == pytest.approx([3.4] * 6) and radar["data"][1]["r"][:6] == pytest.approx([3.0] * 6)
+    assert radar["data"][0]["r"][:6] == pytest.approx([3.4] * 6) and radar["data"][1]["r"][:6] == pytest.approx(
+        [3.0] * 6
+    )
     assert "@media print" in (leader.get("/static/css/app.css").text)
 
 
@@ -358,8 +452,18 @@ def test_report_of_a_small_round_shows_nothing(leader, rounds):
 
 
 def test_threshold_is_configurable_but_never_below_three(app):
-    assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x", "MIN_GROUP_SIZE": 1}).config["MIN_GROUP_SIZE"] == 3
-    assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x", "MIN_GROUP_SIZE": 8}).config["MIN_GROUP_SIZE"] == 8
+    assert (
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x", "MIN_GROUP_SIZE": 1}).config[
+            "MIN_GROUP_SIZE"
+        ]
+        == 3
+    )
+    assert (
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x", "MIN_GROUP_SIZE": 8}).config[
+            "MIN_GROUP_SIZE"
+        ]
+        == 8
+    )
 
 
 def test_dashboard_in_english(leader, rounds):
@@ -377,7 +481,13 @@ def test_a_dimension_scored_by_too_few_people_is_not_shown_nor_derivable(make_ro
     round_ = make_round("T1", opens_on=clock.today() - timedelta(days=30), closes_on=clock.today() - timedelta(days=1))
     momentum = {item.key for item in INSTRUMENT.dimension("momentum").items}
     add_responses(round_, 5, scored(4), level="werkvloer", domain="onderwijs")
-    add_responses(round_, 4, lambda n, item: None if item.key in momentum else scored(3)(n, item), level="bestuur", domain="gemeente")
+    add_responses(
+        round_,
+        4,
+        lambda n, item: None if item.key in momentum else scored(3)(n, item),
+        level="bestuur",
+        domain="gemeente",
+    )
     add_responses(round_, 1, scored(1), level="bestuur", domain="gemeente")
     make_user("leider@probe.example", round_.partnership)
     login(client, "leider@probe.example")
@@ -388,13 +498,22 @@ def test_a_dimension_scored_by_too_few_people_is_not_shown_nor_derivable(make_ro
     assert "momentum" not in body["domains"]["gemeente"]["scores"]
     # The round's momentum stays as released in release 1 (the five on the work floor):
     # updated it would be six scores, and six minus the work floor's five gives the one.
-    assert (body["total"]["momentum"]["n"], body["total"]["momentum"]["mean"], body["total"]["momentum"]["release"]) == (5, 4.0, 1)
-    assert body["total"]["urgency"]["n"] == 10 and body["total"]["urgency"]["mean"] == pytest.approx((5 * 4 + 4 * 3 + 1) / 10)
+    assert (
+        body["total"]["momentum"]["n"],
+        body["total"]["momentum"]["mean"],
+        body["total"]["momentum"]["release"],
+    ) == (5, 4.0, 1)
+    assert body["total"]["urgency"]["n"] == 10 and body["total"]["urgency"]["mean"] == pytest.approx(
+        (5 * 4 + 4 * 3 + 1) / 10
+    )
     assert body["levels"]["werkvloer"]["scores"]["momentum"]["n"] == 5  # the same five: nothing to subtract
     momentum_statement = body["statements"][INSTRUMENT.dimension("momentum").items[0].key]
     assert (momentum_statement["n"], momentum_statement["release"]) == (5, 1)  # one answer in release 2: not added
     rows = parse_csv(client.get(f"/dashboard/{slug}/export/scores.csv").data)
-    assert [r["mean"] for r in rows if r["dimension"] == "momentum" and r["group"] in ("bestuur", "gemeente")] == ["", ""]
+    assert [r["mean"] for r in rows if r["dimension"] == "momentum" and r["group"] in ("bestuur", "gemeente")] == [
+        "",
+        "",
+    ]
     assert {r["n_scored"] for r in rows if r["dimension"] == "momentum" and r["mean"]} == {"5"}
     page = client.get(f"/dashboard/{slug}/").text
     bestuur = figure(page, "levels-radar")["data"][1]
@@ -412,8 +531,11 @@ def test_an_open_round_shows_its_releases_as_provisional_figures(leader, rounds,
 
 def test_huge_or_odd_round_ids_are_404_not_500(leader, rounds):
     slug = rounds["partnership"].slug
-    for url in (f"/dashboard/{slug}/rounds/99999999999999999999/report", f"/api/partnerships/{slug}/rounds/99999999999999999999",
-                f"/dashboard/{slug}/rounds/0/export/statements.csv"):
+    for url in (
+        f"/dashboard/{slug}/rounds/99999999999999999999/report",
+        f"/api/partnerships/{slug}/rounds/99999999999999999999",
+        f"/dashboard/{slug}/rounds/0/export/statements.csv",
+    ):
         assert leader.get(url).status_code == 404, url
     assert leader.get(f"/dashboard/{slug}/?round=99999999999999999999").status_code == 200
     assert leader.get(f"/api/partnerships/{slug}/rounds/99999").get_json()["status"] == 404
@@ -433,7 +555,12 @@ def test_markup_in_titles_stays_text_in_charts(leader, rounds, session):
 def test_a_format_that_does_not_exist_is_404_and_not_logged(leader, rounds, session):
     before = session.scalar(select(func.count()).select_from(AuditEvent))
     assert leader.get(f"/dashboard/{rounds['partnership'].slug}/export/scores.json").status_code == 404
-    assert leader.get(f"/dashboard/{rounds['partnership'].slug}/rounds/{rounds['t1'].id}/export/statements.json").status_code == 404
+    assert (
+        leader.get(
+            f"/dashboard/{rounds['partnership'].slug}/rounds/{rounds['t1'].id}/export/statements.json"
+        ).status_code
+        == 404
+    )
     assert session.scalar(select(func.count()).select_from(AuditEvent)) == before
 
 
@@ -458,8 +585,11 @@ def test_thirteen_responses_show_as_ten_and_the_rest_waits(app, client, open_rou
     add_responses(open_round, 3, scored(1))
     login(client, "leider@stap.example")
     slug = open_round.partnership.slug
-    api, dashboard, manage = (f"/api/partnerships/{slug}/rounds/{open_round.id}", f"/dashboard/{slug}/",
-                              f"/beheer/{slug}/metingen/{open_round.id}/")
+    api, dashboard, manage = (
+        f"/api/partnerships/{slug}/rounds/{open_round.id}",
+        f"/dashboard/{slug}/",
+        f"/beheer/{slug}/metingen/{open_round.id}/",
+    )
     body = client.get(api).get_json()
     assert (body["respondents"], body["release"]["number"], body["total"]["youth"]["n"]) == (10, 2, 10)
     assert body["total"]["youth"]["mean"] == 4.0
@@ -493,29 +623,46 @@ def test_a_group_that_grew_by_fewer_than_five_keeps_its_old_figure(client, open_
     add_responses(open_round, 2, scored(2), level="bestuur", domain="onderwijs")
     body = client.get(api).get_json()
     assert (body["respondents"], body["total"]["urgency"]["mean"]) == (10, pytest.approx((20 + 3 + 4) / 10))
-    assert {key: (g["release"], g["respondents"], g["scores"]["urgency"]["mean"]) for key, g in body["levels"].items()} == {
-        "werkvloer": (1, 5, 4.0)}
+    assert {
+        key: (g["release"], g["respondents"], g["scores"]["urgency"]["mean"]) for key, g in body["levels"].items()
+    } == {"werkvloer": (1, 5, 4.0)}
     assert {key: (g["release"], g["respondents"]) for key, g in body["domains"].items()} == {"gemeente": (1, 5)}
     page = client.get(f"/dashboard/{open_round.partnership.slug}/").text
-    assert {t["name"]: t["r"][0] for t in figure(page, "levels-radar")["data"]} == {"Uitvoerend / werkvloer": 4.0, "Hele meting": pytest.approx(2.7)}
+    assert {t["name"]: t["r"][0] for t in figure(page, "levels-radar")["data"]} == {
+        "Uitvoerend / werkvloer": 4.0,
+        "Hele meting": pytest.approx(2.7),
+    }
 
     add_responses(open_round, 2, scored(1), level="werkvloer", domain="gemeente")
     add_responses(open_round, 3, scored(2), level="bestuur", domain="onderwijs")
     body = client.get(api).get_json()
     assert (body["respondents"], body["total"]["urgency"]["mean"]) == (15, pytest.approx(35 / 15))
-    assert {key: (g["release"], g["respondents"], g["scores"]["urgency"]["mean"]) for key, g in body["levels"].items()} == {
-        "werkvloer": (3, 10, 2.5), "bestuur": (3, 5, 2.0)}
-    assert {key: (g["release"], g["respondents"]) for key, g in body["domains"].items()} == {"onderwijs": (3, 5), "gemeente": (3, 10)}
+    assert {
+        key: (g["release"], g["respondents"], g["scores"]["urgency"]["mean"]) for key, g in body["levels"].items()
+    } == {"werkvloer": (3, 10, 2.5), "bestuur": (3, 5, 2.0)}
+    assert {key: (g["release"], g["respondents"]) for key, g in body["domains"].items()} == {
+        "onderwijs": (3, 5),
+        "gemeente": (3, 10),
+    }
 
 
-def test_results_hidden_until_closed_show_no_release_and_then_the_latest(client, make_round, make_user, add_responses, session):
-    round_ = make_round("T1", opens_on=clock.today() - timedelta(days=3), closes_on=clock.today() + timedelta(days=10), hide_results_while_open=True)
+def test_results_hidden_until_closed_show_no_release_and_then_the_latest(
+    client, make_round, make_user, add_responses, session
+):
+    round_ = make_round(
+        "T1",
+        opens_on=clock.today() - timedelta(days=3),
+        closes_on=clock.today() + timedelta(days=10),
+        hide_results_while_open=True,
+    )
     make_user("leider@dicht.example", round_.partnership)
     add_responses(round_, 12, scored(4))
     login(client, "leider@dicht.example")
     slug = round_.partnership.slug
     body = client.get(f"/api/partnerships/{slug}/rounds/{round_.id}").get_json()
-    assert body["shown"] is False and body["total"] is None and body.get("release") is None and not body.get("statements")
+    assert (
+        body["shown"] is False and body["total"] is None and body.get("release") is None and not body.get("statements")
+    )
     assert body["levels"] == {} and body["domains"] == {}
     page = client.get(f"/dashboard/{slug}/").text
     assert "verborgen tot de meting sluit" in page and 'data-chart-for="rounds-radar"' not in page
@@ -538,7 +685,11 @@ def test_a_submission_through_the_questionnaire_makes_the_release(app, client, o
         assert [(r.number, r.n) for r in session.scalars(select(Release))] == ([] if person < 4 else [(1, 5)])
     login(client, "leider@stap.example")
     body = client.get(f"/api/partnerships/{open_round.partnership.slug}/rounds/{open_round.id}").get_json()
-    assert (body["shown"], body["respondents"], body["statements"][INSTRUMENT.items[0].key]["distribution"]) == (True, 5, [0, 0, 0, 5, 0])
+    assert (body["shown"], body["respondents"], body["statements"][INSTRUMENT.items[0].key]["distribution"]) == (
+        True,
+        5,
+        [0, 0, 0, 5, 0],
+    )
 
 
 def test_the_band_legend_shows_the_thresholds_band_uses(leader, rounds):
@@ -562,8 +713,11 @@ URGENCY = INSTRUMENT.dimension("urgency").items
 #   [3] 1,5,1,5,3: mean 3,   4+4+4+4+0 = 16,      sd 2.0
 #   [4] 1,5,3,3,3: mean 3,   4+4 = 8,              sd sqrt(2) = 1.41
 SPREAD_ANSWERS = {
-    URGENCY[0].key: [3, 3, 3, 3, 4], URGENCY[1].key: [2, 4, 2, 4, 3], URGENCY[2].key: [3, 3, 3, 3, 3],
-    URGENCY[3].key: [1, 5, 1, 5, 3], URGENCY[4].key: [1, 5, 3, 3, 3],
+    URGENCY[0].key: [3, 3, 3, 3, 4],
+    URGENCY[1].key: [2, 4, 2, 4, 3],
+    URGENCY[2].key: [3, 3, 3, 3, 3],
+    URGENCY[3].key: [1, 5, 1, 5, 3],
+    URGENCY[4].key: [1, 5, 3, 3, 3],
 }
 BY_SPREAD = [URGENCY[3], URGENCY[4], URGENCY[1], URGENCY[0], URGENCY[2]]  # 2.0, 1.41, 1.0, 0.45, 0.0
 

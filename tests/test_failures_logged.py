@@ -1,5 +1,6 @@
 """What fails is logged, and answered in the shape the client expects: mail the server refuses
 or cannot take, a 500 in the API, and where log lines go in production."""
+
 import io
 import logging
 import socket
@@ -62,9 +63,11 @@ def mail_log(caplog) -> str:
 
 def test_refused_recipients_and_messages_are_logged_with_counts_and_nothing_personal(refusing_server, caplog):
     port, handler = refusing_server
-    messages = [("ok@example.nl", "Uitnodiging", f"Je link: {LINK}"),
-                ("weg@example.nl", "Uitnodiging", f"Je link: {LINK}"),
-                ("ook@example.nl", "Uitnodiging", f"WEIGER {LINK}")]
+    messages = [
+        ("ok@example.nl", "Uitnodiging", f"Je link: {LINK}"),
+        ("weg@example.nl", "Uitnodiging", f"Je link: {LINK}"),
+        ("ook@example.nl", "Uitnodiging", f"WEIGER {LINK}"),
+    ]
     with mail_app(port).app_context(), caplog.at_level(logging.WARNING):
         failed = mailer.send_many(messages)
     assert failed == ["weg@example.nl", "ook@example.nl"] and handler.delivered == ["ok@example.nl"]
@@ -98,6 +101,7 @@ def test_mail_that_goes_through_logs_no_warning(caplog):
 @pytest.fixture
 def exploding_app():
     app = create_app({**BARE, "PROPAGATE_EXCEPTIONS": False})
+
     def explode():
         raise RuntimeError("internals")
 

@@ -1,5 +1,6 @@
 """Thousands of random and malformed forms posted to every form of the app: no response is
 a 5xx, and no response is ever stored half."""
+
 import functools
 from datetime import timedelta
 
@@ -19,8 +20,31 @@ from .conftest import csrf_from, login
 INSTRUMENT = get_instrument(1)
 EXAMPLES = 350  # per test and database: 2,100 random forms in all
 
-ODD = ["", " ", "1", "5", "6", "0", "-1", "dk", "DK", "1.0", "1e9", "99999999999999999999", "\x00", "\u202e", "𝟓", "٣",
-       "<script>alert(1)</script>", "' OR 1=1 --", "=cmd|' /C calc'!A0", "null", "[]", "{}", "true"]
+ODD = [
+    "",
+    " ",
+    "1",
+    "5",
+    "6",
+    "0",
+    "-1",
+    "dk",
+    "DK",
+    "1.0",
+    "1e9",
+    "99999999999999999999",
+    "\x00",
+    "\u202e",
+    "𝟓",
+    "٣",
+    "<script>alert(1)</script>",
+    "' OR 1=1 --",
+    "=cmd|' /C calc'!A0",
+    "null",
+    "[]",
+    "{}",
+    "true",
+]
 values = st.one_of(
     st.sampled_from(ODD),
     st.text(max_size=40),
@@ -58,7 +82,9 @@ page_values = st.one_of(st.sampled_from(ODD + SCALE + ["x" * 1001, "y" * 5000]),
 
 def page_fuzz(step: int):
     names = page_fields(step)
-    return st.lists(st.tuples(st.one_of(st.sampled_from(names), st.text(max_size=20)), page_values), max_size=2 * len(names) + 4)
+    return st.lists(
+        st.tuples(st.one_of(st.sampled_from(names), st.text(max_size=20)), page_values), max_size=2 * len(names) + 4
+    )
 
 
 def page_fields(step: int) -> list[str]:
@@ -89,15 +115,25 @@ def expected_scores(answers: dict[str, int | None]) -> dict[str, float]:
     "weet ik niet" left out, a score only when at least half of a dimension's statements count."""
     scores = {}
     for dimension in INSTRUMENT.dimensions:
-        counted = [6 - answers[i.key] if i.key in REVERSED else answers[i.key] for i in dimension.items if answers[i.key] is not None]
+        counted = [
+            6 - answers[i.key] if i.key in REVERSED else answers[i.key]
+            for i in dimension.items
+            if answers[i.key] is not None
+        ]
         if counted and 2 * len(counted) >= len(dimension.items):
             scores[dimension.key] = sum(counted) / len(counted)
     return scores
 
 
 def stored_response(session, response_id) -> tuple[dict, dict]:
-    answers = dict(session.execute(select(Answer.item_key, Answer.value).where(Answer.response_id == response_id)).all())
-    scores = dict(session.execute(select(ResponseScore.dimension, ResponseScore.score).where(ResponseScore.response_id == response_id)).all())
+    answers = dict(
+        session.execute(select(Answer.item_key, Answer.value).where(Answer.response_id == response_id)).all()
+    )
+    scores = dict(
+        session.execute(
+            select(ResponseScore.dimension, ResponseScore.score).where(ResponseScore.response_id == response_id)
+        ).all()
+    )
     return answers, scores
 
 
@@ -153,12 +189,16 @@ def test_fuzz_the_questionnaire_through_to_submission(app, session, world, make_
         if complete:
             assert submitted, "a questionnaire with every page filled in was not stored"
             answers, _ = stored_response(session, stored[0])
-            assert answers == {item.key: None if posted[item.key] == "dk" else int(posted[item.key]) for item in INSTRUMENT.items}
+            assert answers == {
+                item.key: None if posted[item.key] == "dk" else int(posted[item.key]) for item in INSTRUMENT.items
+            }
         assert_stored_responses_are_complete(session, round_.id)  # each example's own round: all rounds are checked
 
     example()
     print(f"questionnaire fuzzing: {tally}")
-    assert tally["complete"] >= QUESTIONNAIRE_EXAMPLES // 5 and tally["incomplete"] >= QUESTIONNAIRE_EXAMPLES // 5, tally
+    assert tally["complete"] >= QUESTIONNAIRE_EXAMPLES // 5 and tally["incomplete"] >= QUESTIONNAIRE_EXAMPLES // 5, (
+        tally
+    )
     assert tally["stored"] >= tally["complete"]
     assert session.scalar(select(func.count()).select_from(Response)) == tally["stored"]
 
@@ -186,10 +226,12 @@ def counting_views(app, endpoints: list[str]) -> dict[str, int]:
     """Count the requests that reach each view (the view still answers)."""
     reached = dict.fromkeys(endpoints, 0)
     for endpoint in endpoints:
+
         @functools.wraps(app.view_functions[endpoint])
         def counted(*args, endpoint=endpoint, view=app.view_functions[endpoint], **kwargs):
             reached[endpoint] += 1
             return view(*args, **kwargs)
+
         app.view_functions[endpoint] = counted
     return reached
 
@@ -265,7 +307,9 @@ def test_fuzz_sign_in_and_links(app, session, world):
             assert reached[endpoint] > before[endpoint] or (status in (400, 404) and odd_path(safe)), (safe, status)
         tally["examples"] += 1
         tally["sign-in reached"] += reached["auth.login"] - before["auth.login"]
-        tally["links reached"] += sum(reached[e] - before[e] for e in ["personal.personal_link", "welcome.accept_invitation"])
+        tally["links reached"] += sum(
+            reached[e] - before[e] for e in ["personal.personal_link", "welcome.accept_invitation"]
+        )
 
     example()
     print(f"sign-in and link fuzzing: {tally}")

@@ -1,6 +1,7 @@
 """Holes found in an attack session (issue 8), each replayed: NUL and control characters,
 round dates from year 1 to 9999, the last leader demoting themselves through an invitation,
 per-process rate-limit counters, and drafts that fill the disk. On SQLite and PostgreSQL."""
+
 import json
 import logging
 import re
@@ -10,8 +11,8 @@ import pytest
 from flask import url_for
 from sqlalchemy import func, select
 
-import clock
 import app as app_module
+import clock
 from app import create_app
 from manage.round_dates import EARLIEST_DAY, LONGEST_ROUND, latest_opening_day
 from models import Draft, Membership, Partnership, Role, Round
@@ -41,12 +42,22 @@ def post(client, page_url: str, action_url: str | None = None, data: dict | None
 
 # --- 1. NUL anywhere: one guard, 400 with a page that says so -------------------------------
 
+
 def every_route(app, round_) -> list[tuple[str, str, str]]:
     """(rule, a working URL, a URL with a NUL in the path) for every rule of the URL map;
     the NUL goes into a text argument of the rule when it has one, else after the path."""
-    values = {"slug": round_.partnership.slug, "round_id": round_.id, "user_id": 1, "invitation_id": 1,
-              "code": round_.public_code, "step": 1, "token": "x" * 43, "programme_slug": "p", "fmt": "csv",
-              "filename": "css/app.css"}
+    values = {
+        "slug": round_.partnership.slug,
+        "round_id": round_.id,
+        "user_id": 1,
+        "invitation_id": 1,
+        "code": round_.public_code,
+        "step": 1,
+        "token": "x" * 43,
+        "programme_slug": "p",
+        "fmt": "csv",
+        "filename": "css/app.css",
+    }
     routes = []
     with app.test_request_context():
         for rule in app.url_map.iter_rules():
@@ -79,7 +90,9 @@ def test_a_nul_anywhere_on_every_route_is_a_400_never_a_500(app, client, world, 
             "query name": client.get(f"{url}{separator}a%00b=1"),
             "form": client.post(url, data={"csrf_token": token, "name": "Regio\x00", "email": "a@b.nl"}),
             "form name": client.post(url, data={"csrf_token": token, "na\x00me": "x"}),
-            "multipart": client.post(url, data={"csrf_token": token, "title": "T\x00"}, content_type="multipart/form-data"),
+            "multipart": client.post(
+                url, data={"csrf_token": token, "title": "T\x00"}, content_type="multipart/form-data"
+            ),
             "json": client.post(url, json={"email": "leider@h.example\x00", "password": "x"}),
             "json key": client.post(url, json={"nested": [{"a\x00": 1}]}),
             "raw json": client.post(url, data=b'{"email": "a\x00"}', content_type="application/json"),
@@ -121,12 +134,24 @@ def test_other_control_characters_in_the_address_are_refused_but_line_breaks_in_
 # --- 2. Control characters in single-line fields: refused with a message -------------------
 
 
-@pytest.mark.parametrize("text", ["Regio\nTwente", "Regio\r\nBcc: x@y.nl", "Regio\tTwente", "Re\x1bgio", "Re\x7fgio",
-                                  "Re\x85gio", "Regio\u2028Twente"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Regio\nTwente",
+        "Regio\r\nBcc: x@y.nl",
+        "Regio\tTwente",
+        "Re\x1bgio",
+        "Re\x7fgio",
+        "Re\x85gio",
+        "Regio\u2028Twente",
+    ],
+)
 def test_the_single_line_validator_refuses_every_control_character(app, text):
     with app.test_request_context():
+
         class Field:
             data = text
+
         with pytest.raises(Exception, match="onzichtbare stuurtekens"):
             single_line(None, Field())
 
@@ -171,12 +196,16 @@ def test_every_single_line_management_field_refuses_control_characters(app, clie
     assert session.scalar(select(func.count()).select_from(Partnership)) == 1
     assert session.scalar(select(Round.title).where(Round.id == world.id)) == "T1"
     # The member form lives on the partnership page: its error comes back as a message there.
-    member = post(client, f"/beheer/{slug}/", f"/beheer/{slug}/leden", {"email": "a@h.example\r\nBcc: x@y.nl", "role": "viewer"})
+    member = post(
+        client, f"/beheer/{slug}/", f"/beheer/{slug}/leden", {"email": "a@h.example\r\nBcc: x@y.nl", "role": "viewer"}
+    )
     assert member.status_code == 302
     assert MESSAGE in client.get(member.headers["Location"]).text
     # A pasted list of addresses may hold line breaks and tabs, nothing else.
     invitations = post(client, base, base + "uitnodigingen", {"emails": "a@h.example\x0bb@h.example"})
-    assert invitations.status_code == 422 and "Hier passen alleen gewone tekens, regeleinden en tabs" in invitations.text
+    assert (
+        invitations.status_code == 422 and "Hier passen alleen gewone tekens, regeleinden en tabs" in invitations.text
+    )
 
 
 def test_a_name_and_password_set_through_an_invitation_refuse_control_characters(app, client, world, session):
@@ -185,11 +214,26 @@ def test_a_name_and_password_set_through_an_invitation_refuse_control_characters
     slug = world.partnership.slug
     invited = post(leader, f"/beheer/{slug}/", f"/beheer/{slug}/leden", {"email": "nieuw@h.example", "role": "viewer"})
     (welcome,) = re.findall(r'value="https?://[^/"]+(/welkom/[^"]+)"', invited.text)
-    refused = post(client, welcome, None, {"name": "Lieke\nBcc", "password": "een goed wachtwoord", "repeat": "een goed wachtwoord"})
+    refused = post(
+        client,
+        welcome,
+        None,
+        {"name": "Lieke\nBcc", "password": "een goed wachtwoord", "repeat": "een goed wachtwoord"},
+    )
     assert refused.status_code == 422 and MESSAGE in refused.text
-    refused = post(client, welcome, None, {"name": "Lieke", "password": "een goed\x1bwachtwoord", "repeat": "een goed\x1bwachtwoord"})
+    refused = post(
+        client,
+        welcome,
+        None,
+        {"name": "Lieke", "password": "een goed\x1bwachtwoord", "repeat": "een goed\x1bwachtwoord"},
+    )
     assert refused.status_code == 422 and MESSAGE in refused.text
-    assert post(client, welcome, None, {"name": "Lieke", "password": "een goed wachtwoord", "repeat": "een goed wachtwoord"}).status_code == 302
+    assert (
+        post(
+            client, welcome, None, {"name": "Lieke", "password": "een goed wachtwoord", "repeat": "een goed wachtwoord"}
+        ).status_code
+        == 302
+    )
 
 
 # --- 3. Round dates within a sensible window ------------------------------------------------
@@ -198,8 +242,12 @@ def test_a_name_and_password_set_through_an_invitation_refuse_control_characters
 def round_form(client, world, opens: date, closes: date, new: bool = True):
     slug = world.partnership.slug
     url = f"/beheer/{slug}/metingen/nieuw" if new else f"/beheer/{slug}/metingen/{world.id}/"
-    return post(client, url, None, {"title": "T9", "instrument_version": "1", "opens_on": opens.isoformat(),
-                                    "closes_on": closes.isoformat()})
+    return post(
+        client,
+        url,
+        None,
+        {"title": "T9", "instrument_version": "1", "opens_on": opens.isoformat(), "closes_on": closes.isoformat()},
+    )
 
 
 def date_cases():
@@ -245,13 +293,17 @@ def test_round_create_on_the_command_line_keeps_dates_within_the_same_window(run
     slug = world.partnership.slug
     refused, accepted = date_cases()
     for opens, closes in refused:
-        result = runner.invoke(args=["round", "create", slug, "T9", "--opens", opens.isoformat(), "--closes", closes.isoformat()])
+        result = runner.invoke(
+            args=["round", "create", slug, "T9", "--opens", opens.isoformat(), "--closes", closes.isoformat()]
+        )
         assert result.exit_code != 0, (opens, closes, result.output)
     assert session.scalar(select(func.count()).select_from(Round)) == 1
     result = runner.invoke(args=["round", "create", slug, "T9", "--opens", "0001-01-01", "--closes", "0001-02-01"])
     assert "Choose an opening day from 2000-01-01 on." in result.output  # the same rule, in English
     for opens, closes in accepted:
-        result = runner.invoke(args=["round", "create", slug, "T9", "--opens", opens.isoformat(), "--closes", closes.isoformat()])
+        result = runner.invoke(
+            args=["round", "create", slug, "T9", "--opens", opens.isoformat(), "--closes", closes.isoformat()]
+        )
         assert result.exit_code == 0, (opens, closes, result.output)
 
 
@@ -266,8 +318,11 @@ def invite_and_accept(app, leader, slug: str, email: str, role: str, acceptor):
 
 def leaders(session, partnership_id: int) -> int:
     session.expire_all()
-    return session.scalar(select(func.count()).select_from(Membership).where(
-        Membership.partnership_id == partnership_id, Membership.role == Role.LEADER))
+    return session.scalar(
+        select(func.count())
+        .select_from(Membership)
+        .where(Membership.partnership_id == partnership_id, Membership.role == Role.LEADER)
+    )
 
 
 def test_the_last_leader_accepting_a_viewer_invitation_to_their_own_address_stays_leader(app, client, world, session):
@@ -285,7 +340,9 @@ def test_an_invitation_still_raises_a_viewer_to_leader(app, client, world, sessi
     login(client, "leider@h.example")
     viewer = app.test_client()
     login(viewer, "kijker@h.example")
-    assert invite_and_accept(app, client, world.partnership.slug, "kijker@h.example", "leader", viewer).status_code == 302
+    assert (
+        invite_and_accept(app, client, world.partnership.slug, "kijker@h.example", "leader", viewer).status_code == 302
+    )
     assert leaders(session, world.partnership_id) == 2
 
 
@@ -294,8 +351,13 @@ def test_an_invitation_still_raises_a_viewer_to_leader(app, client, world, sessi
 
 def test_memory_rate_limits_outside_debug_and_testing_warn_once(database_url, monkeypatch, caplog):
     monkeypatch.setattr(app_module, "RATELIMIT_WARNED", False)
-    config = {"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "x", "TESTING": False, "DEBUG": False,
-              "RATELIMIT_STORAGE_URI": "memory://"}
+    config = {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": "x",
+        "TESTING": False,
+        "DEBUG": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
     with caplog.at_level(logging.WARNING):
         create_app({**config, "TESTING": True})
         create_app({**config, "DEBUG": True})
@@ -339,7 +401,9 @@ def test_new_drafts_per_client_are_limited_and_each_stays_small(app, client, wor
 def test_one_respondent_saving_many_pages_is_never_limited(app, respondent, session):
     limit = int(app.config["DRAFT_LIMIT"].split()[0])
     answers = uniform_answers("3")
-    statuses = {respondent.post(1 + n % 6, respondent.page_data(1 + n % 6, answers)).status_code for n in range(limit + 5)}
+    statuses = {
+        respondent.post(1 + n % 6, respondent.page_data(1 + n % 6, answers)).status_code for n in range(limit + 5)
+    }
     assert statuses == {302}
     assert session.scalar(select(func.count()).select_from(Draft)) == 1
 
@@ -350,8 +414,16 @@ def test_a_draft_never_grows_beyond_its_total_cap(respondent, session):
     answers = uniform_answers("3")
     statuses = []
     for step in range(1, 7):
-        statuses.append(respondent.post(step, respondent.page_data(step, answers, {
-            dimension.key: "😀" * INSTRUMENT.comment_max_length for dimension in INSTRUMENT.dimensions})).status_code)
+        statuses.append(
+            respondent.post(
+                step,
+                respondent.page_data(
+                    step,
+                    answers,
+                    {dimension.key: "😀" * INSTRUMENT.comment_max_length for dimension in INSTRUMENT.dimensions},
+                ),
+            ).status_code
+        )
     assert 413 in statuses
     assert stored_draft_bytes(session) <= draft_size_limit(INSTRUMENT)
     page = respondent.post(6, respondent.page_data(6, answers, {INSTRUMENT.dimensions[5].key: "😀" * 1000}))

@@ -1,4 +1,5 @@
 """The instrument file and its loader (plain Python, no database)."""
+
 import copy
 import tomllib
 
@@ -46,7 +47,14 @@ def test_profile_asks_level_and_domain():
     domain = instrument.profile_question("domain")
     assert [o.key for o in level.options] == ["werkvloer", "beleid", "bestuur", "geen_antwoord"]
     assert {o.key for o in domain.options} == {
-        "onderwijs", "werk_inkomen", "zorg_jeugdhulp", "gemeente", "leerplicht_rmc", "jongere", "anders", "geen_antwoord",
+        "onderwijs",
+        "werk_inkomen",
+        "zorg_jeugdhulp",
+        "gemeente",
+        "leerplicht_rmc",
+        "jongere",
+        "anders",
+        "geen_antwoord",
     }
 
 
@@ -112,7 +120,7 @@ def test_item_key_must_carry_its_dimension():
 
 def test_broken_toml_and_duplicate_toml_keys_name_the_file(tmp_path):
     path = tmp_path / "v1.toml"
-    path.write_text('version = 1\nversion = 2\n', encoding="utf-8")
+    path.write_text("version = 1\nversion = 2\n", encoding="utf-8")
     with pytest.raises(InstrumentError, match="v1.toml"):
         load_instrument(path)
 

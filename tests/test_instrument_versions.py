@@ -4,6 +4,7 @@ A second version is written to a temporary instrument folder (the loader reads t
 named by surveys.instrument.INSTRUMENT_DIR): version 1 as shipped, and a version 2 that
 renames the work-floor level option and retitles the first dimension, so a page or export
 that took the latest version for a version-1 round would show it."""
+
 import csv
 import io
 import re
@@ -28,7 +29,9 @@ def second_version(tmp_path, monkeypatch):
     shipped = (INSTRUMENT_DIR / "v1.toml").read_text(encoding="utf-8")
     (tmp_path / "v1.toml").write_text(shipped, encoding="utf-8")
     newer = shipped.replace("version = 1\n", "version = 2\n", 1).replace(f'nl = "{V1_TITLE}"', f'nl = "{V2_TITLE}"', 1)
-    newer = newer.replace('{ key = "werkvloer", nl = "Uitvoerend / werkvloer"', '{ key = "uitvoering", nl = "Uitvoering"', 1)
+    newer = newer.replace(
+        '{ key = "werkvloer", nl = "Uitvoerend / werkvloer"', '{ key = "uitvoering", nl = "Uitvoering"', 1
+    )
     assert newer.count("version = 2") == 1 and V2_TITLE in newer and '"uitvoering"' in newer
     (tmp_path / "v2.toml").write_text(newer, encoding="utf-8")
     versions = lambda directory=tmp_path: available_versions(directory)  # noqa: E731
@@ -36,7 +39,9 @@ def second_version(tmp_path, monkeypatch):
     monkeypatch.setattr(instrument_module, "available_versions", versions)
     monkeypatch.setattr(manage.forms, "available_versions", versions)  # the round form's choices
     instrument_module._load_version.cache_clear()
-    assert get_instrument().version == 2 and "werkvloer" not in {o.key for o in get_instrument().profile_question("level").options}
+    assert get_instrument().version == 2 and "werkvloer" not in {
+        o.key for o in get_instrument().profile_question("level").options
+    }
     yield
     instrument_module._load_version.cache_clear()
 
@@ -45,7 +50,11 @@ def second_version(tmp_path, monkeypatch):
 def answered(make_round, add_responses, make_user, second_version):
     """A version-1 round of a programme's partnership: 5 werkvloer/gemeente responses scoring 4
     (one release of 5, MIN_GROUP_SIZE = 5), its leader and an administrator."""
-    round_ = make_round(partnership=Partnership(slug="twee-versies", name="Regio Twee", programme=Programme(slug="prog", name="Programma")))
+    round_ = make_round(
+        partnership=Partnership(
+            slug="twee-versies", name="Regio Twee", programme=Programme(slug="prog", name="Programma")
+        )
+    )
     add_responses(round_, 5, scored(4))
     make_user("leider@twee.example", round_.partnership)
     make_user("beheer@twee.example", admin=True)
@@ -69,10 +78,16 @@ def test_the_programme_view_labels_a_round_with_its_own_version(client, answered
 def round_form(client, round_: Round, version: int):
     url = f"/beheer/{round_.partnership.slug}/metingen/{round_.id}/"
     page = client.get(url)
-    return client.post(url, data={
-        "csrf_token": csrf_from(page.text), "title": round_.title, "instrument_version": str(version),
-        "opens_on": round_.opens_on.isoformat(), "closes_on": round_.closes_on.isoformat(),
-    })
+    return client.post(
+        url,
+        data={
+            "csrf_token": csrf_from(page.text),
+            "title": round_.title,
+            "instrument_version": str(version),
+            "opens_on": round_.opens_on.isoformat(),
+            "closes_on": round_.closes_on.isoformat(),
+        },
+    )
 
 
 def test_a_round_with_answers_keeps_its_version(client, session, answered):

@@ -1,6 +1,7 @@
 """Imports run only downwards (DESIGN.md "Rooms stay small"): code used by several blueprints
 lives below all of them, so no package reaches up into one that builds on it. Read from the
 source with ast, so an import inside a function counts too."""
+
 import ast
 from pathlib import Path
 
@@ -19,16 +20,40 @@ BASE_MODULES = {"clock", "config", "extensions", "i18n", "text_rules", "assets",
 
 # Upward imports that are kept on purpose, each with its reason.
 ALLOWED_UPWARD = {
-    ("surveys.views", "dashboard.releases"):
-        "a submission is what makes a release due: the view calls the release service after "
-        "committing the response; dashboard.releases imports nothing of surveys/ but the core "
-        "(instrument, scoring), so the module graph has no cycle",
+    (
+        "surveys.views",
+        "dashboard.releases",
+    ): "a submission is what makes a release due: the view calls the release service after "
+    "committing the response; dashboard.releases imports nothing of surveys/ but the core "
+    "(instrument, scoring), so the module graph has no cycle",
 }
 
 # No Flask, no database: plain data in, plain data out.
-CORE = {"surveys.instrument", "surveys.scoring", "surveys.radar", "dashboard.anonymity", "dashboard.summary", "dashboard.charts"}
-CORE_MAY_IMPORT = {"__future__", "collections", "dataclasses", "functools", "itertools", "json", "math", "pathlib",
-                   "re", "statistics", "tomllib", "typing", "enum", "numpy", "plotly"}
+CORE = {
+    "surveys.instrument",
+    "surveys.scoring",
+    "surveys.radar",
+    "dashboard.anonymity",
+    "dashboard.summary",
+    "dashboard.charts",
+}
+CORE_MAY_IMPORT = {
+    "__future__",
+    "collections",
+    "dataclasses",
+    "functools",
+    "itertools",
+    "json",
+    "math",
+    "pathlib",
+    "re",
+    "statistics",
+    "tomllib",
+    "typing",
+    "enum",
+    "numpy",
+    "plotly",
+}
 
 
 def module_name(path: Path) -> str:
@@ -39,7 +64,9 @@ def module_name(path: Path) -> str:
 
 
 def first_party_modules() -> dict[str, Path]:
-    modules = {module_name(ROOT / f"{name}.py"): ROOT / f"{name}.py" for name in BASE_MODULES if (ROOT / f"{name}.py").exists()}
+    modules = {
+        module_name(ROOT / f"{name}.py"): ROOT / f"{name}.py" for name in BASE_MODULES if (ROOT / f"{name}.py").exists()
+    }
     for package in set(LAYERS) - {"base"}:
         for path in (ROOT / package).rglob("*.py"):
             modules[module_name(path)] = path

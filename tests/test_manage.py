@@ -1,5 +1,6 @@
 """Running the monitor without the command line, over HTTP with CSRF on: from an empty
 database to a closed round on the dashboard and a programme comparison."""
+
 import email
 import email.policy
 import re
@@ -23,7 +24,9 @@ def post(client, page_url: str, action_url: str | None = None, data: dict | None
     """Fill in a form as a browser does: fetch the page for its CSRF token, then post."""
     page = client.get(page_url)
     assert page.status_code == 200, (page_url, page.status_code)
-    return client.post(action_url or page_url, data={**(data or {}), "csrf_token": csrf_from(page.text)}, follow_redirects=follow)
+    return client.post(
+        action_url or page_url, data={**(data or {}), "csrf_token": csrf_from(page.text)}, follow_redirects=follow
+    )
 
 
 def links(html: str, path: str) -> list[str]:
@@ -32,7 +35,9 @@ def links(html: str, path: str) -> list[str]:
 
 def mailed_links(mailbox: list) -> dict[str, str]:
     """{recipient: path of the personal link in their latest mail (decoded)}."""
-    texts = {to: email.message_from_string(raw, policy=email.policy.default).get_body().get_content() for to, raw in mailbox}
+    texts = {
+        to: email.message_from_string(raw, policy=email.policy.default).get_body().get_content() for to, raw in mailbox
+    }
     return {to: re.search(r"https?://[^/\s]+(/u/\S+)", text).group(1) for to, text in texts.items()}
 
 
@@ -49,6 +54,7 @@ def smtp(app):
     """A real SMTP server on a free port; returns the list it collects (recipient, body) in.
     The app uses it once `use()` is called."""
     with smtp_server() as (port, received):
+
         def use():
             app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False)
             return received
@@ -67,8 +73,14 @@ def admin(app, make_user):
 def test_from_an_empty_database_to_a_programme_comparison(app, admin, session, smtp):
     # The administrator makes a programme and a partnership in it, and invites a leader.
     post(admin, "/beheer/programmas/nieuw", data={"name": "Samen Slim Slagvaardig", "slug": "sss"})
-    programme_id = re.search(r'<option value="(\d+)">Samen Slim Slagvaardig</option>', admin.get("/beheer/nieuw").text).group(1)
-    created = post(admin, "/beheer/nieuw", data={"name": "Regio Noord", "slug": "noord", "region": "Noord", "programme": programme_id})
+    programme_id = re.search(
+        r'<option value="(\d+)">Samen Slim Slagvaardig</option>', admin.get("/beheer/nieuw").text
+    ).group(1)
+    created = post(
+        admin,
+        "/beheer/nieuw",
+        data={"name": "Regio Noord", "slug": "noord", "region": "Noord", "programme": programme_id},
+    )
     assert created.headers["Location"].endswith("/beheer/noord/")
     invited = post(admin, "/beheer/noord/", "/beheer/noord/leden", {"email": "leider@noord.example", "role": "leader"})
     assert "Kopieer de links" in invited.text
@@ -76,20 +88,30 @@ def test_from_an_empty_database_to_a_programme_comparison(app, admin, session, s
 
     # The leader sets a password and is signed in.
     leader = app.test_client()
-    accepted = post(leader, welcome, data={"name": "Lieke", "password": "een goed wachtwoord", "repeat": "een goed wachtwoord"})
+    accepted = post(
+        leader, welcome, data={"name": "Lieke", "password": "een goed wachtwoord", "repeat": "een goed wachtwoord"}
+    )
     assert accepted.status_code == 302
     assert leader.get("/beheer/noord/").status_code == 200
     assert leader.get(welcome).status_code == 404  # single use
 
     # A round, opened now, with five personal invitations and the open link.
     today = clock.today()
-    made = post(leader, "/beheer/noord/metingen/nieuw", data={
-        "title": "T0 nulmeting", "instrument_version": "1", "opens_on": today.isoformat(),
-        "closes_on": (today + timedelta(days=14)).isoformat(),
-    })
+    made = post(
+        leader,
+        "/beheer/noord/metingen/nieuw",
+        data={
+            "title": "T0 nulmeting",
+            "instrument_version": "1",
+            "opens_on": today.isoformat(),
+            "closes_on": (today + timedelta(days=14)).isoformat(),
+        },
+    )
     round_url = made.headers["Location"]
     page = leader.get(round_url).text
-    open_link = re.search(r'id="open-link" value="https?://[^/"]+(/s/[a-z0-9]+)"|value="https?://[^/"]+(/s/[a-z0-9]+)"', page)
+    open_link = re.search(
+        r'id="open-link" value="https?://[^/"]+(/s/[a-z0-9]+)"|value="https?://[^/"]+(/s/[a-z0-9]+)"', page
+    )
     open_path = open_link.group(1) or open_link.group(2)
     qr = leader.get(round_url + "qr.png")
     assert qr.mimetype == "image/png" and qr.data.startswith(b"\x89PNG")
@@ -145,7 +167,14 @@ def test_from_an_empty_database_to_a_programme_comparison(app, admin, session, s
     assert coordinator.get("/dashboard/noord/").status_code == 404  # never a partnership's own detail
 
     actions = session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
-    for action in ("partnership.created", "member.invited", "round.created", "invitations.sent", "invitations.reminded", "round.closed"):
+    for action in (
+        "partnership.created",
+        "member.invited",
+        "round.created",
+        "invitations.sent",
+        "invitations.reminded",
+        "round.closed",
+    ):
         assert action in actions
     log = leader.get("/beheer/noord/logboek").text
     assert "leider@noord.example" in log and "meting gesloten" in log
@@ -173,8 +202,17 @@ def test_results_can_be_hidden_until_the_round_closes(app, running, add_response
     round_, leader, url = running
     add_responses(round_, 6)
     slug = round_.partnership.slug
-    post(leader, url, data={"title": "T1", "instrument_version": "1", "opens_on": round_.opens_on.isoformat(),
-                            "closes_on": round_.closes_on.isoformat(), "hide_results_while_open": "y"})
+    post(
+        leader,
+        url,
+        data={
+            "title": "T1",
+            "instrument_version": "1",
+            "opens_on": round_.opens_on.isoformat(),
+            "closes_on": round_.closes_on.isoformat(),
+            "hide_results_while_open": "y",
+        },
+    )
     dashboard = leader.get(f"/dashboard/{slug}/").text
     assert "verborgen tot de meting sluit" in dashboard and 'data-chart-for="rounds-radar"' not in dashboard
     assert leader.get(f"/api/partnerships/{slug}/rounds/{round_.id}").get_json()["shown"] is False
@@ -197,8 +235,11 @@ def test_reopening_a_round_past_its_closing_day_gives_it_new_days(app, admin, ma
 
 def test_round_form_refuses_a_closing_day_before_the_opening_day(running):
     round_, leader, _ = running
-    response = post(leader, f"/beheer/{round_.partnership.slug}/metingen/nieuw", data={
-        "title": "T2", "instrument_version": "1", "opens_on": "2027-03-10", "closes_on": "2027-03-01"})
+    response = post(
+        leader,
+        f"/beheer/{round_.partnership.slug}/metingen/nieuw",
+        data={"title": "T2", "instrument_version": "1", "opens_on": "2027-03-10", "closes_on": "2027-03-01"},
+    )
     assert response.status_code == 422 and "vóór de openingsdatum" in response.text
 
 
@@ -207,7 +248,9 @@ def test_members_can_be_removed_but_not_the_last_leader(app, running, make_user,
     slug = round_.partnership.slug
     make_user("kijker@p.example", round_.partnership, "viewer")
     page = leader.get(f"/beheer/{slug}/").text
-    viewer_id = re.search(r"/leden/(\d+)/verwijderen[^<]*<[^<]*<button[^>]*>[^<]*</button>\s*</form>\s*</td></tr>", page)
+    viewer_id = re.search(
+        r"/leden/(\d+)/verwijderen[^<]*<[^<]*<button[^>]*>[^<]*</button>\s*</form>\s*</td></tr>", page
+    )
     ids = re.findall(r"/beheer/[^/]+/leden/(\d+)/verwijderen", page)
     assert len(ids) == 2 and viewer_id
     for user_id in ids:
@@ -225,7 +268,10 @@ def test_deleting_a_round_or_partnership_leaves_nothing_behind(app, running, add
     tables = [t.name for t in db.metadata.sorted_tables]
 
     def counts():
-        return {name: session.execute(select(func.count()).select_from(db.metadata.tables[name])).scalar() for name in tables}
+        return {
+            name: session.execute(select(func.count()).select_from(db.metadata.tables[name])).scalar()
+            for name in tables
+        }
 
     before = counts()
     refused = post(leader, url + "verwijderen", data={"confirm": "verkeerde naam"})
@@ -233,7 +279,9 @@ def test_deleting_a_round_or_partnership_leaves_nothing_behind(app, running, add
     post(leader, url + "verwijderen", data={"confirm": "T1"})
     after_round = counts()
     assert after_round["round"] == before["round"] - 1
-    assert after_round["response"] == before["response"] - 5 and after_round["answer"] == before["answer"] - 5 * len(INSTRUMENT.items)
+    assert after_round["response"] == before["response"] - 5 and after_round["answer"] == before["answer"] - 5 * len(
+        INSTRUMENT.items
+    )
     assert after_round["comment"] == 0 and after_round["invitation"] == 0
 
     slug = round_.partnership.slug
@@ -249,8 +297,12 @@ def test_an_existing_account_is_never_signed_in_by_an_invitation_link(app, runni
     """A leader invites the administrator's address and opens the link himself."""
     round_, leader, _ = running
     make_user("beheerder@p.example", admin=True)
-    invited = post(leader, f"/beheer/{round_.partnership.slug}/", f"/beheer/{round_.partnership.slug}/leden",
-                   {"email": "beheerder@p.example", "role": "viewer"})
+    invited = post(
+        leader,
+        f"/beheer/{round_.partnership.slug}/",
+        f"/beheer/{round_.partnership.slug}/leden",
+        {"email": "beheerder@p.example", "role": "viewer"},
+    )
     (welcome,) = links(invited.text, "welkom")
     thief = app.test_client()
     page = thief.get(welcome)
@@ -292,8 +344,11 @@ def test_reopen_and_compare_recovers_nobody(app, running, add_responses, session
     scoring = lambda value: lambda n, item: flip(value) if item.reverse else value  # noqa: E731  (every dimension scores `value`)
     add_responses(round_, 6, scoring(4))
     slug = round_.partnership.slug
-    seen = [f"/api/partnerships/{slug}/rounds/{round_.id}", f"/dashboard/{slug}/rounds/{round_.id}/export/statements.csv",
-            f"/dashboard/{slug}/export/scores.csv"]
+    seen = [
+        f"/api/partnerships/{slug}/rounds/{round_.id}",
+        f"/dashboard/{slug}/rounds/{round_.id}/export/statements.csv",
+        f"/dashboard/{slug}/export/scores.csv",
+    ]
     post(leader, url, url + "sluiten")
     before = [leader.get(page).data for page in seen]
     assert leader.get(seen[0]).get_json()["respondents"] == 5
@@ -329,11 +384,24 @@ def test_new_dates_that_reopen_a_closed_round_count_as_reopening(running, add_re
     closed = session.get(Round, round_.id)
     closed.closed_early, closed.closes_on = False, clock.today() - timedelta(days=1)
     session.commit()
-    opened_before = session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "round.opened"))
-    post(leader, url, data={"title": "T1", "instrument_version": "1", "opens_on": round_.opens_on.isoformat(),
-                            "closes_on": (clock.today() + timedelta(days=3)).isoformat()})
+    opened_before = session.scalar(
+        select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "round.opened")
+    )
+    post(
+        leader,
+        url,
+        data={
+            "title": "T1",
+            "instrument_version": "1",
+            "opens_on": round_.opens_on.isoformat(),
+            "closes_on": (clock.today() + timedelta(days=3)).isoformat(),
+        },
+    )
     session.expire_all()
     assert session.get(Round, round_.id).state().value == "open"
-    assert session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "round.opened")) == opened_before + 1
+    assert (
+        session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "round.opened"))
+        == opened_before + 1
+    )
     # Reopening is nothing special for the results: the release of five stays shown, and its export.
     assert leader.get(f"/dashboard/{slug}/rounds/{round_.id}/export/statements.csv").status_code == 200

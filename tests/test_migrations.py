@@ -1,4 +1,5 @@
 """The schema comes from the migrations: one head, and the models agree with it."""
+
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
@@ -31,15 +32,31 @@ def test_upgrading_keeps_every_row(tmp_path):
     with app.app_context():
         upgrade(revision="022dd3686316")  # before programmes and hidden results
         with db.engine.begin() as connection:
-            connection.execute(text("INSERT INTO partnership (id, slug, name, region, created_on) VALUES (1, 'p', 'P', '', '2026-01-01')"))
-            connection.execute(text(
-                "INSERT INTO round (id, partnership_id, title, instrument_version, opens_on, closes_on, closed_early, public_code) "
-                "VALUES (1, 1, 'T0', 1, '2026-01-01', '2026-02-01', 0, 'abcdefghjk')"))
-            connection.execute(text("INSERT INTO response (id, round_id, submitted_on, level, domain, language) VALUES (1, 1, '2026-01-02', 'beleid', 'gemeente', 'nl')"))
-            connection.execute(text("INSERT INTO response_score (id, response_id, dimension, score) VALUES (1, 1, 'urgency', 4.0)"))
+            connection.execute(
+                text(
+                    "INSERT INTO partnership (id, slug, name, region, created_on) VALUES (1, 'p', 'P', '', '2026-01-01')"  # noqa: E501
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO round (id, partnership_id, title, instrument_version, opens_on, closes_on, closed_early, public_code) "  # noqa: E501
+                    "VALUES (1, 1, 'T0', 1, '2026-01-01', '2026-02-01', 0, 'abcdefghjk')"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO response (id, round_id, submitted_on, level, domain, language) VALUES (1, 1, '2026-01-02', 'beleid', 'gemeente', 'nl')"  # noqa: E501
+                )
+            )
+            connection.execute(
+                text("INSERT INTO response_score (id, response_id, dimension, score) VALUES (1, 1, 'urgency', 4.0)")
+            )
         upgrade()
         with db.engine.connect() as connection:
-            counts = [connection.execute(text(f"SELECT count(*) FROM {table}")).scalar() for table in ("partnership", "round", "response", "response_score")]
+            counts = [
+                connection.execute(text(f"SELECT count(*) FROM {table}")).scalar()
+                for table in ("partnership", "round", "response", "response_score")
+            ]
             assert counts == [1, 1, 1, 1]
             assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
         downgrade(revision="022dd3686316")

@@ -1,5 +1,6 @@
 """Release arithmetic worked by hand (dashboard/releases.py): written to kill the mutants
 mutmut found alive (`.venv/bin/python -m mutation`). No database: the helpers are pure."""
+
 import math
 import statistics
 
@@ -18,7 +19,12 @@ def test_a_release_waits_for_the_threshold_or_a_tenth_more():
 
 
 # Cells are (release, level, domain) with a count of people.
-CELLS = {(1, "werkvloer", "gemeente"): 3, (1, "bestuur", "school"): 2, (2, "werkvloer", "school"): 4, (2, "bestuur", "gemeente"): 0}
+CELLS = {
+    (1, "werkvloer", "gemeente"): 3,
+    (1, "bestuur", "school"): 2,
+    (2, "werkvloer", "school"): 4,
+    (2, "bestuur", "gemeente"): 0,
+}
 
 
 def test_a_description_takes_the_cells_of_its_group_up_to_its_release():
@@ -31,7 +37,11 @@ def test_a_description_takes_the_cells_of_its_group_up_to_its_release():
 
 
 def test_members_are_the_non_empty_cells_described():
-    assert _members(CELLS, (None, None, 2)) == {(1, "werkvloer", "gemeente"), (1, "bestuur", "school"), (2, "werkvloer", "school")}
+    assert _members(CELLS, (None, None, 2)) == {
+        (1, "werkvloer", "gemeente"),
+        (1, "bestuur", "school"),
+        (2, "werkvloer", "school"),
+    }
     assert _members(CELLS, (None, None, 1)) == {(1, "werkvloer", "gemeente"), (1, "bestuur", "school")}
     assert _members(CELLS, ("level", "bestuur", 2)) == {(1, "bestuur", "school")}  # the empty cell is no member
 
@@ -68,7 +78,7 @@ def test_an_item_aggregate_counts_the_answers_of_every_release_up_to_it():
 
 from types import SimpleNamespace  # noqa: E402
 
-from dashboard.results import TOTAL, GroupResult, ItemResult, RoundResult, comparison, item_results  # noqa: E402
+from dashboard.results import TOTAL, GroupResult, RoundResult, comparison, item_results  # noqa: E402
 from surveys.instrument import get_instrument  # noqa: E402
 from surveys.scoring import Aggregate  # noqa: E402
 
@@ -84,7 +94,11 @@ def shown_result(figures, n=12):
 
 
 def test_a_group_result_gives_its_means_and_none_for_a_dimension_it_lacks():
-    group = GroupResult("werkvloer", 6, {"urgency": Aggregate(6, 3.5, 1.0, (0, 0, 3, 3, 0)), "youth": Aggregate(6, 2.0, None, (0, 6, 0, 0, 0))})
+    group = GroupResult(
+        "werkvloer",
+        6,
+        {"urgency": Aggregate(6, 3.5, 1.0, (0, 0, 3, 3, 0)), "youth": Aggregate(6, 2.0, None, (0, 6, 0, 0, 0))},
+    )
     assert group.mean("urgency") == 3.5 and group.mean("daring") is None
     assert group.means() == {"urgency": 3.5, "youth": 2.0}
 
@@ -97,15 +111,19 @@ def test_a_round_without_a_release_counts_nobody_and_shows_nothing():
 
 
 def test_a_comparison_shows_published_groups_in_the_given_order_and_names_every_other():
-    groups = {"werkvloer": {"release": 2, "n": 7, "scores": {"urgency": figure(7, 3.2, 2)}},
-              "bestuur": {"release": 1, "n": 5, "scores": {"urgency": figure(5, 4.0)}}}
+    groups = {
+        "werkvloer": {"release": 2, "n": 7, "scores": {"urgency": figure(7, 3.2, 2)}},
+        "bestuur": {"release": 1, "n": 5, "scores": {"urgency": figure(5, 4.0)}},
+    }
     result = shown_result({"groups": {"level": groups, "domain": {}}})
     shown = comparison(result, "level", ("bestuur", "beleid", "werkvloer"))
     assert [g.key for g in shown.groups] == ["bestuur", "werkvloer"] and shown.hidden == ("beleid",)
     assert [(g.n, g.release, g.mean("urgency")) for g in shown.groups] == [(5, 1, 4.0), (7, 2, 3.2)]
     assert shown.groups[1].scores["urgency"] == Aggregate(7, 3.2, 0.5, (0, 0, 7, 0, 0))
     assert shown.by == "level"
-    nothing = comparison(RoundResult(SimpleNamespace(results_hidden=lambda: True), result.release, None), "level", ("bestuur", "beleid"))
+    nothing = comparison(
+        RoundResult(SimpleNamespace(results_hidden=lambda: True), result.release, None), "level", ("bestuur", "beleid")
+    )
     assert nothing.groups == () and nothing.hidden == ("bestuur", "beleid")
 
 
@@ -117,7 +135,12 @@ def test_item_results_show_a_statement_only_with_its_figure_and_count_dont_knows
     assert len(items) == len(instrument.items)
     assert items[first].shown and items[first].counts == (0, 0, 6, 0, 0) and items[first].release == 2
     assert items[first].aggregate == Aggregate(6, 3.0, 0.5, (0, 0, 6, 0, 0)) and items[first].unknown == 2
-    assert not items[second].shown and items[second].counts is None and items[second].unknown == 4 and items[second].release is None
+    assert (
+        not items[second].shown
+        and items[second].counts is None
+        and items[second].unknown == 4
+        and items[second].release is None
+    )
     assert items[instrument.items[2].key].unknown == 0
     assert items[first].unknown_share(8) == 0.25 and items[first].unknown_share(0) == 0.0
     assert item_results(RoundResult(result.round, result.release, None), instrument) is None

@@ -1,6 +1,7 @@
 """Rate-limit wiring that no test guarded (a hand-written mutant in mutation/wiring.py
 removes it): guessing invitation links gets slow like guessing personal links, the app-wide
 CSRF check refuses before anything else, and only failures count towards a limit."""
+
 from .conftest import csrf_from, login
 from .test_security import post_urls, setup  # noqa: F401  (setup is a fixture)
 

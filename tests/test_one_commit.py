@@ -1,5 +1,6 @@
 """Services flush, the view or command commits once: accepting an invitation stores the
 account, its role, the used link and the log line together or not at all."""
+
 import re
 from contextlib import contextmanager
 
@@ -44,8 +45,12 @@ def test_the_account_services_commit_nothing(app):
 
 def accept_through_the_page(client, token: str):
     page = client.get(f"/welkom/{token}")
-    form = {"csrf_token": csrf_from(page.text), "name": "Nieuw", "password": "lang genoeg wachtwoord",
-            "repeat": "lang genoeg wachtwoord"}
+    form = {
+        "csrf_token": csrf_from(page.text),
+        "name": "Nieuw",
+        "password": "lang genoeg wachtwoord",
+        "repeat": "lang genoeg wachtwoord",
+    }
     with counted_commits() as commits:
         accepted = client.post(f"/welkom/{token}", data=form)
     assert accepted.status_code == 302, re.sub(r"\s+", " ", accepted.text)[:500]
@@ -57,7 +62,9 @@ def test_accepting_a_partnership_invitation_is_one_commit(app, client, session):
     session.add(partnership)
     session.commit()
     with app.app_context():
-        token = invite_account("nieuw@een.example", Role.VIEWER, partnership=db.session.get(Partnership, partnership.id))
+        token = invite_account(
+            "nieuw@een.example", Role.VIEWER, partnership=db.session.get(Partnership, partnership.id)
+        )
         db.session.commit()
     assert len(accept_through_the_page(client, token)) == 1
     joined = session.scalar(select(Membership).join(User).where(User.email == "nieuw@een.example"))
@@ -72,5 +79,7 @@ def test_accepting_a_coordinator_invitation_is_one_commit(app, client, session):
         token = invite_account("nieuw@een.example", None, programme=db.session.get(Programme, programme.id))
         db.session.commit()
     assert len(accept_through_the_page(client, token)) == 1
-    coordinator = session.scalar(select(Coordinatorship).join(User, User.id == Coordinatorship.user_id).where(User.email == "nieuw@een.example"))
+    coordinator = session.scalar(
+        select(Coordinatorship).join(User, User.id == Coordinatorship.user_id).where(User.email == "nieuw@een.example")
+    )
     assert coordinator.programme_id == programme.id

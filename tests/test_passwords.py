@@ -1,6 +1,7 @@
 """Passwords: sign-in limits that do not lock the owner out, a password change for a
 signed-in user, "Wachtwoord vergeten?" by email and the administrator's reset on the command
 line. Over HTTP with CSRF, on SQLite and PostgreSQL, with mail through a real SMTP server."""
+
 import email
 import hashlib
 import re
@@ -109,7 +110,9 @@ def test_a_control_character_in_the_sign_in_email_is_a_clear_4xx(app, leader):
     client = app.test_client()
     response = login(client, "leider\x1b@p.example", PASSWORD)
     assert response.status_code == 422 and "stuurtekens" in response.text
-    assert login(client, "leider\x00@p.example", PASSWORD).status_code == 400  # NUL: the app's guard, before any limit key
+    assert (
+        login(client, "leider\x00@p.example", PASSWORD).status_code == 400
+    )  # NUL: the app's guard, before any limit key
 
 
 # --- password change -------------------------------------------------------------------------
@@ -131,13 +134,16 @@ def test_a_password_change_keeps_this_session_and_ends_every_other(app, leader):
     assert login(app.test_client(), EMAIL, NEW).status_code == 302
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"current": "not my password", "password": NEW, "repeat": NEW}, "Dit is niet je huidige wachtwoord."),
-    ({"current": PASSWORD, "password": "kort", "repeat": "kort"}, "minstens 10 tekens"),
-    ({"current": PASSWORD, "password": NEW, "repeat": NEW + "!"}, "De wachtwoorden zijn niet gelijk."),
-    ({"current": PASSWORD, "password": "x" * 501, "repeat": "x" * 501}, "hoogstens 500 tekens"),
-    ({"current": "", "password": NEW, "repeat": NEW}, "Vul je huidige wachtwoord in."),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"current": "not my password", "password": NEW, "repeat": NEW}, "Dit is niet je huidige wachtwoord."),
+        ({"current": PASSWORD, "password": "kort", "repeat": "kort"}, "minstens 10 tekens"),
+        ({"current": PASSWORD, "password": NEW, "repeat": NEW + "!"}, "De wachtwoorden zijn niet gelijk."),
+        ({"current": PASSWORD, "password": "x" * 501, "repeat": "x" * 501}, "hoogstens 500 tekens"),
+        ({"current": "", "password": NEW, "repeat": NEW}, "Vul je huidige wachtwoord in."),
+    ],
+)
 def test_a_refused_password_change_says_why_and_changes_nothing(app, leader, session, data, message):
     client = app.test_client()
     login(client, EMAIL)
@@ -174,8 +180,11 @@ def test_forgotten_password_by_email_from_request_to_sign_in(app, leader, sessio
     assert 'href="/wachtwoord-vergeten"' in app.test_client().get("/inloggen").text
     visitor = app.test_client()
     page = visitor.get("/wachtwoord-vergeten", base_url="http://evil.example")
-    answer = visitor.post("/wachtwoord-vergeten", data={"email": "Leider@P.example", "csrf_token": csrf_from(page.text)},
-                          base_url="http://evil.example")
+    answer = visitor.post(
+        "/wachtwoord-vergeten",
+        data={"email": "Leider@P.example", "csrf_token": csrf_from(page.text)},
+        base_url="http://evil.example",
+    )
     answer.close()
     assert answer.status_code == 200 and "Kijk in je e-mail" in answer.text
     link = reset_link(mailbox, "Leider@P.example")
@@ -188,7 +197,9 @@ def test_forgotten_password_by_email_from_request_to_sign_in(app, leader, sessio
 
     form = visitor.get(path_of(link))
     assert form.status_code == 200 and EMAIL in form.text
-    mismatch = visitor.post(path_of(link), data={"password": NEW, "repeat": "iets anders", "csrf_token": csrf_from(form.text)})
+    mismatch = visitor.post(
+        path_of(link), data={"password": NEW, "repeat": "iets anders", "csrf_token": csrf_from(form.text)}
+    )
     assert mismatch.status_code == 422 and "niet gelijk" in mismatch.text
     done = visitor.post(path_of(link), data={"password": NEW, "repeat": NEW, "csrf_token": csrf_from(form.text)})
     assert done.status_code == 302 and done.headers["Location"] == "/inloggen"
@@ -240,7 +251,10 @@ def test_a_reset_link_works_for_one_hour(app, leader, smtp):  # noqa: F811
         expired = client.get(path)
         assert expired.status_code == 404 and "Deze link werkt niet" in expired.text
         form = client.get("/inloggen")  # a post through the expired link changes nothing either
-        assert client.post(path, data={"password": NEW, "repeat": NEW, "csrf_token": csrf_from(form.text)}).status_code == 404
+        assert (
+            client.post(path, data={"password": NEW, "repeat": NEW, "csrf_token": csrf_from(form.text)}).status_code
+            == 404
+        )
     assert login(app.test_client(), EMAIL, PASSWORD).status_code == 302
 
 
@@ -270,14 +284,17 @@ def test_asking_for_links_is_limited_per_address_and_per_client(app, leader, smt
     assert statuses == [200] * 10 + [429]  # 10 an hour from one client
 
 
-@pytest.mark.parametrize("address, message", [
-    ("", "Vul je e-mailadres in."),
-    ("geen adres", "Dit is geen geldig e-mailadres."),
-    ("leider@p.example\r\nBcc: x@evil.example", "stuurtekens"),
-    ("leider\x1b@p.example", "stuurtekens"),
-    ("a" * 250 + "@p.example", "hoogstens 254 tekens"),
-    ("leider\x00@p.example", "Onleesbaar teken"),
-])
+@pytest.mark.parametrize(
+    "address, message",
+    [
+        ("", "Vul je e-mailadres in."),
+        ("geen adres", "Dit is geen geldig e-mailadres."),
+        ("leider@p.example\r\nBcc: x@evil.example", "stuurtekens"),
+        ("leider\x1b@p.example", "stuurtekens"),
+        ("a" * 250 + "@p.example", "hoogstens 254 tekens"),
+        ("leider\x00@p.example", "Onleesbaar teken"),
+    ],
+)
 def test_a_bad_address_gets_a_clear_4xx_and_no_mail(app, leader, smtp, address, message):  # noqa: F811
     mailbox = smtp()
     client = app.test_client()

@@ -3,6 +3,7 @@ failed mails), nothing a leader sees depends on whether one invitee responded, a
 says so before anything is filled in, and in the database no invitation is joined to its
 response (claimed when opened, in a transaction of its own). Real SMTP through aiosmtpd;
 every test runs on SQLite and PostgreSQL."""
+
 import email
 import email.policy
 import io
@@ -18,7 +19,6 @@ from sqlalchemy import func, select, text
 
 import clock
 import models.invitation
-from extensions import db
 from models import Draft, Invitation, Partnership, Response, Round
 from surveys.responses import purge_drafts
 
@@ -141,10 +141,12 @@ def test_control_characters_in_a_partnership_name_never_give_a_500(app, running,
     session.commit()
     sent = invite(leader, url, "een@p.example")
     assert sent.status_code == 200 and "1 e-mail is verstuurd" in sent.text
-    (to, raw), = mailbox
+    ((to, raw),) = mailbox
     message = email.message_from_string(raw, policy=email.policy.default)
     assert to == "een@p.example" and message["Bcc"] is None and message["To"] == "een@p.example"
-    assert message["Subject"].startswith("Vragenlijst Regio") and not re.search(r"[\x00-\x1f\x7f-\x9f\u2028]", message["Subject"])
+    assert message["Subject"].startswith("Vragenlijst Regio") and not re.search(
+        r"[\x00-\x1f\x7f-\x9f\u2028]", message["Subject"]
+    )
     assert session.scalar(select(Invitation.mail_status)) == "sent"
     reminded = post(leader, url, url + "herinneren")
     assert reminded.status_code == 200 and len(mailbox) == 2
@@ -162,8 +164,15 @@ def test_no_page_flash_or_answer_a_leader_gets_holds_a_personal_token(app, runni
     seen.append(invite(leader, url, "vier@p.example"))
     seen.append(post(leader, url, url + "uitnodigingen/opnieuw", follow=True))
     seen.append(post(leader, url, url + "sluiten", follow=True))
-    for path in (url, f"/beheer/{slug}/", f"/beheer/{slug}/logboek", "/beheer/", f"/dashboard/{slug}/",
-                 f"/dashboard/{slug}/?round={round_.id}", f"/api/partnerships/{slug}/rounds/{round_.id}"):
+    for path in (
+        url,
+        f"/beheer/{slug}/",
+        f"/beheer/{slug}/logboek",
+        "/beheer/",
+        f"/dashboard/{slug}/",
+        f"/dashboard/{slug}/?round={round_.id}",
+        f"/api/partnerships/{slug}/rounds/{round_.id}",
+    ):
         seen.append(leader.get(path))
     assert len(tokens) >= 10 and all(r.status_code < 500 for r in seen)
     for response in seen:
@@ -189,7 +198,12 @@ def history(app, make_round, make_user, smtp_use, x_responds: bool, number: int)
     mailbox = smtp_use()
     mailbox.clear()
     partnership = Partnership(slug=f"geschiedenis-{number}", name=f"Geschiedenis {number}")
-    round_ = make_round("T1", opens_on=clock.today() - timedelta(days=2), closes_on=clock.today() + timedelta(days=10), partnership=partnership)
+    round_ = make_round(
+        "T1",
+        opens_on=clock.today() - timedelta(days=2),
+        closes_on=clock.today() + timedelta(days=10),
+        partnership=partnership,
+    )
     make_user(f"leider{number}@p.example", round_.partnership)
     leader = app.test_client()
     login(leader, f"leider{number}@p.example")
@@ -198,7 +212,12 @@ def history(app, make_round, make_user, smtp_use, x_responds: bool, number: int)
     record = []
 
     def look():
-        for path in (url, f"/beheer/{slug}/", f"/dashboard/{slug}/?round={round_.id}", f"/api/partnerships/{slug}/rounds/{round_.id}"):
+        for path in (
+            url,
+            f"/beheer/{slug}/",
+            f"/dashboard/{slug}/?round={round_.id}",
+            f"/api/partnerships/{slug}/rounds/{round_.id}",
+        ):
             response = leader.get(path)
             record.append(normalised(response.get_data(as_text=True), round_).replace(f"leider{number}@", "LEIDER@"))
 
@@ -264,7 +283,9 @@ def test_the_link_resumes_its_questionnaire_on_another_device(app, running, sess
     laptop.get(link)
     checked = re.findall(r"<input[^>]*\bchecked\b[^>]*>", laptop.get(f"/s/{round_.public_code}/2").text)
     assert len(checked) == 5 and all('value="5"' in tag for tag in checked)  # the phone's answers
-    assert Respondent(laptop, round_.public_code).complete(uniform_answers("5")).headers["Location"].endswith("/bedankt")
+    assert (
+        Respondent(laptop, round_.public_code).complete(uniform_answers("5")).headers["Location"].endswith("/bedankt")
+    )
     late = phone.get(f"/s/{round_.public_code}/3")
     assert late.status_code == 410 and "al gebruikt" in late.text  # told, not a second response
     assert session.scalar(select(func.count()).select_from(Response)) == 1
@@ -277,7 +298,9 @@ def test_the_purge_frees_an_abandoned_link_but_not_a_used_one(app, running, sess
     links = inbox(mailbox)
     abandoned = app.test_client()
     abandoned.get(links["een@p.example"])
-    Respondent(abandoned, round_.public_code).post(1, Respondent(abandoned, round_.public_code).page_data(1, uniform_answers("3")))
+    Respondent(abandoned, round_.public_code).post(
+        1, Respondent(abandoned, round_.public_code).page_data(1, uniform_answers("3"))
+    )
     answer_through(app.test_client(), links["twee@p.example"])
     with app.app_context():
         assert purge_drafts(untouched_since=clock.today() + timedelta(days=1)) == 1
@@ -295,15 +318,22 @@ def test_a_reminder_keeps_a_questionnaire_in_progress(app, running, session, smt
     invite(leader, url, "piet@p.example")
     piet = app.test_client()
     piet.get(inbox(mailbox)["piet@p.example"])
-    Respondent(piet, round_.public_code).post(1, Respondent(piet, round_.public_code).page_data(1, uniform_answers("4")))
+    Respondent(piet, round_.public_code).post(
+        1, Respondent(piet, round_.public_code).page_data(1, uniform_answers("4"))
+    )
     mailbox.clear()
     post(leader, url, url + "herinneren")
-    (to, raw), = mailbox
+    ((to, raw),) = mailbox
     body = " ".join(text_of(raw).split())
     assert "al ingevuld? Dan hoef je niets te doen, dank je wel." in body and "verder waar je was" in body
     other_device = app.test_client()
     other_device.get(inbox(mailbox)["piet@p.example"])  # the new link resumes the same draft
-    assert Respondent(other_device, round_.public_code).complete(uniform_answers("4")).headers["Location"].endswith("/bedankt")
+    assert (
+        Respondent(other_device, round_.public_code)
+        .complete(uniform_answers("4"))
+        .headers["Location"]
+        .endswith("/bedankt")
+    )
     assert session.scalar(select(func.count()).select_from(Response)) == 1
     assert session.scalar(select(func.count()).select_from(Draft)) == 0
 
@@ -329,8 +359,12 @@ def test_simultaneous_posts_and_double_submits_store_one_response(app, running, 
 
     def submit(device, token):
         barrier.wait()
-        statuses.append(device.post(f"/s/{round_.public_code}/7", data={
-            "level": "beleid", "domain": "gemeente", "csrf_token": token, "action": "next"}).status_code)
+        statuses.append(
+            device.post(
+                f"/s/{round_.public_code}/7",
+                data={"level": "beleid", "domain": "gemeente", "csrf_token": token, "action": "next"},
+            ).status_code
+        )
 
     threads = [threading.Thread(target=submit, args=pair) for pair in zip(clients, csrf)]
     for thread in threads:
@@ -411,10 +445,14 @@ def test_links_use_public_url_never_the_host_header(app, running, admin, session
     assert svg == buffer.getvalue()
     token = csrf_from(leader.get(url).text)
     leader.post(url + "uitnodigingen", data={"emails": "een@p.example", "csrf_token": token}, environ_overrides=forged)
-    (_, raw), = mailbox
+    ((_, raw),) = mailbox
     assert f"{PUBLIC}/u/" in text_of(raw) and "evil.example" not in text_of(raw)
     app.config["MAIL_SERVER"] = None  # account invitations are shown to copy without mail
     slug = round_.partnership.slug
     token = csrf_from(admin.get(f"/beheer/{slug}/").text)
-    shown = admin.post(f"/beheer/{slug}/leden", data={"email": "nieuw@p.example", "role": "viewer", "csrf_token": token}, environ_overrides=forged)
+    shown = admin.post(
+        f"/beheer/{slug}/leden",
+        data={"email": "nieuw@p.example", "role": "viewer", "csrf_token": token},
+        environ_overrides=forged,
+    )
     assert f'value="{PUBLIC}/welkom/' in shown.text and "evil.example" not in shown.text

@@ -2,6 +2,7 @@
 yet open, TRUST_PROXY, hostile text on the respondent's intro, deleting table by table, the
 backup import's rollback, the SQLite pragmas and the security headers on every response.
 Over HTTP, on SQLite and PostgreSQL, with mail through a real SMTP server."""
+
 import email
 import email.policy
 import hashlib
@@ -20,8 +21,20 @@ from extensions import db, limiter
 
 from .conftest import Respondent, csrf_from, login, smtp_server
 
-DUTCH_MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-                "november", "december"]
+DUTCH_MONTHS = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
 
 
 def form_post(client, page_url: str, action_url: str | None, data: dict):
@@ -65,21 +78,31 @@ def test_a_personal_link_of_a_round_not_yet_open_says_the_day_it_opens(app, make
 
 def proxied_app(app, trust: bool):
     """A second app on the test's database, as behind a proxy that terminates HTTPS."""
-    return create_app({**{k: app.config[k] for k in ("TESTING", "SQLALCHEMY_DATABASE_URI", "SECRET_KEY")},
-                       "TRUST_PROXY": trust, "SESSION_COOKIE_SECURE": True})
+    return create_app(
+        {
+            **{k: app.config[k] for k in ("TESTING", "SQLALCHEMY_DATABASE_URI", "SECRET_KEY")},
+            "TRUST_PROXY": trust,
+            "SESSION_COOKIE_SECURE": True,
+        }
+    )
 
 
 def failed_sign_in(client, forwarded_for: str, n: int = 0):
     """A failed sign-in for account n (another account each time: only the per-client limit counts)."""
     headers = {"X-Forwarded-For": forwarded_for}
     page = client.get("/inloggen", headers=headers)
-    return client.post("/inloggen", headers=headers, data={"email": f"niemand{n}@p.example", "password": "fout",
-                                                            "csrf_token": csrf_from(page.text)}).status_code
+    return client.post(
+        "/inloggen",
+        headers=headers,
+        data={"email": f"niemand{n}@p.example", "password": "fout", "csrf_token": csrf_from(page.text)},
+    ).status_code
 
 
 def test_trust_proxy_takes_the_scheme_and_client_address_from_the_proxy(app):
     proxied = proxied_app(app, trust=True)
-    page = proxied.test_client().get("/inloggen", headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.30"})
+    page = proxied.test_client().get(
+        "/inloggen", headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.30"}
+    )
     assert page.headers["Strict-Transport-Security"].startswith("max-age=")
     cookie = next(header for header in page.headers.getlist("Set-Cookie") if header.startswith("session="))
     assert "Secure" in cookie
@@ -121,9 +144,13 @@ def test_hostile_partnership_names_and_round_titles_are_text_on_the_intro(make_r
 def all_rows(session) -> dict[str, dict[tuple, tuple]]:
     """Every row of every table, keyed by its primary key."""
     session.expire_all()
-    return {table.name: {tuple(row[c.name] for c in table.primary_key.columns): tuple(row)
-                         for row in session.execute(select(table)).mappings()}
-            for table in db.metadata.sorted_tables}
+    return {
+        table.name: {
+            tuple(row[c.name] for c in table.primary_key.columns): tuple(row)
+            for row in session.execute(select(table)).mappings()
+        }
+        for table in db.metadata.sorted_tables
+    }
 
 
 def belonging_to(session, table_name: str, row_id: int) -> dict[str, set[tuple]]:
@@ -164,7 +191,9 @@ def two_partnerships(app, make_round, make_user, add_responses, session):
         add_responses(second, 5)
         client = signed_in(app, leader)
         slug = first.partnership.slug
-        form_post(client, f"/beheer/{slug}/", f"/beheer/{slug}/leden", {"email": f"nieuw@{name}.example", "role": "viewer"})
+        form_post(
+            client, f"/beheer/{slug}/", f"/beheer/{slug}/leden", {"email": f"nieuw@{name}.example", "role": "viewer"}
+        )
         for round_ in (first, second):
             (link,) = mailed_personal_links(app, client, round_, f"lid@{name}.example")
             visitor = app.test_client()
@@ -184,7 +213,9 @@ def assert_deleted(before, after, owned, may_add: str | None = None):
             assert set(after[table]) <= set(rows), table
 
 
-def test_deleting_a_round_and_a_partnership_removes_every_row_of_theirs_and_nothing_else(app, session, two_partnerships):
+def test_deleting_a_round_and_a_partnership_removes_every_row_of_theirs_and_nothing_else(
+    app, session, two_partnerships
+):
     (ours, _, leader), (theirs, _, _) = two_partnerships
     for must_hold in ("response", "answer", "comment", "response_score", "release", "invitation", "draft"):
         assert belonging_to(session, "round", ours.id)[must_hold], must_hold
@@ -196,7 +227,15 @@ def test_deleting_a_round_and_a_partnership_removes_every_row_of_theirs_and_noth
     assert_deleted(before, all_rows(session), owned, may_add="audit_event")  # the log says it was deleted
 
     before, owned = all_rows(session), belonging_to(session, "partnership", partnership_id)
-    for must_hold in ("round", "response_score", "draft", "invitation", "membership", "account_invitation", "audit_event"):
+    for must_hold in (
+        "round",
+        "response_score",
+        "draft",
+        "invitation",
+        "membership",
+        "account_invitation",
+        "audit_event",
+    ):
         assert owned[must_hold], must_hold
     assert form_post(leader, f"/beheer/{slug}/verwijderen", None, {"confirm": name}).status_code == 302
     after = all_rows(session)
@@ -218,7 +257,9 @@ def test_a_backup_that_fails_halfway_writes_nothing(app, runner, session, two_pa
     tables[last].append(dict(tables[last][-1]))  # the last table's last row twice: its primary key clashes
     # A valid checksum for the changed content (SHA-256 of the content as sorted JSON), so the
     # file passes every check before the import and fails only while it writes.
-    document["sha256"] = hashlib.sha256(json.dumps(document["content"], sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    document["sha256"] = hashlib.sha256(
+        json.dumps(document["content"], sort_keys=True, ensure_ascii=False).encode()
+    ).hexdigest()
     file.write_text(json.dumps(document))
     assert len(filled) >= 5  # tables written before the clash
     with app.app_context():
@@ -250,12 +291,25 @@ def test_sqlite_connections_get_wal_normal_sync_foreign_keys_and_a_busy_timeout(
 
 
 def every_get_url(app, round_, open_round, user_id: int) -> list[str]:
-    values = {"slug": round_.partnership.slug, "round_id": round_.id, "fmt": "csv", "programme_slug": "prog",
-              "code": open_round.public_code, "step": 1, "token": "x" * 43, "name": plotly_filename(),
-              "filename": "css/app.css", "user_id": user_id, "invitation_id": 1}
+    values = {
+        "slug": round_.partnership.slug,
+        "round_id": round_.id,
+        "fmt": "csv",
+        "programme_slug": "prog",
+        "code": open_round.public_code,
+        "step": 1,
+        "token": "x" * 43,
+        "name": plotly_filename(),
+        "filename": "css/app.css",
+        "user_id": user_id,
+        "invitation_id": 1,
+    }
     with app.test_request_context():
-        return [url_for(rule.endpoint, **{name: values[name] for name in rule.arguments})
-                for rule in app.url_map.iter_rules() if "GET" in rule.methods]
+        return [
+            url_for(rule.endpoint, **{name: values[name] for name in rule.arguments})
+            for rule in app.url_map.iter_rules()
+            if "GET" in rule.methods
+        ]
 
 
 def assert_security_headers(response, what) -> None:
@@ -276,8 +330,11 @@ def test_security_headers_on_every_response(app, make_round, make_user, add_resp
     user_id = session.scalar(text("SELECT id FROM user_account WHERE email = 'leider@p.example'"))
     urls = every_get_url(app, closed, open_round, user_id)
     assert len(urls) >= 29
-    clients = {"anonymous": app.test_client(), "leader": signed_in(app, "leider@p.example"),
-               "admin": signed_in(app, "beheer@p.example")}
+    clients = {
+        "anonymous": app.test_client(),
+        "leader": signed_in(app, "leider@p.example"),
+        "admin": signed_in(app, "beheer@p.example"),
+    }
     statuses = set()
     for who, client in clients.items():
         for url in urls:

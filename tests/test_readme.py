@@ -1,4 +1,5 @@
 """The README opens with the two commands, and CI runs exactly the second one."""
+
 from config import BASE_DIR
 
 

@@ -9,6 +9,7 @@ attribution by recomputing each shown value from those responses by hand. Then, 
 variable, no set of 1 to MIN_GROUP_SIZE - 1 responses may be a linear combination of the
 recorded sets (a rank test over 0/1 vectors, every such set tried, scipy as the reference).
 """
+
 from __future__ import annotations
 
 import csv
@@ -42,17 +43,26 @@ LEVELS = [o.key for o in INSTRUMENT.profile_question("level").options][:3]
 DOMAINS = [o.key for o in INSTRUMENT.profile_question("domain").options][:3]
 MAX_RESPONSES = 24
 
-response = st.fixed_dictionaries({
-    "level": st.sampled_from(LEVELS),
-    "domain": st.sampled_from(DOMAINS),
-    "answers": st.fixed_dictionaries({item.key: st.one_of(st.integers(1, 5), st.just(None)) for item in INSTRUMENT.items}),
-    "comment": st.sampled_from([None, "Meer tijd", "Goed overleg", "Wethouder ontbreekt"]),
-})
+response = st.fixed_dictionaries(
+    {
+        "level": st.sampled_from(LEVELS),
+        "domain": st.sampled_from(DOMAINS),
+        "answers": st.fixed_dictionaries(
+            {item.key: st.one_of(st.integers(1, 5), st.just(None)) for item in INSTRUMENT.items}
+        ),
+        "comment": st.sampled_from([None, "Meer tijd", "Goed overleg", "Wethouder ontbreekt"]),
+    }
+)
 respond = response.map(lambda r: ("respond", r))
 event = st.one_of(
     *[respond] * 8,
-    st.just(("close",)), st.just(("expire",)), st.just(("reopen",)), st.just(("hide",)), st.just(("show",)),
-    st.just(("view",)), st.just(("view",)),
+    st.just(("close",)),
+    st.just(("expire",)),
+    st.just(("reopen",)),
+    st.just(("hide",)),
+    st.just(("show",)),
+    st.just(("view",)),
+    st.just(("view",)),
 )
 histories = st.lists(event, min_size=15, max_size=60).map(lambda events: [*events, ("close",), ("view",)])
 
@@ -60,7 +70,11 @@ histories = st.lists(event, min_size=15, max_size=60).map(lambda events: [*event
 def score(answers: dict, dimension) -> float | None:
     """A dimension score by hand: mean of the answered statements, reverse ones mirrored,
     only when at least half are answered."""
-    values = [(6 - answers[item.key]) if item.reverse else answers[item.key] for item in dimension.items if answers[item.key] is not None]
+    values = [
+        (6 - answers[item.key]) if item.reverse else answers[item.key]
+        for item in dimension.items
+        if answers[item.key] is not None
+    ]
     return statistics.fmean(values) if values and 2 * len(values) >= len(dimension.items) else None
 
 
@@ -98,7 +112,11 @@ def record_view(audit: Audit, body: dict, sizes: dict[int, int]) -> None:
     for dimension in INSTRUMENT.dimensions:
         figure = body["total"].get(dimension.key)
         if figure is not None:
-            members = [i for i in range(sizes[figure["release"]]) if score(audit.responses[i]["answers"], dimension) is not None]
+            members = [
+                i
+                for i in range(sizes[figure["release"]])
+                if score(audit.responses[i]["answers"], dimension) is not None
+            ]
             check_value(figure, [score(audit.responses[i]["answers"], dimension) for i in members])
             audit.saw(dimension.key, members)
     for by, name in (("level", "levels"), ("domain", "domains")):
@@ -116,7 +134,9 @@ def record_view(audit: Audit, body: dict, sizes: dict[int, int]) -> None:
         assert figure["unknown"] == sum(audit.responses[i]["answers"][item.key] is None for i in everyone)
         audit.saw(f"unknown:{item.key}", everyone)
         if "release" in figure:
-            members = [i for i in range(sizes[figure["release"]]) if audit.responses[i]["answers"][item.key] is not None]
+            members = [
+                i for i in range(sizes[figure["release"]]) if audit.responses[i]["answers"][item.key] is not None
+            ]
             check_value(figure, [audit.responses[i]["answers"][item.key] for i in members])
             audit.saw(f"item:{item.key}", members)
 
@@ -162,7 +182,15 @@ def play(history, app, client, session, round_: Round, mutate=None) -> Audit:
             audit.responses.append(r)
             with app.app_context():
                 comments = {"youth": r["comment"]} if r["comment"] else {}
-                add_response(round_.id, INSTRUMENT, r["answers"], comments, {"level": r["level"], "domain": r["domain"]}, "nl", clock.today())
+                add_response(
+                    round_.id,
+                    INSTRUMENT,
+                    r["answers"],
+                    comments,
+                    {"level": r["level"], "domain": r["domain"]},
+                    "nl",
+                    clock.today(),
+                )
                 db.session.commit()
                 releases.release_if_due(round_.id, MIN)
         elif kind == "expire":  # the closing day passes: no request, no event
@@ -172,13 +200,21 @@ def play(history, app, client, session, round_: Round, mutate=None) -> Audit:
             session.commit()
         elif kind in ("close", "reopen"):  # the leader's buttons
             page = f"/beheer/{slug}/metingen/{round_.id}/"
-            client.post(page + ("sluiten" if kind == "close" else "openen"), data={"csrf_token": csrf_from(client.get(page).text)})
+            client.post(
+                page + ("sluiten" if kind == "close" else "openen"),
+                data={"csrf_token": csrf_from(client.get(page).text)},
+            )
         elif kind in ("hide", "show"):  # the round's settings form
             page = f"/beheer/{slug}/metingen/{round_.id}/"
             session.expire_all()
             stored = session.get(Round, round_.id)
-            data = {"csrf_token": csrf_from(client.get(page).text), "title": stored.title, "instrument_version": "1",
-                    "opens_on": stored.opens_on.isoformat(), "closes_on": stored.closes_on.isoformat()}
+            data = {
+                "csrf_token": csrf_from(client.get(page).text),
+                "title": stored.title,
+                "instrument_version": "1",
+                "opens_on": stored.opens_on.isoformat(),
+                "closes_on": stored.closes_on.isoformat(),
+            }
             if kind == "hide":
                 data["hide_results_while_open"] = "y"
             assert client.post(page, data=data).status_code == 302
@@ -200,7 +236,11 @@ def check_exports_match(client, slug: str, round_: Round, body: dict) -> None:
         elif row["group_type"] in ("level", "domain") and row["mean"]:
             group = body[row["group_type"] + "s"][row["group"]]
             assert float(row["mean"]) == pytest.approx(group["scores"][row["dimension"]]["mean"], abs=1e-3)
-    statements = list(csv.reader(io.StringIO(client.get(f"/dashboard/{slug}/rounds/{round_.id}/export/statements.csv").text.lstrip("\ufeff"))))
+    statements = list(
+        csv.reader(
+            io.StringIO(client.get(f"/dashboard/{slug}/rounds/{round_.id}/export/statements.csv").text.lstrip("\ufeff"))
+        )
+    )
     assert len(statements) == 1 + len(INSTRUMENT.items)  # one row per statement, never per person
 
 
@@ -214,8 +254,13 @@ def scene(app, client, session, make_round, make_user):
 
 def fresh_round(session, round_: Round) -> Round:
     """An empty round of the same partnership, for the next example."""
-    new = Round(partnership_id=round_.partnership_id, title=f"T{secrets.token_hex(4)}", instrument_version=1,
-                opens_on=clock.today() - timedelta(days=3), closes_on=clock.today() + timedelta(days=10))
+    new = Round(
+        partnership_id=round_.partnership_id,
+        title=f"T{secrets.token_hex(4)}",
+        instrument_version=1,
+        opens_on=clock.today() - timedelta(days=3),
+        closes_on=clock.today() + timedelta(days=10),
+    )
     session.add(new)
     session.commit()
     return new
@@ -229,17 +274,25 @@ tried = {"histories": 0, "largest": 0, "sets": 0, "checked": 0}
 def report_what_was_tried():
     """With -s: the figures the README's security table quotes."""
     yield
-    print(f"\naudit: {tried['histories']} histories, largest {tried['largest']} responses, "
-          f"{tried['sets']} distinct released sets, {tried['checked']} small sets checked")
+    print(
+        f"\naudit: {tried['histories']} histories, largest {tried['largest']} responses, "
+        f"{tried['sets']} distinct released sets, {tried['checked']} small sets checked"
+    )
 
 
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(history=histories)
 def test_no_small_group_is_a_combination_of_released_figures(history, app, client, session, scene):
     audit = play(history, app, client, session, fresh_round(session, scene))
     assert violations(audit) == {}
     tried["histories"] += 1
-    tried["checked"] += sum(sum(math.comb(len(set().union(*sets)), size) for size in range(1, MIN)) for sets in audit.sets.values())
+    tried["checked"] += sum(
+        sum(math.comb(len(set().union(*sets)), size) for size in range(1, MIN)) for sets in audit.sets.values()
+    )
     tried["largest"] = max(tried["largest"], len(audit.responses))
     tried["sets"] += sum(len(s) for s in audit.sets.values())
 
@@ -247,10 +300,32 @@ def test_no_small_group_is_a_combination_of_released_figures(history, app, clien
 # --- the audit finds the attacks when the fix is removed --------------------------------------
 
 REOPEN_AND_COMPARE = [
-    *[("respond", {"level": "werkvloer", "domain": "onderwijs", "answers": {i.key: 4 for i in INSTRUMENT.items}, "comment": None})] * 6,
-    ("close",), ("view",), ("reopen",),
-    ("respond", {"level": "beleid", "domain": "gemeente", "answers": {i.key: 1 for i in INSTRUMENT.items}, "comment": "Alleen ik"}),
-    ("close",), ("view",),
+    *[
+        (
+            "respond",
+            {
+                "level": "werkvloer",
+                "domain": "onderwijs",
+                "answers": {i.key: 4 for i in INSTRUMENT.items},
+                "comment": None,
+            },
+        )
+    ]
+    * 6,
+    ("close",),
+    ("view",),
+    ("reopen",),
+    (
+        "respond",
+        {
+            "level": "beleid",
+            "domain": "gemeente",
+            "answers": {i.key: 1 for i in INSTRUMENT.items},
+            "comment": "Alleen ik",
+        },
+    ),
+    ("close",),
+    ("view",),
 ]
 
 
@@ -275,9 +350,24 @@ def test_the_audit_finds_small_groups_by_subtraction_without_the_rule(app, clien
     total of 6 beside a werkvloer group of 5, and total minus group is the one person."""
     monkeypatch.setattr(releases.Rule, "allows", lambda self, variable, cells, old, new: True)
     one = {"level": "beleid", "domain": "gemeente", "answers": {i.key: 2 for i in INSTRUMENT.items}, "comment": None}
-    five = {"level": "werkvloer", "domain": "gemeente", "answers": {i.key: 4 for i in INSTRUMENT.items}, "comment": None}
-    history = [("respond", one), *[("respond", five)] * 4, ("view",), ("respond", five), ("respond", five), ("respond", five),
-               ("respond", five), ("respond", five), ("close",), ("view",)]
+    five = {
+        "level": "werkvloer",
+        "domain": "gemeente",
+        "answers": {i.key: 4 for i in INSTRUMENT.items},
+        "comment": None,
+    }
+    history = [
+        ("respond", one),
+        *[("respond", five)] * 4,
+        ("view",),
+        ("respond", five),
+        ("respond", five),
+        ("respond", five),
+        ("respond", five),
+        ("respond", five),
+        ("close",),
+        ("view",),
+    ]
     found = violations(play(history, app, client, session, scene))
     assert found, "without the rule the audit must find a small group"
 

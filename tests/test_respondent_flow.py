@@ -1,4 +1,5 @@
 """The respondent's path over HTTP, on SQLite and PostgreSQL."""
+
 import html
 import re
 import threading
@@ -39,8 +40,14 @@ def varied_answers() -> dict:
 #   levels      4, 5, 4, dk, 2↺=4    -> 17/4 = 4.25  (unflipped 3.75)
 #   daring      3, 1, 4, 5, 4↺=2     -> 15/5 = 3.0   (unflipped 3.4)
 VARIED_SCORES = {"urgency": 3.5, "investment": 2.5, "momentum": 3.0, "youth": 2.0, "levels": 4.25, "daring": 3.0}
-VARIED_REVERSE = ["urgency_differences_stall", "investment_meetings", "momentum_national_agreements", "youth_own_rules",
-                  "levels_side_by_side", "daring_wait_for_plans"]
+VARIED_REVERSE = [
+    "urgency_differences_stall",
+    "investment_meetings",
+    "momentum_national_agreements",
+    "youth_own_rules",
+    "levels_side_by_side",
+    "daring_wait_for_plans",
+]
 
 
 def test_the_worked_example_uses_the_instruments_reverse_items():
@@ -52,7 +59,9 @@ def test_the_worked_example_uses_the_instruments_reverse_items():
 
 def test_complete_questionnaire_stores_one_whole_response_with_correct_scores(respondent, session):
     answers = varied_answers()
-    final = respondent.complete(answers, comments={"youth": "Meer praten mét jongeren."}, profile={"level": "bestuur", "domain": "onderwijs"})
+    final = respondent.complete(
+        answers, comments={"youth": "Meer praten mét jongeren."}, profile={"level": "bestuur", "domain": "onderwijs"}
+    )
     assert final.headers["Location"].endswith(f"/s/{respondent.code}/bedankt")
 
     response = session.scalars(select(Response)).one()
@@ -87,8 +96,11 @@ def test_missing_answer_is_marked_and_nothing_filled_in_is_lost(respondent, sess
     assert "Kies een antwoord bij deze stelling." in html
     assert f'id="{FIRST.items[0].key}-error"' in html
     for item in FIRST.items[1:]:
-        assert f'id="{item.key}-3" name="{item.key}" required type="radio" value="4" checked' in html.replace("checked ", "") or \
-            f'checked id="{item.key}-3"' in html
+        assert (
+            f'id="{item.key}-3" name="{item.key}" required type="radio" value="4" checked'
+            in html.replace("checked ", "")
+            or f'checked id="{item.key}-3"' in html
+        )
     assert "Goed begin." in html
 
     # A reload shows the same answers (kept in the draft), and no response exists yet.
@@ -168,7 +180,10 @@ def test_submitting_two_hours_after_opening_the_page_loses_nothing(respondent, s
     answers = uniform_answers("2")
     token = respondent.answer_statements(answers)
     with freeze_time(datetime.now() + timedelta(hours=2, minutes=5)):
-        final = respondent.client.post(respondent.url(7), data={"level": "beleid", "domain": "zorg_jeugdhulp", "csrf_token": token, "action": "next"})
+        final = respondent.client.post(
+            respondent.url(7),
+            data={"level": "beleid", "domain": "zorg_jeugdhulp", "csrf_token": token, "action": "next"},
+        )
     assert final.status_code == 302 and final.headers["Location"].endswith("/bedankt")
     assert count(session, Response) == 1
 
@@ -234,7 +249,9 @@ def test_round_closing_while_filling_in_stores_nothing(respondent, session):
     round_ = session.scalars(select(Round)).one()
     round_.closed_early = True
     session.commit()
-    late = respondent.client.post(respondent.url(7), data={"level": "beleid", "domain": "gemeente", "csrf_token": token, "action": "next"})
+    late = respondent.client.post(
+        respondent.url(7), data={"level": "beleid", "domain": "gemeente", "csrf_token": token, "action": "next"}
+    )
     assert late.status_code == 410
     assert "Deze vragenlijst is gesloten" in late.text
     assert count(session, Response, Answer, ResponseScore) == 0
@@ -251,14 +268,18 @@ def test_a_failing_submission_is_rolled_back_whole(app, respondent, monkeypatch,
 
     monkeypatch.setattr(response_module.ResponseScore, "__init__", fail)
     app.config["PROPAGATE_EXCEPTIONS"] = False
-    failed = respondent.client.post(respondent.url(7), data={"level": "beleid", "domain": "gemeente", "csrf_token": token, "action": "next"})
+    failed = respondent.client.post(
+        respondent.url(7), data={"level": "beleid", "domain": "gemeente", "csrf_token": token, "action": "next"}
+    )
     assert failed.status_code == 500
     assert "niets half opgeslagen" in failed.text
     assert count(session, Response, Answer, Comment) == 0
     assert count(session, Draft) == 1  # the answers are still there to try again
     monkeypatch.undo()
     retry = respondent.post(7, {"level": "beleid", "domain": "gemeente"})
-    assert retry.status_code == 302 and count(session, Response) == 1 and count(session, Answer) == len(INSTRUMENT.items)
+    assert (
+        retry.status_code == 302 and count(session, Response) == 1 and count(session, Answer) == len(INSTRUMENT.items)
+    )
 
 
 def test_nothing_on_a_response_identifies_the_respondent(app, respondent, session):

@@ -1,4 +1,5 @@
 """The rules of a round's dates, on Round objects alone (no database needed)."""
+
 from datetime import date
 
 from freezegun import freeze_time
@@ -43,7 +44,11 @@ def test_reopening_a_round_past_its_closing_day_gives_it_days_from_today():
 def test_reopening_a_round_closed_early_keeps_its_closing_day_and_opens_it_from_today():
     early = round_(date(2026, 12, 1), date(2026, 12, 31), closed_early=True)
     assert early.reopen(DAY, 14) is False
-    assert (early.opens_on, early.closes_on, early.state(DAY)) == (date(2026, 12, 1), date(2026, 12, 31), RoundState.OPEN)
+    assert (early.opens_on, early.closes_on, early.state(DAY)) == (
+        date(2026, 12, 1),
+        date(2026, 12, 31),
+        RoundState.OPEN,
+    )
     later = round_(date(2027, 1, 5), date(2027, 1, 31))  # not yet open: opening it now moves its opening day
     assert later.reopen(DAY, 14) is False
     assert (later.opens_on, later.state(DAY)) == (DAY, RoundState.OPEN)

@@ -1,4 +1,5 @@
 """Scoring rules, with worked examples and properties (no Flask, no database)."""
+
 import math
 import random
 import statistics
@@ -65,7 +66,7 @@ def test_aggregate_worked_example():
 
 
 def test_aggregate_of_nothing_and_of_one():
-    assert aggregate([]) .n == 0 and aggregate([]).mean is None and aggregate([]).sd is None
+    assert aggregate([]).n == 0 and aggregate([]).mean is None and aggregate([]).sd is None
     single = aggregate([2.5])
     assert single.mean == 2.5 and single.sd is None and single.distribution == (0, 0, 1, 0, 0)
 
@@ -127,16 +128,28 @@ def test_aggregate_from_database_sums_equals_aggregate(values):
     got = aggregate_from_sums(len(values), sum(values), sum(v * v for v in values), expected.distribution)
     assert got.n == expected.n
     assert (got.mean is None) == (expected.mean is None) and (got.mean is None or math.isclose(got.mean, expected.mean))
-    assert (got.sd is None) == (expected.sd is None) and (got.sd is None or math.isclose(got.sd, expected.sd, abs_tol=1e-6))
+    assert (got.sd is None) == (expected.sd is None) and (
+        got.sd is None or math.isclose(got.sd, expected.sd, abs_tol=1e-6)
+    )
 
 
 def test_score_bands():
     shown_as = (None, 1.0, 2.94, 2.96, 3.0, 3.94, 3.96, 4.0, 5.0)  # 2.96 reads 3,0: borderline
-    assert [band(v) for v in shown_as] == [None, "concern", "concern", "borderline", "borderline", "borderline", "strength", "strength", "strength"]
+    assert [band(v) for v in shown_as] == [
+        None,
+        "concern",
+        "concern",
+        "borderline",
+        "borderline",
+        "borderline",
+        "strength",
+        "strength",
+        "strength",
+    ]
 
 
 def test_exactly_half_answered_gives_a_score():
-    """"Fewer than half": with an even number of statements, half is enough (the instrument
+    """ "Fewer than half": with an even number of statements, half is enough (the instrument
     has five per dimension today, where half cannot happen)."""
     four = Dimension(URGENCY.key, URGENCY.thread, URGENCY.title, URGENCY.description, tuple(PLAIN[:4]))
     assert dimension_score(four, {PLAIN[0].key: 2, PLAIN[1].key: 5}) == pytest.approx(3.5)

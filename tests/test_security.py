@@ -1,4 +1,5 @@
 """Attacks on the app: forged posts, guessing, oversized bodies, leaking errors, headers."""
+
 import email
 import email.policy
 import functools
@@ -21,8 +22,17 @@ from models import AuditEvent, Partnership, Round
 
 from .conftest import PASSWORD, csrf_from, login, smtp_server
 
-SAMPLE = {"slug": None, "round_id": None, "user_id": 1, "invitation_id": 1, "code": None, "step": 1, "token": "x" * 43,
-          "programme_slug": "p", "fmt": "csv"}
+SAMPLE = {
+    "slug": None,
+    "round_id": None,
+    "user_id": 1,
+    "invitation_id": 1,
+    "code": None,
+    "step": 1,
+    "token": "x" * 43,
+    "programme_slug": "p",
+    "fmt": "csv",
+}
 
 
 @pytest.fixture
@@ -37,8 +47,11 @@ def setup(make_round, make_user, add_responses):
 def post_urls(app, round_) -> list[str]:
     values = {**SAMPLE, "slug": round_.partnership.slug, "round_id": round_.id, "code": round_.public_code}
     with app.test_request_context():
-        return [url_for(rule.endpoint, **{name: values[name] for name in rule.arguments})
-                for rule in app.url_map.iter_rules() if "POST" in rule.methods]
+        return [
+            url_for(rule.endpoint, **{name: values[name] for name in rule.arguments})
+            for rule in app.url_map.iter_rules()
+            if "POST" in rule.methods
+        ]
 
 
 def test_every_post_without_a_valid_csrf_token_is_refused(app, client, setup):
@@ -57,10 +70,12 @@ def spy_on_post_views(app) -> list[str]:
     refused it. functools.wraps keeps the view's name, by which csrf.exempt marks a view."""
     reached = []
     for endpoint in {rule.endpoint for rule in app.url_map.iter_rules() if "POST" in rule.methods}:
+
         @functools.wraps(app.view_functions[endpoint])
         def spy(*args, endpoint=endpoint, **kwargs):
             reached.append(endpoint)
             return "reached the view"
+
         app.view_functions[endpoint] = spy
     return reached
 
@@ -110,7 +125,9 @@ def account_invitation_link(app, round_) -> str:
     leader = app.test_client()
     login(leader, "leider@p.example")
     slug = round_.partnership.slug
-    invited = form_post(leader, f"/beheer/{slug}/", f"/beheer/{slug}/leden", {"email": "nieuw@p.example", "role": "viewer"})
+    invited = form_post(
+        leader, f"/beheer/{slug}/", f"/beheer/{slug}/leden", {"email": "nieuw@p.example", "role": "viewer"}
+    )
     (link,) = re.findall(r'value="https?://[^/"]+(/welkom/[^"]+)"', invited.text)
     return link
 
@@ -153,7 +170,11 @@ def test_rate_limits_are_shared_through_redis_by_several_workers(database_url):
     """Two app instances (two gunicorn workers) with one Redis see one counter."""
     store = redis.Redis.from_url("redis://127.0.0.1:6379/15")
     store.flushdb()
-    config = {"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "x", "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15"}
+    config = {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": "x",
+        "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15",
+    }
     first, second = create_app(config), create_app(config)
     try:
         for n in range(10):
@@ -186,7 +207,13 @@ def test_error_pages_show_no_stack_trace_and_debug_is_off(app, client, setup, mo
 
 def test_headers_on_every_kind_of_response(client, setup):
     login(client, "leider@p.example")
-    for url in ("/", f"/s/{setup.public_code}", "/s/unknown", f"/dashboard/{setup.partnership.slug}/", "/static/css/app.css"):
+    for url in (
+        "/",
+        f"/s/{setup.public_code}",
+        "/s/unknown",
+        f"/dashboard/{setup.partnership.slug}/",
+        "/static/css/app.css",
+    ):
         headers = client.get(url).headers
         policy = headers["Content-Security-Policy"]
         for directive in ("script-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"):
@@ -211,7 +238,9 @@ def test_session_cookie_is_httponly_and_samesite_lax(client, setup):
     assert cookie.http_only and cookie.same_site == "Lax"
 
 
-@pytest.mark.parametrize("payload", ['<script>alert(1)</script>', '<img src=x onerror=alert(1)>', 'javascript:alert(1)'])
+@pytest.mark.parametrize(
+    "payload", ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "javascript:alert(1)"]
+)
 def test_hostile_text_is_shown_as_text_everywhere(app, client, session, setup, add_responses, payload):
     partnership = session.get(Partnership, setup.partnership_id)
     partnership.name = f"Regio {payload}"
@@ -222,14 +251,21 @@ def test_hostile_text_is_shown_as_text_everywhere(app, client, session, setup, a
     add_responses(round_, 1, comments={"youth": f"Opmerking {payload}"})
     login(client, "leider@p.example")
     slug = partnership.slug
-    pages = [f"/dashboard/{slug}/", f"/dashboard/{slug}/rounds/{round_.id}/report", f"/beheer/{slug}/",
-             f"/beheer/{slug}/metingen/{round_.id}/", f"/beheer/{slug}/logboek"]
+    pages = [
+        f"/dashboard/{slug}/",
+        f"/dashboard/{slug}/rounds/{round_.id}/report",
+        f"/beheer/{slug}/",
+        f"/beheer/{slug}/metingen/{round_.id}/",
+        f"/beheer/{slug}/logboek",
+    ]
     for url in pages:
         html = client.get(url).text
-        assert payload in html.replace("&lt;", "<").replace("&gt;", ">").replace("&#34;", '"'), url  # it is there, as text
+        assert payload in html.replace("&lt;", "<").replace("&gt;", ">").replace("&#34;", '"'), (
+            url
+        )  # it is there, as text
         if payload.startswith("<"):
             assert payload not in html, url  # escaped
-        assert not re.search(r'<(script|img)[^>]*(onerror|alert)', html), url
+        assert not re.search(r"<(script|img)[^>]*(onerror|alert)", html), url
         assert not re.search(r'(href|src|action)="\s*javascript:', html), url
     csv = client.get(f"/dashboard/{slug}/export/scores.csv").data.decode("utf-8-sig")
     assert f"T1 {payload}" in csv  # data stays data in a CSV; it starts with "T1", so no formula
@@ -238,8 +274,10 @@ def test_hostile_text_is_shown_as_text_everywhere(app, client, session, setup, a
 def table_contents(session) -> dict[str, list[tuple]]:
     """Every row of every table, all columns, in a fixed order (rows sorted)."""
     session.expire_all()
-    return {table.name: sorted((tuple(row) for row in session.execute(select(table))), key=repr)
-            for table in db.metadata.sorted_tables}
+    return {
+        table.name: sorted((tuple(row) for row in session.execute(select(table))), key=repr)
+        for table in db.metadata.sorted_tables
+    }
 
 
 def test_no_get_changes_state(app, client, session, setup):
@@ -249,14 +287,28 @@ def test_no_get_changes_state(app, client, session, setup):
     login(client, "beheer@p.example")
     account_invitation_link(app, setup)
     questionnaire = client.get(f"/s/{setup.public_code}/1")
-    assert client.post(f"/s/{setup.public_code}/1", data={"csrf_token": csrf_from(questionnaire.text), "comment": "bezig"}).status_code == 302
-    values = {**SAMPLE, "slug": setup.partnership.slug, "round_id": setup.id, "code": setup.public_code,
-              "name": "plotly.min.js", "filename": "css/app.css"}
+    assert (
+        client.post(
+            f"/s/{setup.public_code}/1", data={"csrf_token": csrf_from(questionnaire.text), "comment": "bezig"}
+        ).status_code
+        == 302
+    )
+    values = {
+        **SAMPLE,
+        "slug": setup.partnership.slug,
+        "round_id": setup.id,
+        "code": setup.public_code,
+        "name": "plotly.min.js",
+        "filename": "css/app.css",
+    }
     before = table_contents(session)
     assert all(before[name] for name in ("draft", "account_invitation", "release", "response_score", "audit_event"))
     with app.test_request_context():
-        urls = [url_for(rule.endpoint, **{name: values[name] for name in rule.arguments})
-                for rule in app.url_map.iter_rules() if "GET" in rule.methods]
+        urls = [
+            url_for(rule.endpoint, **{name: values[name] for name in rule.arguments})
+            for rule in app.url_map.iter_rules()
+            if "GET" in rule.methods
+        ]
     assert len(urls) >= 29
     for url in urls:
         assert client.get(url).status_code < 500, url
@@ -264,16 +316,23 @@ def test_no_get_changes_state(app, client, session, setup):
     audit_before, audit_after = before.pop("audit_event"), after.pop("audit_event")
     assert after == before
     assert set(audit_before) <= set(audit_after)  # nothing in the log changed or went
-    added = sorted((row.actor, row.action, row.detail) for row in session.scalars(
-        select(AuditEvent).where(AuditEvent.id.not_in([row[0] for row in audit_before]))))
-    assert added == [("beheer@p.example", "export.scores", "csv"), ("beheer@p.example", "export.statements", "T1 (csv)")]
+    added = sorted(
+        (row.actor, row.action, row.detail)
+        for row in session.scalars(select(AuditEvent).where(AuditEvent.id.not_in([row[0] for row in audit_before])))
+    )
+    assert added == [
+        ("beheer@p.example", "export.scores", "csv"),
+        ("beheer@p.example", "export.statements", "T1 (csv)"),
+    ]
 
 
 def test_the_per_email_sign_in_limit_also_holds_for_json_bodies(client, setup):
     for _ in range(5):
         login(client, "leider@p.example", "wrong password")
     token = csrf_from(client.get("/inloggen").text)
-    response = client.post("/inloggen", json={"email": "leider@p.example", "password": PASSWORD}, headers={"X-CSRFToken": token})
+    response = client.post(
+        "/inloggen", json={"email": "leider@p.example", "password": PASSWORD}, headers={"X-CSRFToken": token}
+    )
     assert response.status_code == 429
 
 

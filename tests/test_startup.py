@@ -1,5 +1,6 @@
 """What create_app makes of its settings: the environment (read when config.py is imported, so
 each case runs in a fresh interpreter) and the mapping passed to it."""
+
 import os
 import socket
 import subprocess
@@ -17,8 +18,9 @@ IN_MEMORY = {"SQLALCHEMY_DATABASE_URI": "sqlite://", "TESTING": True}
 def python(code: str, **environment: str) -> subprocess.CompletedProcess:
     """Run `code` in a new interpreter in the project directory with these variables set."""
     env = {**os.environ, **environment}
-    return subprocess.run([sys.executable, "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 # --- MIN_GROUP_SIZE: never below 3 ------------------------------------------------------------
@@ -75,8 +77,14 @@ def without_a_key(tmp_path) -> dict:
 
 
 def flask(env: dict, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "flask", "--app", "app", *args], cwd=BASE_DIR, env=env,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_the_readme_first_command_works_without_a_key_and_plain_run_is_refused(tmp_path):
@@ -92,6 +100,12 @@ def test_the_readme_first_command_works_without_a_key_and_plain_run_is_refused(t
 
 
 def test_gunicorn_refuses_the_development_key(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "gunicorn", "--check-config", "app:create_app()"], cwd=BASE_DIR,
-                            env=without_a_key(tmp_path), capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "--check-config", "app:create_app()"],
+        cwd=BASE_DIR,
+        env=without_a_key(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode != 0 and "Set SECRET_KEY to a long random value" in result.stdout + result.stderr

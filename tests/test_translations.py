@@ -1,4 +1,5 @@
 """Every interface text has its English translation, and the compiled catalogue is current."""
+
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
@@ -12,7 +13,9 @@ def source_messages() -> set:
     found = set()
     method_map = [("**.py", "python"), ("templates/**.html", "jinja2")]
     keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
-    for filename, _line, message, _comments, _context in extract_from_dir(BASE_DIR, method_map, keywords=keywords, callback=None):
+    for filename, _line, message, _comments, _context in extract_from_dir(
+        BASE_DIR, method_map, keywords=keywords, callback=None
+    ):
         if not filename.startswith((".venv", "tests")):
             found.add(message if isinstance(message, str) else message[0])
     return found
@@ -21,7 +24,11 @@ def source_messages() -> set:
 def test_every_text_in_the_code_is_translated_to_english():
     with open(CATALOG / "messages.po", "rb") as file:
         catalog = read_po(file)
-    translated = {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id and m.string and all(m.string if isinstance(m.string, tuple) else [m.string])}
+    translated = {
+        m.id if isinstance(m.id, str) else m.id[0]
+        for m in catalog
+        if m.id and m.string and all(m.string if isinstance(m.string, tuple) else [m.string])
+    }
     missing = sorted(source_messages() - translated)
     assert not missing, f"untranslated (run pybabel extract/update and translate): {missing}"
 

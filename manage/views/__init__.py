@@ -4,6 +4,7 @@ tracking), survey invitations, and accepting an account invitation. Every partne
 goes through auth.access with the leader role; every change is written to the audit log.
 
 Importing the modules registers their routes on the two blueprints of common.py."""
+
 from . import accept, invitations, members, partnerships, programmes, rounds  # noqa: F401 (registers the routes)
 from .common import bp, welcome
 

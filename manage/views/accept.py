@@ -1,4 +1,5 @@
 """Accepting an invitation to an account (the welcome blueprint: no sign-in needed)."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
@@ -25,21 +26,36 @@ def accept_invitation(token: str):
     existing = find_user(invitation.email)
     if existing is not None and not (current_user.is_authenticated and current_user.id == existing.id):
         # A link never signs anyone in to an existing account: its owner signs in first.
-        return render_template("manage/accept.html", form=None, invitation=invitation, existing=existing, sign_in_first=True)
+        return render_template(
+            "manage/accept.html", form=None, invitation=invitation, existing=existing, sign_in_first=True
+        )
     form = AcceptForm()
     if existing is not None:
         del form.password, form.repeat, form.name
     if form.validate_on_submit():
-        user = accept(invitation, form.password.data if existing is None else None, form.name.data if existing is None else "")
+        user = accept(
+            invitation, form.password.data if existing is None else None, form.name.data if existing is None else ""
+        )
         partnership = db.session.get(Partnership, invitation.partnership_id) if invitation.partnership_id else None
         if partnership is not None:
             record(partnership, "member.joined", user.email)
         db.session.commit()  # the account, its role, the used link and the log line: one commit
-        if partnership is not None and invitation.role is not None and role_in(user, partnership.id) is not invitation.role:
+        if (
+            partnership is not None
+            and invitation.role is not None
+            and role_in(user, partnership.id) is not invitation.role
+        ):
             # accept() never lowers a role: say so rather than pretend the invitation's role holds.
-            flash(_("Je bent al projectleider van %(name)s en dat blijf je: een uitnodiging neemt geen rechten af.", name=partnership.name))
+            flash(
+                _(
+                    "Je bent al projectleider van %(name)s en dat blijf je: een uitnodiging neemt geen rechten af.",
+                    name=partnership.name,
+                )
+            )
         if existing is None:
             login_user(user)  # the password was set just now, through this link
         flash(_("Welkom! Je hebt nu toegang."))
         return redirect(url_for("dashboard.index"))
-    return render_template("manage/accept.html", form=form, invitation=invitation, existing=existing), 422 if form.errors else 200
+    return render_template(
+        "manage/accept.html", form=form, invitation=invitation, existing=existing
+    ), 422 if form.errors else 200

@@ -1,5 +1,6 @@
 """The two blueprints of the management pages and what their modules share: links for
 outside the app and the page that mails an account invitation."""
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template
@@ -31,7 +32,18 @@ def survey_url(round_: Round) -> str:
 
 def account_invitation_page(email: str, link: str, name: str, back: str):
     """Mail the invitation link; show it to copy only when it was not mailed."""
-    body = _("Je bent uitgenodigd voor de Samenwerkingsmonitor van %(name)s. Kies via deze link een wachtwoord (de link is 14 dagen geldig):\n\n%(link)s", name=name, link=link)
+    body = _(
+        "Je bent uitgenodigd voor de Samenwerkingsmonitor van %(name)s. "
+        "Kies via deze link een wachtwoord (de link is 14 dagen geldig):\n\n%(link)s",
+        name=name,
+        link=link,
+    )
     failed = mailer.send_many([(email, _("Uitnodiging: Samenwerkingsmonitor %(name)s", name=name), body)])
     sent = mailer.mail_configured() and not failed
-    return render_template("manage/invitation_sent.html", links=[] if sent else [(email, link)], sent=int(sent), failed=len(failed), back=back)
+    return render_template(
+        "manage/invitation_sent.html",
+        links=[] if sent else [(email, link)],
+        sent=int(sent),
+        failed=len(failed),
+        back=back,
+    )

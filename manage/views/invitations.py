@@ -1,5 +1,6 @@
 """Personal survey links: inviting respondents by email, reminding them, sending again what
 was not sent. Links go only by email, never to the leader's screen."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -33,31 +34,54 @@ def send_survey_links(round_: Round, links: list[tuple[Invitation, str]], remind
     for invitation, token in links:
         url = public_url("personal.personal_link", token=token)
         if reminder:
-            body = _("Heb je de vragenlijst over de samenwerking in %(name)s al ingevuld? Dan hoef je niets te doen, dank je wel.\n\n"
-                     "Nog niet? Hij is kort en anoniem (ongeveer 10 minuten) en staat open tot en met %(day)s. "
-                     "Gebruik deze nieuwe link, je oude link werkt niet meer:\n\n%(url)s\n\n"
-                     "Ben je al begonnen? Dan ga je met deze link verder waar je was.", name=name, day=day, url=url)
+            body = _(
+                "Heb je de vragenlijst over de samenwerking in %(name)s al ingevuld? "
+                "Dan hoef je niets te doen, dank je wel.\n\n"
+                "Nog niet? Hij is kort en anoniem (ongeveer 10 minuten) en staat open tot en met %(day)s. "
+                "Gebruik deze nieuwe link, je oude link werkt niet meer:\n\n%(url)s\n\n"
+                "Ben je al begonnen? Dan ga je met deze link verder waar je was.",
+                name=name,
+                day=day,
+                url=url,
+            )
         else:
-            body = _("Hoe gaat het met de samenwerking in %(name)s? Vul de korte, anonieme vragenlijst in (ongeveer 10 minuten, open tot en met %(day)s). "
-                     "Deze link is persoonlijk en werkt één keer:\n\n%(url)s", name=name, day=day, url=url)
+            body = _(
+                "Hoe gaat het met de samenwerking in %(name)s? Vul de korte, anonieme vragenlijst in "
+                "(ongeveer 10 minuten, open tot en met %(day)s). "
+                "Deze link is persoonlijk en werkt één keer:\n\n%(url)s",
+                name=name,
+                day=day,
+                url=url,
+            )
         messages.append((invitation.email, subject, body))
     failed = set(mailer.send_many(messages))
     record_mail([invitation for invitation, _token in links], failed)
     return len(links) - len(failed), len(failed)
 
 
-def round_page_with_error(partnership: Partnership, round_: Round, form: InvitationsForm, message: str | None = None, status: int = 422):
+def round_page_with_error(
+    partnership: Partnership, round_: Round, form: InvitationsForm, message: str | None = None, status: int = 422
+):
     """The round page again, the pasted list still in the box and the problem named."""
     if message:
         form.emails.errors = [*form.emails.errors, message]
     return render_template(
-        "manage/round.html", partnership=partnership, round=round_, form=RoundForm(obj=round_), action=ActionForm(),
-        invitations_form=form, tracking=response_tracking(round_), survey_url=survey_url(round_), mail_configured=mailer.mail_configured(),
+        "manage/round.html",
+        partnership=partnership,
+        round=round_,
+        form=RoundForm(obj=round_),
+        action=ActionForm(),
+        invitations_form=form,
+        tracking=response_tracking(round_),
+        survey_url=survey_url(round_),
+        mail_configured=mailer.mail_configured(),
     ), status
 
 
-NO_MAIL = _l("Persoonlijke uitnodigingen kunnen alleen per e-mail vanuit de app: er is geen mailserver ingesteld. "
-             "Gebruik de open link of de QR-code.")
+NO_MAIL = _l(
+    "Persoonlijke uitnodigingen kunnen alleen per e-mail vanuit de app: er is geen mailserver ingesteld. "
+    "Gebruik de open link of de QR-code."
+)
 
 
 @bp.post("/<slug>/metingen/<id:round_id>/uitnodigingen")
@@ -77,15 +101,34 @@ def invite_respondents(slug: str, round_id: int):
         return round_page_with_error(partnership, round_, form)
     emails, invalid = parse_emails(form.emails.data)
     if invalid:
-        return round_page_with_error(partnership, round_, form, _("Niets verstuurd: dit zijn geen geldige e-mailadressen: %(list)s", list=", ".join(invalid[:20])))
+        return round_page_with_error(
+            partnership,
+            round_,
+            form,
+            _("Niets verstuurd: dit zijn geen geldige e-mailadressen: %(list)s", list=", ".join(invalid[:20])),
+        )
     if len(emails) > MAX_INVITATIONS:
-        return round_page_with_error(partnership, round_, form, _("Niets verstuurd: maximaal %(n)d adressen tegelijk.", n=MAX_INVITATIONS))
+        return round_page_with_error(
+            partnership, round_, form, _("Niets verstuurd: maximaal %(n)d adressen tegelijk.", n=MAX_INVITATIONS)
+        )
     links, skipped = invite(round_, emails)
-    record(partnership, "invitations.sent", ngettext("%(num)d uitnodiging voor %(title)s", "%(num)d uitnodigingen voor %(title)s", len(links), title=round_.title))
+    record(
+        partnership,
+        "invitations.sent",
+        ngettext(
+            "%(num)d uitnodiging voor %(title)s", "%(num)d uitnodigingen voor %(title)s", len(links), title=round_.title
+        ),
+    )
     db.session.commit()
     sent, failed = send_survey_links(round_, links, reminder=False)
-    return render_template("manage/invitation_sent.html", sent=sent, failed=failed, personal=True, skipped=skipped,
-                           back=url_for(".round_page", slug=slug, round_id=round_id))
+    return render_template(
+        "manage/invitation_sent.html",
+        sent=sent,
+        failed=failed,
+        personal=True,
+        skipped=skipped,
+        back=url_for(".round_page", slug=slug, round_id=round_id),
+    )
 
 
 def mail_links_again(slug: str, round_id: int, make_links, refused: str, logged, reminder: bool):
@@ -103,8 +146,14 @@ def mail_links_again(slug: str, round_id: int, make_links, refused: str, logged,
     record(partnership, "invitations.reminded" if reminder else "invitations.sent", logged(len(links), round_.title))
     db.session.commit()
     sent, failed = send_survey_links(round_, links, reminder=reminder)
-    return render_template("manage/invitation_sent.html", sent=sent, failed=failed, reminder=reminder, personal=not reminder,
-                           back=url_for(".round_page", slug=slug, round_id=round_id))
+    return render_template(
+        "manage/invitation_sent.html",
+        sent=sent,
+        failed=failed,
+        reminder=reminder,
+        personal=not reminder,
+        back=url_for(".round_page", slug=slug, round_id=round_id),
+    )
 
 
 @bp.post("/<slug>/metingen/<id:round_id>/herinneren")
@@ -113,8 +162,13 @@ def remind_respondents(slug: str, round_id: int):
     """A reminder to every invitee, with a fresh link each, whether they responded or not:
     what the leader sees (and what their mail server logs) is then the same whoever responded."""
     return mail_links_again(
-        slug, round_id, remind, _("Herinneringen gaan alleen per e-mail, en alleen zolang de meting open is."),
-        lambda n, title: ngettext("%(num)d herinnering voor %(title)s", "%(num)d herinneringen voor %(title)s", n, title=title),
+        slug,
+        round_id,
+        remind,
+        _("Herinneringen gaan alleen per e-mail, en alleen zolang de meting open is."),
+        lambda n, title: ngettext(
+            "%(num)d herinnering voor %(title)s", "%(num)d herinneringen voor %(title)s", n, title=title
+        ),
         reminder=True,
     )
 
@@ -124,7 +178,12 @@ def remind_respondents(slug: str, round_id: int):
 def resend_invitations(slug: str, round_id: int):
     """Mail again every invitation of the round whose mail was not sent, each with a new link."""
     return mail_links_again(
-        slug, round_id, unsent, _("Opnieuw versturen kan alleen per e-mail, en alleen zolang de meting open is."),
-        lambda n, title: ngettext("%(num)d uitnodiging opnieuw voor %(title)s", "%(num)d uitnodigingen opnieuw voor %(title)s", n, title=title),
+        slug,
+        round_id,
+        unsent,
+        _("Opnieuw versturen kan alleen per e-mail, en alleen zolang de meting open is."),
+        lambda n, title: ngettext(
+            "%(num)d uitnodiging opnieuw voor %(title)s", "%(num)d uitnodigingen opnieuw voor %(title)s", n, title=title
+        ),
         reminder=False,
     )

@@ -1,4 +1,5 @@
 """A partnership's members: inviting one, removing one, withdrawing a pending invitation."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, url_for
@@ -37,7 +38,9 @@ def remove_member(slug: str, user_id: int):
     partnership = partnership_or_404(slug, Role.LEADER)
     if not ActionForm().validate_on_submit():
         abort(400)
-    membership = db.session.scalar(select(Membership).where(Membership.partnership_id == partnership.id, Membership.user_id == user_id)) or abort(404)
+    membership = db.session.scalar(
+        select(Membership).where(Membership.partnership_id == partnership.id, Membership.user_id == user_id)
+    ) or abort(404)
     if is_last_leader(membership):
         flash(_("De laatste projectleider kan niet worden verwijderd."))
         return redirect(url_for(".partnership", slug=slug))
@@ -55,8 +58,13 @@ def withdraw_invitation(slug: str, invitation_id: int):
     partnership = partnership_or_404(slug, Role.LEADER)
     if not ActionForm().validate_on_submit():
         abort(400)
-    invitation = db.session.scalar(select(AccountInvitation).where(
-        AccountInvitation.id == invitation_id, AccountInvitation.partnership_id == partnership.id, AccountInvitation.accepted.is_(False)))
+    invitation = db.session.scalar(
+        select(AccountInvitation).where(
+            AccountInvitation.id == invitation_id,
+            AccountInvitation.partnership_id == partnership.id,
+            AccountInvitation.accepted.is_(False),
+        )
+    )
     if invitation is not None:
         record(partnership, "member.invitation_withdrawn", invitation.email)
         db.session.delete(invitation)

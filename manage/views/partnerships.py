@@ -1,4 +1,5 @@
 """The overview, and a partnership: creating, its settings page, its audit log, deleting it."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
@@ -20,7 +21,9 @@ from .common import bp
 @login_required
 def index():
     return render_template(
-        "manage/index.html", partnerships=led_partnerships(current_user), programmes=visible_programmes(current_user),
+        "manage/index.html",
+        partnerships=led_partnerships(current_user),
+        programmes=visible_programmes(current_user),
     )
 
 
@@ -39,14 +42,20 @@ def create_partnership():
         if db.session.scalar(select(Partnership).where(Partnership.slug == form.slug.data)):
             form.slug.errors.append(_("Deze korte naam is al in gebruik."))
         else:
-            partnership = Partnership(name=form.name.data.strip(), slug=form.slug.data, region=(form.region.data or "").strip(),
-                                      programme_id=int(form.programme.data) if form.programme.data else None)
+            partnership = Partnership(
+                name=form.name.data.strip(),
+                slug=form.slug.data,
+                region=(form.region.data or "").strip(),
+                programme_id=int(form.programme.data) if form.programme.data else None,
+            )
             db.session.add(partnership)
             db.session.flush()
             record(partnership, "partnership.created", partnership.name)
             db.session.commit()
             return redirect(url_for(".partnership", slug=partnership.slug))
-    return render_template("manage/form.html", form=form, title=_("Nieuw samenwerkingsverband")), 422 if form.errors else 200
+    return render_template(
+        "manage/form.html", form=form, title=_("Nieuw samenwerkingsverband")
+    ), 422 if form.errors else 200
 
 
 @bp.route("/<slug>/", methods=["GET", "POST"])
@@ -70,8 +79,14 @@ def partnership(slug: str):
         flash(_("Opgeslagen."))
         return redirect(url_for(".partnership", slug=slug))
     return render_template(
-        "manage/partnership.html", partnership=partnership, form=form, member_form=MemberForm(), action=ActionForm(),
-        members=members(partnership), pending=pending_invitations(partnership), rounds=list(reversed(partnership.rounds)),
+        "manage/partnership.html",
+        partnership=partnership,
+        form=form,
+        member_form=MemberForm(),
+        action=ActionForm(),
+        members=members(partnership),
+        pending=pending_invitations(partnership),
+        rounds=list(reversed(partnership.rounds)),
     ), 422 if form.errors else 200
 
 
@@ -79,7 +94,12 @@ def partnership(slug: str):
 @login_required
 def audit_log(slug: str):
     partnership = partnership_or_404(slug, Role.LEADER)
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.partnership_id == partnership.id).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(500))
+    events = db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.partnership_id == partnership.id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(500)
+    )
     return render_template("manage/audit.html", partnership=partnership, events=list(events))
 
 
@@ -96,5 +116,13 @@ def delete_partnership(slug: str):
         db.session.commit()
         flash(_("%(name)s en al zijn gegevens zijn verwijderd.", name=name))
         return redirect(url_for(".index"))
-    return render_template("manage/confirm_delete.html", form=form, name=partnership.name, partnership=partnership,
-                           what=_("het samenwerkingsverband %(name)s met al zijn metingen, antwoorden, uitnodigingen, leden en het logboek", name=partnership.name)), 422 if form.errors else 200
+    return render_template(
+        "manage/confirm_delete.html",
+        form=form,
+        name=partnership.name,
+        partnership=partnership,
+        what=_(
+            "het samenwerkingsverband %(name)s met al zijn metingen, antwoorden, uitnodigingen, leden en het logboek",
+            name=partnership.name,
+        ),
+    ), 422 if form.errors else 200

@@ -1,4 +1,5 @@
 """Programmes (administrators only): creating one and inviting its coordinators."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -42,4 +43,6 @@ def invite_coordinator(programme_slug: str):
         db.session.commit()
         link = public_url("welcome.accept_invitation", token=token)
         return account_invitation_page(form.email.data, link, programme.name, url_for(".index"))
-    return render_template("manage/form.html", form=form, title=_("Coördinator uitnodigen voor %(name)s", name=programme.name)), 422 if form.errors else 200
+    return render_template(
+        "manage/form.html", form=form, title=_("Coördinator uitnodigen voor %(name)s", name=programme.name)
+    ), 422 if form.errors else 200

@@ -1,5 +1,6 @@
 """A round: creating it, its page (links, response tracking, settings), opening and closing
 it, its QR code, deleting it."""
+
 from __future__ import annotations
 
 import io
@@ -34,8 +35,12 @@ def create_round(slug: str):
     partnership = partnership_or_404(slug, Role.LEADER)
     # Results stay hidden while a new round is open unless the leader chooses otherwise:
     # early answers should not steer the rest, and live numbers invite comparing downloads.
-    form = RoundForm(opens_on=clock.today(), closes_on=clock.today() + timedelta(days=28),
-                     instrument_version=get_instrument().version, hide_results_while_open=True)
+    form = RoundForm(
+        opens_on=clock.today(),
+        closes_on=clock.today() + timedelta(days=28),
+        instrument_version=get_instrument().version,
+        hide_results_while_open=True,
+    )
     if form.validate_on_submit():
         round_ = Round(partnership_id=partnership.id)
         form.populate_obj(round_)
@@ -44,7 +49,9 @@ def create_round(slug: str):
         record(partnership, "round.created", round_.title)
         db.session.commit()
         return redirect(url_for(".round_page", slug=slug, round_id=round_.id))
-    return render_template("manage/form.html", form=form, title=_("Nieuwe meting"), partnership=partnership), 422 if form.errors else 200
+    return render_template(
+        "manage/form.html", form=form, title=_("Nieuwe meting"), partnership=partnership
+    ), 422 if form.errors else 200
 
 
 @bp.route("/<slug>/metingen/<id:round_id>/", methods=["GET", "POST"])
@@ -65,8 +72,14 @@ def round_page(slug: str, round_id: int):
         flash(_("Opgeslagen."))
         return redirect(url_for(".round_page", slug=slug, round_id=round_id))
     return render_template(
-        "manage/round.html", partnership=partnership, round=round_, form=form, action=ActionForm(),
-        invitations_form=InvitationsForm(), tracking=response_tracking(round_), survey_url=survey_url(round_),
+        "manage/round.html",
+        partnership=partnership,
+        round=round_,
+        form=form,
+        action=ActionForm(),
+        invitations_form=InvitationsForm(),
+        tracking=response_tracking(round_),
+        survey_url=survey_url(round_),
         mail_configured=mailer.mail_configured(),
     ), 422 if form.errors else 200
 
@@ -85,9 +98,13 @@ def refuse_version_change(form: RoundForm, round_: Round) -> bool:
     reason on the field, when the form asks for another version then."""
     if form.instrument_version.data == round_.instrument_version or not answering_started(round_):
         return False
-    form.instrument_version.errors.append(_(
-        "Deze meting heeft al antwoorden: de versie van de vragenlijst blijft %(version)d, "
-        "zodat alle antwoorden met dezelfde vragen worden geteld.", version=round_.instrument_version))
+    form.instrument_version.errors.append(
+        _(
+            "Deze meting heeft al antwoorden: de versie van de vragenlijst blijft %(version)d, "
+            "zodat alle antwoorden met dezelfde vragen worden geteld.",
+            version=round_.instrument_version,
+        )
+    )
     return True
 
 
@@ -99,7 +116,9 @@ def change_state(slug: str, round_id: int, opening: bool):
     mark_seen(round_)  # reopening may hide what leaders see now
     if opening:
         if round_.reopen(clock.today(), REOPEN_DAYS):
-            flash(_("De meting is open tot en met %(day)s; pas de datum zo nodig aan.", day=round_.closes_on.isoformat()))
+            flash(
+                _("De meting is open tot en met %(day)s; pas de datum zo nodig aan.", day=round_.closes_on.isoformat())
+            )
         record(partnership, "round.opened", round_.title)
     else:
         round_.closed_early = True
@@ -132,7 +151,9 @@ def qr_code(slug: str, round_id: int, fmt: str):
     code.save(buffer, kind=fmt, scale=10 if fmt == "png" else 4, border=2)
     mimetype = "image/png" if fmt == "png" else "image/svg+xml"
     filename = f"{slug}-{round_.public_code}.{fmt}"
-    return Response(buffer.getvalue(), mimetype=mimetype, headers={"Content-Disposition": f'inline; filename="{filename}"'})
+    return Response(
+        buffer.getvalue(), mimetype=mimetype, headers={"Content-Disposition": f'inline; filename="{filename}"'}
+    )
 
 
 @bp.route("/<slug>/metingen/<id:round_id>/verwijderen", methods=["GET", "POST"])
@@ -148,5 +169,10 @@ def delete_round(slug: str, round_id: int):
         db.session.commit()
         flash(_("De meting %(title)s en al haar antwoorden zijn verwijderd.", title=round_.title))
         return redirect(url_for(".partnership", slug=slug))
-    return render_template("manage/confirm_delete.html", form=form, name=round_.title, partnership=partnership,
-                           what=_("de meting %(title)s met alle antwoorden, toelichtingen en uitnodigingen", title=round_.title)), 422 if form.errors else 200
+    return render_template(
+        "manage/confirm_delete.html",
+        form=form,
+        name=round_.title,
+        partnership=partnership,
+        what=_("de meting %(title)s met alle antwoorden, toelichtingen en uitnodigingen", title=round_.title),
+    ), 422 if form.errors else 200

@@ -1,5 +1,6 @@
 """A live app on a real SQLite file, served on a free port, and Debian's Chromium driven by
 Playwright (never a downloaded browser)."""
+
 import email
 import email.policy
 import os
@@ -68,8 +69,12 @@ class PageWatch:
         self.foreign: list[str] = []
         page.on("console", self._console)
         page.on("pageerror", lambda error: self.errors.append(str(error)))
-        page.on("request", lambda request: request.url.startswith(origin) or request.url.startswith("data:") or self.foreign.append(request.url))
-
+        page.on(
+            "request",
+            lambda request: (
+                request.url.startswith(origin) or request.url.startswith("data:") or self.foreign.append(request.url)
+            ),
+        )
 
     def _console(self, message) -> None:
         if message.type == "error" and self.EXPECTED not in message.text:

@@ -1,6 +1,7 @@
 """A project leader signs in and reads the dashboard in Chromium: the radar draws six axes
 with the values the database holds, nothing is fetched from elsewhere, no console errors;
 a leader of another partnership sees none of it."""
+
 import math
 import re
 
@@ -55,17 +56,31 @@ def database_means(app) -> dict[str, list[float]]:
     """Per round title, the mean score per dimension of the responses in its latest release,
     straight from SQL; and that release holds as many as `released_count` says."""
     with app.app_context():
-        counts = dict(db.session.execute(
-            select(Round.title, func.count(Response.id)).join(Response, Response.round_id == Round.id)
-            .join(Partnership).where(Partnership.slug == "demo").group_by(Round.title)).all())
-        shown = dict(db.session.execute(
-            select(Round.title, func.count(Response.id)).join(Response, Response.round_id == Round.id)
-            .join(Partnership).where(Partnership.slug == "demo", Response.release_number.is_not(None)).group_by(Round.title)).all())
+        counts = dict(
+            db.session.execute(
+                select(Round.title, func.count(Response.id))
+                .join(Response, Response.round_id == Round.id)
+                .join(Partnership)
+                .where(Partnership.slug == "demo")
+                .group_by(Round.title)
+            ).all()
+        )
+        shown = dict(
+            db.session.execute(
+                select(Round.title, func.count(Response.id))
+                .join(Response, Response.round_id == Round.id)
+                .join(Partnership)
+                .where(Partnership.slug == "demo", Response.release_number.is_not(None))
+                .group_by(Round.title)
+            ).all()
+        )
         assert shown == {title: released_count(n, app.config["MIN_GROUP_SIZE"]) for title, n in counts.items()}
         rows = db.session.execute(
             select(Round.title, ResponseScore.dimension, func.avg(ResponseScore.score))
-            .join(Response, Response.round_id == Round.id).join(ResponseScore, ResponseScore.response_id == Response.id)
-            .join(Partnership).where(Partnership.slug == "demo", Response.release_number.is_not(None))
+            .join(Response, Response.round_id == Round.id)
+            .join(ResponseScore, ResponseScore.response_id == Response.id)
+            .join(Partnership)
+            .where(Partnership.slug == "demo", Response.release_number.is_not(None))
             .group_by(Round.title, ResponseScore.dimension)
         )
         means: dict[str, dict[str, float]] = {}
@@ -74,7 +89,9 @@ def database_means(app) -> dict[str, list[float]]:
     return {title: [values[d.key] for d in INSTRUMENT.dimensions] for title, values in means.items()}
 
 
-@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 360, "height": 740}], ids=["desktop", "phone"])
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1280, "height": 900}, {"width": 360, "height": 740}], ids=["desktop", "phone"]
+)
 def test_leader_reads_the_dashboard(browser, demo, artifacts, viewport):
     base = demo.config["LIVE_URL"]
     context = browser.new_context(viewport=viewport)
@@ -87,7 +104,9 @@ def test_leader_reads_the_dashboard(browser, demo, artifacts, viewport):
     # The open round (shown first) may not show its levels yet (each grew by fewer than five
     # per release); a closed round shows them.
     with demo.app_context():
-        t2 = db.session.scalar(select(Round.id).join(Partnership).where(Partnership.slug == "demo", Round.title == "T2 derde meting"))
+        t2 = db.session.scalar(
+            select(Round.id).join(Partnership).where(Partnership.slug == "demo", Round.title == "T2 derde meting")
+        )
     page.goto(f"{base}/dashboard/demo/?round={t2}")
     page.wait_for_selector("#rounds-radar .main-svg")
     page.wait_for_selector("#levels-radar .main-svg")

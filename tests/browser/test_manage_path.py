@@ -2,6 +2,7 @@
 partnership and invites a leader, who opens a round, invites five people and shares the open
 link; responses come in through both; the leader follows the response, closes the round and
 sees the dashboard; a coordinator compares the partnership with the programme."""
+
 import re
 from datetime import timedelta
 
@@ -109,7 +110,9 @@ def test_whole_management_path(browser, live_app, artifacts, mailbox):
     admin.goto(f"{base}/beheer/programmas/pad/coordinatoren")
     admin.fill("#email", "coord@pad.example")
     admin.get_by_role("button", name="Opslaan").click()
-    (coordinator_welcome,) = [re.search(r"http\S+/welkom/\S+", body).group(0) for to, body in mailbox if to == "coord@pad.example"]
+    (coordinator_welcome,) = [
+        re.search(r"http\S+/welkom/\S+", body).group(0) for to, body in mailbox if to == "coord@pad.example"
+    ]
     coordinator = browser.new_context(viewport=DESKTOP).new_page()
     coordinator.goto(coordinator_welcome)
     coordinator.fill("#password", "coordinator wachtwoord")

@@ -1,6 +1,7 @@
 """A forgotten password in Chromium: "Wachtwoord vergeten?" on the sign-in page, the link from
 the email, a new password, and the session on another device gone; then a password change
 that keeps the current session."""
+
 import re
 import time
 

@@ -1,5 +1,6 @@
 """A person completes the whole questionnaire in Chromium, on a phone and on a desktop,
 in Dutch and in English, and corrects one missing answer on the way."""
+
 import pytest
 from sqlalchemy import select
 
@@ -27,8 +28,20 @@ EXPECTED_SCORES = {"urgency": 2.5, "investment": 2.5, "momentum": 4.0, "youth": 
 REVERSE_POSITIONS = {"urgency": 2, "investment": 2, "momentum": 1, "youth": 0, "levels": 4, "daring": 4}
 
 TEXTS = {
-    "nl": {"start": "Begin met de vragenlijst", "next": "Volgende", "submit": "Versturen", "missing": "Kies een antwoord bij deze stelling.", "thanks": "Bedankt voor het invullen!"},
-    "en": {"start": "Start the questionnaire", "next": "Next", "submit": "Submit", "missing": "Choose an answer for this statement.", "thanks": "Thanks for filling this in!"},
+    "nl": {
+        "start": "Begin met de vragenlijst",
+        "next": "Volgende",
+        "submit": "Versturen",
+        "missing": "Kies een antwoord bij deze stelling.",
+        "thanks": "Bedankt voor het invullen!",
+    },
+    "en": {
+        "start": "Start the questionnaire",
+        "next": "Next",
+        "submit": "Submit",
+        "missing": "Choose an answer for this statement.",
+        "thanks": "Thanks for filling this in!",
+    },
 }
 
 
@@ -54,7 +67,9 @@ def choose(page, item_key: str, position: int) -> None:
     [(PHONE, "nl"), (PHONE, "en"), (DESKTOP, "nl"), (DESKTOP, "en")],
     ids=["phone-nl", "phone-en", "desktop-nl", "desktop-en"],
 )
-def test_complete_questionnaire_with_one_missing_answer_corrected(browser, live_app, survey_url, artifacts, viewport, language):
+def test_complete_questionnaire_with_one_missing_answer_corrected(
+    browser, live_app, survey_url, artifacts, viewport, language
+):
     texts = TEXTS[language]
     context = browser.new_context(viewport=viewport, locale="nl-NL")
     page = context.new_page()
@@ -78,7 +93,7 @@ def test_complete_questionnaire_with_one_missing_answer_corrected(browser, live_
         if step == 4:
             page.fill("#comment", "Meer met de jongere zelf praten.")
         if step == 1:
-            page.get_by_role("button", name=texts['next'], exact=True).click()
+            page.get_by_role("button", name=texts["next"], exact=True).click()
             summary = page.locator(".error-summary")
             assert summary.is_visible()
             assert page.locator(f"#{dimension.items[0].key}-error").inner_text().endswith(texts["missing"])
@@ -91,11 +106,11 @@ def test_complete_questionnaire_with_one_missing_answer_corrected(browser, live_
             assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         if step == 2:
             page.screenshot(path=artifacts / f"statements-{name}.png", full_page=True)
-        page.get_by_role("button", name=texts['next'], exact=True).click()
+        page.get_by_role("button", name=texts["next"], exact=True).click()
 
-    page.check("#level-2")   # bestuur
+    page.check("#level-2")  # bestuur
     page.check("#domain-3")  # gemeente
-    page.get_by_role("button", name=texts['submit'], exact=True).click()
+    page.get_by_role("button", name=texts["submit"], exact=True).click()
 
     assert page.locator("h1").inner_text() == texts["thanks"]
     page.wait_for_selector("#own-scores .main-svg")
@@ -110,12 +125,15 @@ def test_complete_questionnaire_with_one_missing_answer_corrected(browser, live_
         assert len(new) == 1
         stored = new[0]
         answers = {a.item_key: a.value for a in stored.answers}
-        expected = {item.key: expected_value(position) for d in INSTRUMENT.dimensions for position, item in enumerate(d.items)}
+        expected = {
+            item.key: expected_value(position) for d in INSTRUMENT.dimensions for position, item in enumerate(d.items)
+        }
         assert answers == expected
         assert (stored.level, stored.domain, stored.language) == ("bestuur", "gemeente", language)
         assert [c.text for c in stored.comments] == ["Meer met de jongere zelf praten."]
         assert {d.key: [n for n, item in enumerate(d.items) if item.reverse] for d in INSTRUMENT.dimensions} == {
-            key: [position] for key, position in REVERSE_POSITIONS.items()}  # what the worked example assumes
+            key: [position] for key, position in REVERSE_POSITIONS.items()
+        }  # what the worked example assumes
         scores = {s.dimension: s.score for s in stored.scores}
         assert scores == pytest.approx(EXPECTED_SCORES)
         # The radar shows the respondent's own scores.
@@ -128,15 +146,15 @@ def test_questionnaire_works_without_javascript(browser, live_app, survey_url):
     context = browser.new_context(viewport=PHONE, java_script_enabled=False)
     page = context.new_page()
     page.goto(survey_url + "/1")
-    page.get_by_role("button", name='Volgende', exact=True).click()
+    page.get_by_role("button", name="Volgende", exact=True).click()
     assert page.locator(".error-summary").is_visible()
     for dimension in INSTRUMENT.dimensions:
         for item in dimension.items:
             page.click(f"label[for='{item.key}-2']")  # neutral: 3 either way round
-        page.get_by_role("button", name='Volgende', exact=True).click()
+        page.get_by_role("button", name="Volgende", exact=True).click()
     page.check("#level-0")
     page.check("#domain-0")
-    page.get_by_role("button", name='Versturen', exact=True).click()
+    page.get_by_role("button", name="Versturen", exact=True).click()
     assert page.locator("h1").inner_text() == "Bedankt voor het invullen!"
     assert page.locator("table.scores td.num").first.inner_text() == "3,0"
     context.close()

@@ -1,6 +1,7 @@
 """The load test of bench/load.py at a count CI can afford: gunicorn with four workers on a
 real SQLite file and on PostgreSQL, clients that fetch each page and its CSRF token first.
 The full run (1,000 questionnaires from 50 clients) is `.venv/bin/python bench/load.py`."""
+
 import pytest
 
 from bench.load import run
