@@ -36,6 +36,8 @@ class ActionForm(FlaskForm):
 
 
 class ProgrammeForm(FlaskForm):
+    """A name and the slug it gets in URLs; a partnership has the same two and more."""
+
     name = StringField(
         _l("Naam"), filters=[strip], validators=[InputRequired(_l("Vul een naam in.")), Length(max=200), single_line]
     )
@@ -46,15 +48,7 @@ class ProgrammeForm(FlaskForm):
     )
 
 
-class PartnershipForm(FlaskForm):
-    name = StringField(
-        _l("Naam"), filters=[strip], validators=[InputRequired(_l("Vul een naam in.")), Length(max=200), single_line]
-    )
-    slug = StringField(
-        _l("Korte naam voor in de adresbalk"),
-        filters=[strip],
-        validators=[InputRequired(_l("Vul een korte naam in.")), Length(max=80), single_line, slug_rule],
-    )
+class PartnershipForm(ProgrammeForm):
     region = StringField(_l("Regio"), filters=[strip], validators=[Optional(), Length(max=200), single_line])
     programme = SelectField(_l("Programma"), choices=[], validate_choice=True)
 
