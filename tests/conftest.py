@@ -269,3 +269,21 @@ def smtp_server(read=lambda content: content.decode()):
         yield port, mails
     finally:
         controller.stop()
+
+
+def route_values(round_, open_round) -> dict:
+    """A value for every argument of the URL map's GET routes: a round of the leader's own, an
+    open round's survey code, a well-formed token that exists nowhere, and real asset names."""
+    from assets import plotly_filename
+
+    return {
+        "slug": round_.partnership.slug,
+        "round_id": round_.id,
+        "fmt": "csv",
+        "programme_slug": "prog",
+        "code": open_round.public_code,
+        "step": 1,
+        "token": "x" * 43,
+        "name": plotly_filename(),
+        "filename": "css/app.css",
+    }

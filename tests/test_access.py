@@ -8,11 +8,10 @@ from flask import url_for
 from sqlalchemy import select
 
 import clock
-from assets import plotly_filename
 from extensions import db
 from models import Coordinatorship, Partnership, Programme, User
 
-from .conftest import csrf_from, login
+from .conftest import csrf_from, login, route_values
 from .test_dashboard import scored
 
 PROTECTED_ARGUMENTS = {"slug", "round_id"}
@@ -194,17 +193,7 @@ EMAILS = {
 @pytest.mark.parametrize("role", ROLES)
 def test_every_get_route_for_every_role(app, programme_world, role):
     ours, open_round = programme_world
-    values = {
-        "slug": ours.partnership.slug,
-        "round_id": ours.id,
-        "fmt": "csv",
-        "programme_slug": "prog",
-        "code": open_round.public_code,
-        "step": 1,
-        "token": "x" * 43,
-        "name": plotly_filename(),
-        "filename": "css/app.css",
-    }
+    values = route_values(ours, open_round)
     client = app.test_client()
     if role != "anonymous":
         login(client, EMAILS[role])

@@ -19,7 +19,7 @@ from app import create_app
 from assets import plotly_filename
 from extensions import db, limiter
 
-from .conftest import Respondent, csrf_from, login, smtp_server
+from .conftest import Respondent, csrf_from, login, route_values, smtp_server
 
 DUTCH_MONTHS = [
     "januari",
@@ -291,19 +291,7 @@ def test_sqlite_connections_get_wal_normal_sync_foreign_keys_and_a_busy_timeout(
 
 
 def every_get_url(app, round_, open_round, user_id: int) -> list[str]:
-    values = {
-        "slug": round_.partnership.slug,
-        "round_id": round_.id,
-        "fmt": "csv",
-        "programme_slug": "prog",
-        "code": open_round.public_code,
-        "step": 1,
-        "token": "x" * 43,
-        "name": plotly_filename(),
-        "filename": "css/app.css",
-        "user_id": user_id,
-        "invitation_id": 1,
-    }
+    values = {**route_values(round_, open_round), "user_id": user_id, "invitation_id": 1}
     with app.test_request_context():
         return [
             url_for(rule.endpoint, **{name: values[name] for name in rule.arguments})
