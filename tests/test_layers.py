@@ -33,6 +33,7 @@ CORE = {
     "surveys.instrument",
     "surveys.scoring",
     "surveys.radar",
+    "surveys.stats",
     "dashboard.anonymity",
     "dashboard.summary",
     "dashboard.charts",
