@@ -33,7 +33,7 @@ class GroupResult:
     key: str  # TOTAL, or a level or domain key
     n: int  # respondents
     scores: dict[str, Aggregate]  # per dimension
-    release: int | None = None  # the release its figures come from
+    release: int | None = None  # of a level or domain: the release its figures come from
 
     def mean(self, dimension: str) -> float | None:
         aggregate = self.scores.get(dimension)
@@ -90,9 +90,7 @@ def round_results(rounds: list[Round]) -> list[RoundResult]:
         total = None
         if release is not None and not round_.results_hidden():
             figures = release.figures
-            total = GroupResult(
-                TOTAL, release.n, {d: _aggregate(a) for d, a in figures["total"].items()}, release.number
-            )
+            total = GroupResult(TOTAL, release.n, {d: _aggregate(a) for d, a in figures["total"].items()})
         results.append(RoundResult(round_, release, total))
     return results
 

@@ -105,3 +105,10 @@ def test_a_round_without_answers_may_change_its_version(client, session, make_ro
     login(client, "leider@leeg.example")
     assert round_form(client, round_, 2).status_code == 302
     assert session.scalar(select(Round.instrument_version).where(Round.id == round_.id)) == 2
+
+
+def test_the_round_page_counts_groups_with_the_rounds_own_version(client, answered):
+    login(client, "leider@twee.example")
+    page = client.get(f"/beheer/twee-versies/metingen/{answered.id}/").text
+    section = page.split('id="tracking-title"')[1].split("</section>")[0]
+    assert "Uitvoerend / werkvloer: 5" in section  # version 1's option; version 2 calls it "Uitvoering"

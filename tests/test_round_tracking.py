@@ -7,9 +7,12 @@ import re
 from datetime import timedelta
 
 import pytest
+from babel.dates import format_date
 
 import clock
+from extensions import db
 from models import Round
+from surveys.invitations import invite
 
 from .conftest import login
 
@@ -76,3 +79,17 @@ def test_tracking_shows_no_group_while_results_are_hidden(client, tracked, sessi
     closed = client.get(f"/beheer/{tracked.partnership.slug}/metingen/{tracked.id}/").text
     assert counts(closed, "Per niveau") == ["Uitvoerend / werkvloer: 6"]
     assert counts(closed, "Per domein") == ["Onderwijs: 6", "Gemeente: 7"]
+
+
+def test_the_round_page_shows_the_invitations_the_days_left_and_the_day_of_the_count(app, client, tracked):
+    with app.app_context():
+        invite(db.session.get(Round, tracked.id), ["een@volg.example", "twee@volg.example", "drie@volg.example"])
+        db.session.commit()
+    login(client, "leider@volg.example")
+    page = client.get(f"/beheer/{tracked.partnership.slug}/metingen/{tracked.id}/").text
+    invited = page.split(">Uitgenodigd<")[1]
+    assert re.search(r'class="card-value">([^<]*)<', invited).group(1) == "3"
+    # Closes in 10 days: today and those 10 are left (the closing day counts).
+    assert "nog 11 dagen" in page
+    # The count is that of the release made today by `flask release`.
+    assert f"stand van {format_date(clock.today(), 'medium', locale='nl')}" in page
