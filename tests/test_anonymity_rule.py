@@ -64,12 +64,25 @@ def test_a_zero_sum_needs_weights_within_the_budget_and_no_row_twice():
     assert not _zero_sum_subset_of(np.array([[0.0, 0.0], [5.0, 1.0]]), [5, 1], budget=4)
     # a row and its own negation would be a row taken twice: only a real pair counts
     assert not _zero_sum_subset_of(np.array([[1.0, 1.0], [2.0, 3.0]]), [1, 1], budget=4)
+    # row 0 on one side and rows 0 and 1 on the other sum to zero (1 + 1 - 2), but that takes
+    # row 0 twice: no set of rows sums to zero, whichever side row 0 is on
+    assert not _zero_sum_subset_of(np.array([[1.0, 1.0], [-2.0, -2.0]]), [1, 1], budget=4)
+    assert not _zero_sum_subset_of(np.array([[-2.0, -2.0], [1.0, 1.0]]), [1, 1], budget=4)
 
 
 def _zero_sum_subset_of(rows, weights, budget):
     from dashboard.anonymity import _zero_sum_subset
 
     return _zero_sum_subset(rows, np.array(weights), budget)
+
+
+def test_twice_a_small_cell_plus_another_is_no_small_group():
+    """Sets S1 = {0, 1, 2}, S2 = {0, 3} and S3 = {2, 3}: S1 + S2 - S3 is 2 x cell 0 plus
+    cell 1, which takes cell 0 twice. Worked by hand, the only 0/1 vectors in their span are
+    the three sets themselves (7, 6 and 10 people), so nothing small is revealed."""
+    sizes, sets = [1, 1, 5, 5], [[0, 1, 2], [0, 3], [2, 3]]
+    assert small_sets_in_span(people_of(sizes, sets), 5) == []  # the brute force agrees
+    assert not reveals_small_group(sizes, sets, 5)
 
 
 def test_a_small_group_of_three_cells_that_no_pair_reveals():

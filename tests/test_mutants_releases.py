@@ -1,12 +1,21 @@
-"""Release arithmetic worked by hand (dashboard/releases.py): written to kill the mutants
-mutmut found alive (`.venv/bin/python -m mutation`). No database: the helpers are pure."""
+"""Release rules worked by hand (dashboard/releases.py): written to kill the mutants mutmut
+found alive (`.venv/bin/python -m mutation`). The helpers are pure; the last tests make
+releases in a database, as submissions do."""
 
+import logging
 import math
 import statistics
 
 import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
+from dashboard import releases
 from dashboard.releases import _aggregate, _contains, _item_aggregate, _members, needed
+from models import Release, Response
+from surveys.instrument import get_instrument
+
+from .conftest import login
 
 
 def test_a_release_waits_for_the_threshold_or_a_tenth_more():
@@ -144,3 +153,45 @@ def test_item_results_show_a_statement_only_with_its_figure_and_count_dont_knows
     assert items[instrument.items[2].key].unknown == 0
     assert items[first].unknown_share(8) == 0.25 and items[first].unknown_share(0) == 0.0
     assert item_results(RoundResult(result.round, result.release, None), instrument) is None
+
+
+# --- releases in a database --------------------------------------------------------------------
+
+
+def waiting(session, round_id: int) -> int:
+    session.expire_all()
+    return session.scalar(select(func.count()).where(Response.round_id == round_id, Response.release_number.is_(None)))
+
+
+def test_a_release_takes_the_waiting_responses_of_its_own_round_only(app, session, make_round, add_responses):
+    mine, other = make_round("T1"), make_round("T1")
+    add_responses(other, 3, release=False)  # waiting in another partnership's round
+    add_responses(mine, 5)  # the fifth makes a release
+    assert [r.n for r in session.scalars(select(Release).where(Release.round_id == mine.id))] == [5]
+    assert waiting(session, mine.id) == 0
+    assert waiting(session, other.id) == 3  # untouched: still waiting for their own release
+
+
+def test_a_postponed_release_is_logged_with_its_round_and_cause(app, make_round, add_responses, monkeypatch, caplog):
+    round_ = make_round("T1")
+    add_responses(round_, 4)
+
+    def locked(*args):
+        raise OperationalError("UPDATE", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(releases, "next_figures", locked)
+    with caplog.at_level(logging.WARNING, logger="dashboard.releases"):
+        add_responses(round_, 1)  # due now, but the database refuses
+    [entry] = [r for r in caplog.records if r.name == "dashboard.releases"]
+    assert entry.getMessage() == f"release of round {round_.id} postponed"
+    assert entry.exc_info is not None and "database is locked" in str(entry.exc_info[1])
+
+
+def test_a_statement_nobody_gave_an_opinion_on_is_never_published(app, client, make_round, make_user, add_responses):
+    round_ = make_round("T1", hide_results_while_open=False)
+    unknown = get_instrument(1).items[0].key
+    add_responses(round_, 5, lambda n, item: None if item.key == unknown else 4)
+    make_user("leider@niemand.example", round_.partnership)
+    login(client, "leider@niemand.example")
+    body = client.get(f"/api/partnerships/{round_.partnership.slug}/rounds/{round_.id}").get_json()
+    assert body["shown"] and body["statements"][unknown] == {"unknown": 5}  # a count, no figure of nobody

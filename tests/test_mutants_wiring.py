@@ -28,3 +28,15 @@ def test_successful_sign_ins_do_not_count_towards_the_limits(client, setup):
         assert login(client, "leider@p.example").status_code == 302
         client.post("/uitloggen", data={"csrf_token": csrf_from(client.get("/").text)})
     assert login(client, "leider@p.example", "wrong password").status_code == 422
+
+
+def test_a_limit_counts_exactly_the_answers_with_its_status():
+    """`counts_when` is called once, when the views are decorated; its rule in isolation."""
+    from types import SimpleNamespace
+
+    from extensions import counts_when
+
+    failures_only = counts_when(422)
+    assert failures_only(SimpleNamespace(status_code=422)) is True
+    assert failures_only(SimpleNamespace(status_code=200)) is False
+    assert failures_only(SimpleNamespace(status_code=404)) is False
