@@ -4,6 +4,8 @@ dashboard.results (which applies the anonymity threshold)."""
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_EVEN, Decimal
+
 from flask import (
     Blueprint,
     Response,
@@ -83,13 +85,20 @@ def compared_with(results: list[RoundResult], current: RoundResult, compare_id: 
     return chosen
 
 
+def bound(value: float) -> str:
+    """An end of an interval with its sign: one decimal, or two where one would read 0,0 (so
+    -0,04 never shows as "-0,0", and the sign that decides "groter dan toeval" stays visible).
+    Rounded as Babel rounds (half to even on the decimal text)."""
+    if value == 0:
+        return format_decimal(0, "0.0")
+    if Decimal(str(value)).quantize(Decimal("0.1"), ROUND_HALF_EVEN) == 0:
+        return format_decimal(value, "+0.00;-0.00")
+    return format_decimal(value, "+0.0;-0.0")
+
+
 def interval(change: Change) -> str:
-    """ "-0,1 tot +0,3": the 95% interval of the change, in the interface's decimals."""
-    return _(
-        "%(low)s tot %(high)s",
-        low=format_decimal(change.difference.low, "+0.0;-0.0"),
-        high=format_decimal(change.difference.high, "+0.0;-0.0"),
-    )
+    """The 95% interval of the change, e.g. "-0,1 tot +0,3", in the interface's decimals."""
+    return _("%(low)s tot %(high)s", low=bound(change.difference.low), high=bound(change.difference.high))
 
 
 def change_words(change: Change | None) -> str:

@@ -325,7 +325,7 @@ def test_compare_any_two_rounds(leader, three):
     row = table_row(report, "T3 eind")
     assert row["urgency"] == f"4,5 {URGENCY_REAL}" and row["youth"] == f"3,4 {YOUTH_CHANCE}"
     assert "groter dan toeval" not in row["youth"] and "binnen toeval" not in row["urgency"]
-    assert row["momentum"] == "3,0 +0,0 binnen toeval (+0,0 tot +0,0)"
+    assert row["momentum"] == "3,0 +0,0 binnen toeval (0,0 tot 0,0)"
 
     # A later round to compare with: the change is the current one minus it.
     back = leader.get(f"/dashboard/{slug}/?round={t1.id}&compare={t3.id}").text
@@ -393,3 +393,18 @@ def test_notes_stand_between_the_rounds_by_date(app, three):
         "T4 klein",
         "Na de laatste",
     ]
+
+
+def test_interval_ends_keep_their_sign(app):
+    """An end that would read 0,0 gets two decimals, so a -0.04 never reads "-0,0"."""
+    from dashboard.views import bound
+
+    with app.test_request_context():
+        assert [bound(v) for v in (-0.04, 0.52, 0.05, -1.46, 0.0, 0.004)] == [
+            "-0,04",
+            "+0,5",
+            "+0,05",
+            "-1,5",
+            "0,0",
+            "+0,00",
+        ]
