@@ -42,6 +42,7 @@ CORE_MAY_IMPORT = {
     "__future__",
     "collections",
     "dataclasses",
+    "datetime",  # dates as plain data (trend charts on a time axis); today is clock.today(), outside the core
     "functools",
     "itertools",
     "json",
