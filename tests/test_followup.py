@@ -615,3 +615,19 @@ def test_a_partnership_backup_carries_its_actions_notes_and_timeline(
     assert [row["title"] for row in tables["action"]] == ["UWV aan tafel"]
     assert [row["text"] for row in tables["guide_note"]] == ["notitie"]
     assert [row["text"] for row in tables["timeline_note"]] == ["Convenant"]
+
+
+def test_a_gap_under_half_a_point_is_no_point_even_when_it_is_beyond_chance(
+    client, make_round, add_responses, make_user
+):
+    round_ = make_round("T1", **closed(30))
+    add_responses(round_, 5, scores({}), level="werkvloer")  # levels 4.0
+
+    def slightly_lower(n, item):  # one levels statement a step lower: (4 * 4 + 3) / 5 = 3.8
+        return 3 if item.key == "levels_casework" else scores({})(n, item)
+
+    add_responses(round_, 5, slightly_lower, level="bestuur")
+    make_user("leider@g.example", round_.partnership)
+    signed_in(client, "leider@g.example")
+    page = client.get(f"/dashboard/{round_.partnership.slug}/rounds/{round_.id}/gespreksleidraad").text
+    assert not [key for key in guide_keys(page) if key.startswith("level_gap")]  # 0.2, nobody differing
