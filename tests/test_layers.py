@@ -34,6 +34,7 @@ CORE = {
     "surveys.scoring",
     "surveys.radar",
     "surveys.stats",
+    "surveys.guide",
     "dashboard.anonymity",
     "dashboard.summary",
     "dashboard.charts",
