@@ -13,9 +13,9 @@ from sqlalchemy import or_, select
 
 from extensions import db
 from models import Action, Partnership, Round, TimelineNote
-from surveys.stats import Difference, difference
 
 from .results import RoundResult
+from .summary import Change, change
 
 PARTNERSHIP, PROGRAMME = "partnership", "programme"  # where a timeline note comes from
 
@@ -39,11 +39,11 @@ class LogStep:
 
     round: Round
     mean: float | None
-    difference: Difference | None  # None when either round has too little spread to say
+    change: Change | None  # since the agreed round; None when either has no score
 
     @property
     def real(self) -> bool:
-        return self.difference is not None and self.difference.real
+        return self.change is not None and self.change.real
 
 
 @dataclass(frozen=True)
@@ -73,8 +73,7 @@ def log_lines(action: Action, results: list[RoundResult]) -> list[LogLine]:
         steps = []
         for result in later:
             score = result.total.scores.get(dimension)
-            change = difference(score, base) if score is not None and base is not None else None
-            steps.append(LogStep(result.round, score.mean if score else None, change))
+            steps.append(LogStep(result.round, score.mean if score else None, change(score, base)))
         lines.append(LogLine(action, dimension, agreed.round, base.mean if base else None, tuple(steps)))
     return lines
 

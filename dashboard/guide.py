@@ -25,7 +25,8 @@ from surveys.guide import Question, get_guide
 from surveys.instrument import Instrument, Item
 from surveys.stats import Difference, difference
 
-from .results import GroupResult, RoundResult, comparison, item_results
+from .results import GroupResult, RoundResult, comparison, item_results, previous_shown
+from .summary import change
 
 WEAKEST = 2  # the two lowest dimensions
 GAP = 0.5
@@ -53,11 +54,6 @@ class GuidePoint:
     figures: dict = field(default_factory=dict)
     item: Item | None = None  # the statement, for disagreement and unknown
     questions: tuple[Question, ...] = ()
-
-
-def previous_shown(results: list[RoundResult], current: RoundResult) -> RoundResult | None:
-    earlier = [r for r in results[: results.index(current)] if r.shown]
-    return earlier[-1] if earlier else None
 
 
 def weakest(current: RoundResult, instrument: Instrument) -> list[GuidePoint]:
@@ -122,20 +118,11 @@ def real_changes(results: list[RoundResult], current: RoundResult, instrument: I
     points = []
     for dimension in instrument.dimensions:
         later, earlier = current.total.scores.get(dimension.key), previous.total.scores.get(dimension.key)
-        if later is None or earlier is None or later.mean is None or earlier.mean is None:
-            continue
-        change = difference(later, earlier)
-        if change is not None and change.real:
-            figures = {
-                "previous": previous.round.title,
-                "before": earlier.mean,
-                "after": later.mean,
-                "change": change.change,
-                "low": change.low,
-                "high": change.high,
-            }
+        moved = change(later, earlier)
+        if moved is not None and moved.real:
+            figures = {"previous": previous.round.title, "before": earlier.mean, "after": later.mean, "change": moved}
             points.append(GuidePoint(f"change:{dimension.key}", "change", dimension.key, figures))
-    return sorted(points, key=lambda p: -abs(p.figures["change"]))
+    return sorted(points, key=lambda p: -abs(p.figures["change"].difference.change))
 
 
 def unknown_shares(current: RoundResult, instrument: Instrument) -> list[GuidePoint]:

@@ -41,6 +41,7 @@ from .results import (
     comparison,
     item_results,
     min_group_size,
+    previous_shown,
     round_comments,
     round_results,
 )
@@ -48,12 +49,6 @@ from .summary import Change, changes, headline
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 api = Blueprint("api", __name__, url_prefix="/api")
-
-
-def previous_shown(results: list[RoundResult], current: RoundResult) -> RoundResult | None:
-    """The last round before `current` that is large enough to compare with."""
-    earlier = [r for r in results[: results.index(current)] if r.shown]
-    return earlier[-1] if earlier else None
 
 
 def selected(results: list[RoundResult], round_id: int | None) -> RoundResult | None:

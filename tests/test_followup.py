@@ -453,11 +453,11 @@ def test_the_experiment_log_says_which_change_is_larger_than_chance(app, client,
     # spreads about 1.05 and 0.0: Welch's margin is far above 0.2.
     assert (
         "We probeerden ‘UWV aan tafel’ tussen T1 en T2. "
-        "Investeren in de samenwerking ging van 2,0 naar 4,0: +2,0, groter dan toeval" in text
+        "Investeren in de samenwerking ging van 2,0 naar 4,0: +2,0 groter dan toeval (+2,0 tot +2,0)" in text
     )
     assert (
         "We probeerden ‘Samen een ambitie schrijven’ tussen T1 en T2. "
-        "Gedeelde urgentie en ambitie ging van 3,0 naar 3,2: +0,2, binnen toeval" in text
+        "Gedeelde urgentie en ambitie ging van 3,0 naar 3,2: +0,2 binnen toeval (" in text
     )
 
     from dashboard.actions import experiment_log
