@@ -16,7 +16,6 @@ import clock
 from auth.access import may_see, partnership_or_404, programme_or_404, round_or_404
 from auth.audit import record
 from extensions import db
-from i18n import current_language
 from models import Action, ActionStatus, GuideNote, Partnership, Role, TimelineNote
 from surveys.instrument import get_instrument
 
@@ -24,6 +23,7 @@ from . import exports
 from .actions import actions_of, experiment_log, timeline_notes
 from .followup_forms import AgreedActionForm, NoteForm, TimelineNoteForm, status_labels
 from .guide import guide_points
+from .labels import dimension_titles, option_labels
 from .results import round_results
 
 bp = Blueprint("followup", __name__, url_prefix="/dashboard")
@@ -37,15 +37,6 @@ class ButtonForm(FlaskForm):
 
 def may_edit(partnership: Partnership) -> bool:
     return may_see(current_user, partnership, Role.LEADER)
-
-
-def dimension_titles(instrument=None) -> dict[str, str]:
-    instrument = instrument or get_instrument()
-    return {d.key: d.title.get(current_language()) for d in instrument.dimensions}
-
-
-def option_labels(instrument, question: str) -> dict[str, str]:
-    return {o.key: o.label.get(current_language()) for o in instrument.profile_question(question).options}
 
 
 # --- the discussion guide ----------------------------------------------------------------------

@@ -36,6 +36,9 @@ from surveys.instrument import Instrument, get_instrument
 from surveys.scoring import band
 
 from . import charts, exports
+from .actions import experiment_log, open_actions, timeline_notes
+from .followup_forms import status_labels
+from .labels import dimension_titles, option_labels
 from .results import (
     RoundResult,
     comparison,
@@ -139,12 +142,6 @@ def group_radar(instrument: Instrument, current: RoundResult, comparison, names:
     )
 
 
-def option_labels(instrument: Instrument, question: str) -> dict[str, str]:
-    return {
-        option.key: option.label.get(current_language()) for option in instrument.profile_question(question).options
-    }
-
-
 @bp.get("/")
 @login_required
 def index():
@@ -227,7 +224,8 @@ def partnership(slug: str):
         r.round.id: changes(r.total.scores, p.total.scores if (p := previous_shown(results, r)) else None)
         for r in shown
     }
-    notes: list[tuple] = []  # timeline notes [(day, text)]: connected by the timeline feature
+    timeline = timeline_notes(partnership)
+    notes = [(entry.on, entry.text) for entry in timeline]
     context = {
         "partnership": partnership,
         "results": results,
@@ -237,6 +235,7 @@ def partnership(slug: str):
         else None,
         "round_changes": round_changes,
         "notes": notes,
+        **followup(partnership, results, timeline),
         "trends": {
             d.key: charts.trend_chart(
                 [trend_point(r, d.key, round_changes.get(r.round.id, {}).get(d.key)) for r in results],
@@ -253,6 +252,19 @@ def partnership(slug: str):
     return render_template("dashboard/partnership.html", **context)
 
 
+def followup(partnership: Partnership, results: list[RoundResult], timeline: list) -> dict:
+    """What the dashboard and the report show of the learning loop: open actions, the
+    experiment log (released figures only) and the timeline."""
+    return {
+        "open_actions": open_actions(partnership),
+        "experiment_log": experiment_log(partnership, results),
+        "timeline": timeline,
+        "dimension_titles": dimension_titles(),
+        "statuses": status_labels(),
+        "today": clock.today(),
+    }
+
+
 @bp.get("/<slug>/rounds/<id:round_id>/report")
 @login_required
 def report(slug: str, round_id: int):
@@ -263,7 +275,9 @@ def report(slug: str, round_id: int):
     current = selected(results, round_id)
     instrument = get_instrument(current.round.instrument_version)
     context = round_view(partnership, results, current, instrument, compare_id)
-    context["notes"] = []  # timeline notes [(day, text)]: connected by the timeline feature
+    timeline = timeline_notes(partnership)
+    context["notes"] = [(entry.on, entry.text) for entry in timeline]
+    context.update(followup(partnership, results, timeline))
     # The round compared with first, so the current one is the emphasised latest.
     pair = [r for r in (context["previous"], current) if r is not None and r.shown]
     context["pair_radar"] = (
@@ -271,9 +285,7 @@ def report(slug: str, round_id: int):
         if pair
         else None
     )
-    return render_template(
-        "dashboard/report.html", partnership=partnership, instrument=instrument, today=clock.today(), **context
-    )
+    return render_template("dashboard/report.html", partnership=partnership, instrument=instrument, **context)
 
 
 # --- programme view --------------------------------------------------------------------------
