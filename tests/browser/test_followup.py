@@ -96,3 +96,63 @@ def test_guide_note_and_action_on_a_phone(live_app, browser, loop, artifacts):
     page.screenshot(path=str(artifacts / "followup-actions-phone.png"), full_page=True)
     assert watch.errors == [] and watch.foreign == []
     context.close()
+
+
+def test_the_next_round_shows_what_the_action_did_on_the_dashboard_and_in_the_report(
+    live_app, browser, loop, artifacts
+):
+    """The loop closed, on a desktop in English: T2 arrives with investment at 4 (from 2 in T1,
+    where the leader agrees an action on it), the leader puts the covenant signed in between on
+    the timeline, and the dashboard and the report say the action's dimension rose by more
+    than chance, with the note on the trend chart and in the list; the report prints."""
+    with live_app.app_context():
+        t1 = db.session.get(Round, loop)
+        opens = t1.closes_on + timedelta(days=5)
+        t2 = Round(partnership_id=t1.partnership_id, title="T2", instrument_version=1, opens_on=opens, closes_on=opens)
+        db.session.add(t2)
+        db.session.commit()
+        for _ in range(10):
+            answers = {item.key: 2 if item.reverse else 4 for item in INSTRUMENT.items}
+            add_response(t2.id, INSTRUMENT, answers, {}, {"level": "beleid", "domain": "gemeente"}, "nl", opens)
+            db.session.commit()
+            release_if_due(t2.id, live_app.config["MIN_GROUP_SIZE"])
+        t2_id, covenant_day = t2.id, t1.closes_on + timedelta(days=2)
+    base = live_app.config["LIVE_URL"]
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    watch = PageWatch(page, base)
+    page.goto(f"{base}/inloggen?lang=en")
+    page.fill("#email", LEADER[0])
+    page.fill("#password", LEADER[1])
+    page.locator("form button[type=submit]").first.click()
+
+    page.goto(f"{base}/dashboard/lus/afspraken/nieuw?round={loop}&dimension=investment")
+    page.fill("#title", "Invite the UWV")
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_url(re.compile(r".*/afspraken/#action-\d+$"))
+
+    page.goto(f"{base}/dashboard/lus/tijdlijn/")
+    page.fill("#happened_on", covenant_day.isoformat())
+    page.fill("#text", "Covenant signed")
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_load_state()
+
+    page.goto(f"{base}/dashboard/lus/?round={t2_id}")
+    log = page.locator(".experiment-log").inner_text()
+    assert "We tried ‘Invite the UWV’ between T1 and T2." in log
+    assert "Investing in the collaboration went from 2.0 to 4.0: +2.0 larger than chance" in log
+    assert "Covenant signed" in page.locator(".timeline-list").inner_text()
+    trend = page.evaluate("JSON.parse(document.querySelector('[data-chart-for=trend-investment]').textContent)")
+    assert [a["hovertext"] for a in trend["layout"]["annotations"]] == ["Covenant signed"]
+    page.locator("#trends").screenshot(path=str(artifacts / "followup-trends-desktop-en.png"))
+    page.locator("#followup").screenshot(path=str(artifacts / "followup-dashboard-desktop-en.png"))
+
+    page.goto(f"{base}/dashboard/lus/rounds/{t2_id}/report")
+    report = page.inner_text("body")
+    assert "+2.0 larger than chance" in report and "Covenant signed" in report
+    assert "Invite the UWV" in report
+    page.emulate_media(media="print")
+    page.pdf(path=str(artifacts / "followup-report-print.pdf"), format="A4")
+    page.screenshot(path=str(artifacts / "followup-report-print-en.png"), full_page=True)
+    assert watch.errors == [] and watch.foreign == []
+    context.close()
