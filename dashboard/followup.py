@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -25,6 +25,7 @@ from .followup_forms import AgreedActionForm, NoteForm, TimelineNoteForm, status
 from .guide import guide_points
 from .labels import dimension_titles, option_labels
 from .results import round_results
+from .views import download
 
 bp = Blueprint("followup", __name__, url_prefix="/dashboard")
 
@@ -275,13 +276,7 @@ def export_actions(slug: str, fmt: str):
     header, rows = action_table(partnership)
     record(partnership, "export.actions", fmt)
     db.session.commit()
-    filename = f"{partnership.slug}-{_('afspraken')}.{fmt}"
-    if fmt == "csv":
-        body, mimetype = exports.to_csv(header, rows), "text/csv"
-    else:
-        body = exports.to_xlsx(header, rows, _("afspraken"))
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return download(header, rows, fmt, f"{partnership.slug}-{_('afspraken')}", _("afspraken"))
 
 
 # --- timeline notes ------------------------------------------------------------------------------
