@@ -198,6 +198,7 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (assets_bp, auth_bp, dashboard_bp, api_bp, manage_bp, welcome_bp, surveys_bp, personal_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(__import__("dashboard.followup", fromlist=["bp"]).bp)  # guide, actions, timeline
     app.add_url_rule("/", "home", lambda: render_template("home.html"))
 
 

@@ -4,32 +4,46 @@ label rules shared with the respondent's thank-you page live in surveys/radar.py
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, timedelta
+
 import plotly.graph_objects as go
 
 from surveys.instrument import Instrument
 from surveys.radar import ACCENT, FONT, GRID, as_json_ready, plain, radar_layout, radar_trace, wrap
 
-# Rounds get colours from light to dark in time order; groups get distinct colours.
-ROUND_COLORS = ["#8fb8bd", "#6fa3a9", "#4f8d94", "#3a7a82", "#1f6f78", "#0f3f44"]
+# Rounds apart by hue and by dash, so they can be told apart by people who see colours
+# differently and on a greyscale print: the latest in the app's accent, solid, thick and
+# filled; earlier rounds, from the one before backwards, in Okabe-Ito colours (safe for
+# colour-blindness) with their own dash.
+LATEST_COLOR = ACCENT
+EARLIER_STYLES = [
+    ("#e69f00", "dash"),  # orange
+    ("#cc79a7", "dot"),  # reddish purple
+    ("#56b4e9", "dashdot"),  # sky blue
+    ("#d55e00", "longdash"),  # vermillion
+    ("#000000", "longdashdot"),  # black
+    ("#0072b2", "dot"),  # blue
+]
 GROUP_COLORS = ["#1f6f78", "#d1495b", "#edae49", "#5b5f97", "#66a182", "#8d6a9f", "#2e4057"]
 
 
-def round_colors(count: int) -> list[str]:
-    """Chronological colours: the latest round is the darkest."""
-    return (
-        ROUND_COLORS[-count:]
-        if count <= len(ROUND_COLORS)
-        else [ROUND_COLORS[0]] * (count - len(ROUND_COLORS)) + ROUND_COLORS
-    )
+def round_styles(count: int) -> list[tuple[str, str]]:
+    """(colour, dash) per round in time order: the one before the latest always looks the same,
+    the earliest rounds repeat the last style when there are more than six."""
+    earlier = [EARLIER_STYLES[min(back, len(EARLIER_STYLES) - 1)] for back in range(count - 1)]
+    return [*reversed(earlier), (LATEST_COLOR, "solid")][-count:] if count else []
 
 
 def rounds_radar(instrument: Instrument, series: list[tuple[str, dict[str, float | None]]], language: str) -> dict:
     """One closed polygon per round in time order; the latest emphasised and filled."""
-    colors = round_colors(len(series))
-    traces = [
-        radar_trace(instrument, scores, language, name, color, width=4 if latest else 1.5, fill=latest)
-        for (name, scores), color, latest in zip(series, colors, [False] * (len(series) - 1) + [True])
-    ]
+    traces = []
+    for index, ((name, scores), (color, dash)) in enumerate(zip(series, round_styles(len(series)))):
+        latest = index == len(series) - 1
+        trace = radar_trace(instrument, scores, language, name, color, width=4 if latest else 2, fill=latest)
+        trace.line.dash = dash
+        trace.opacity = 1
+        traces.append(trace)
     layout = radar_layout(height=460)
     layout["showlegend"] = True
     return as_json_ready(go.Figure(traces, layout=layout))
@@ -56,22 +70,104 @@ def groups_radar(
     return as_json_ready(go.Figure(traces, layout=layout))
 
 
-def trend_chart(points: list[tuple[str, float | None, str]], title: str) -> dict:
-    """One dimension across rounds: (round title, mean or None when hidden, label) per
-    point; the label (n and change since the previous round) is written under the point."""
-    figure = go.Figure(
+@dataclass(frozen=True)
+class TrendPoint:
+    """One round on a trend chart."""
+
+    when: date  # the day the round opened: where it stands on the time axis
+    title: str
+    mean: float | None  # None: the round is not shown
+    label: str = ""  # written under the point: n and the change
+    hover: str = ""  # the change in words, with its interval
+    real: int = 0  # 1 a rise larger than chance, -1 a fall, 0 neither (muted label)
+
+
+LABEL_COLORS = {1: "#2f6b45", -1: "#b3261e", 0: "#56656c"}
+NOTE_COLOR = "#5b5f97"
+NOTE_LENGTH = 28  # characters of a note written on the chart; the whole text on hover
+
+
+def short(text: str, length: int = NOTE_LENGTH) -> str:
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def note_shapes(notes: list[tuple[date, str]]) -> tuple[list[dict], list[dict]]:
+    """A dotted vertical line per note, and its (shortened) text at the top of the chart."""
+    shapes, annotations = [], []
+    for when, text in notes:
+        day = when.isoformat()
+        shapes.append(
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": day,
+                "x1": day,
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": NOTE_COLOR, "width": 1.5, "dash": "dot"},
+            }
+        )
+        annotations.append(
+            {
+                "x": day,
+                "xref": "x",
+                "y": 1,
+                "yref": "paper",
+                "yanchor": "top",
+                "xanchor": "left",
+                "text": wrap(short(text), 14),
+                "hovertext": plain(text),
+                "showarrow": False,
+                "align": "left",
+                "font": {"size": 9, "color": NOTE_COLOR},
+                "bgcolor": "rgba(255,255,255,0.8)",
+            }
+        )
+    return shapes, annotations
+
+
+def note_trace(notes: list[tuple[date, str]]) -> go.Scatter:
+    """Markers on the notes' days at the foot of the chart, with the whole text on hover."""
+    return go.Scatter(
+        x=[when.isoformat() for when, _ in notes],
+        y=[1] * len(notes),
+        text=[plain(text) for _, text in notes],
+        customdata=[when.isoformat() for when, _ in notes],
+        mode="markers",
+        marker={"symbol": "diamond", "size": 9, "color": NOTE_COLOR},
+        hovertemplate="%{customdata}: %{text}<extra></extra>",
+        name="notes",
+    )
+
+
+def trend_chart(points: list[TrendPoint], title: str, notes: list[tuple[date, str]] | None = None) -> dict:
+    """One dimension across rounds on a time axis (each round on the day it opened, its title
+    as the tick); under each point its label (n and change, coloured only when larger than
+    chance). Optional notes [(day, text)] stand as dotted lines with their text."""
+    notes = sorted(notes or [], key=lambda note: note[0])
+    days = [point.when.isoformat() for point in points]
+    traces = [
         go.Scatter(
-            x=[wrap(title_, 12) for title_, _, _ in points],
-            y=[mean for _, mean, _ in points],
-            text=[label for _, _, label in points],
+            x=days,
+            y=[point.mean for point in points],
+            text=[point.label for point in points],
+            customdata=[[plain(point.title), point.hover] for point in points],
             mode="lines+markers+text",
             textposition="bottom center",
-            textfont={"size": 10},
+            textfont={"size": 10, "color": [LABEL_COLORS[point.real] for point in points]},
             line={"color": ACCENT, "width": 2.5},
             marker={"size": 8},
             connectgaps=False,
-            hovertemplate="%{x}: %{y:.2f}<br>%{text}<extra></extra>",
-        ),
+            hovertemplate="%{customdata[0]}: %{y:.2f}<br>%{customdata[1]}<extra></extra>",
+            name="scores",
+        )
+    ]
+    if notes:
+        traces.append(note_trace(notes))
+    shapes, annotations = note_shapes(notes)
+    figure = go.Figure(
+        traces,
         layout={
             "title": {"text": plain(title), "font": {"size": 14}, "x": 0, "xanchor": "left"},
             "yaxis": {
@@ -82,12 +178,16 @@ def trend_chart(points: list[tuple[str, float | None, str]], title: str) -> dict
                 "gridcolor": GRID,
             },
             "xaxis": {
-                "type": "category",
+                "type": "date",
+                "tickvals": days,
+                "ticktext": [wrap(point.title, 12) for point in points],
                 "fixedrange": True,
                 "showline": True,
+                "showgrid": False,
                 "linecolor": GRID,
                 "tickangle": 0,
                 "tickfont": {"size": 10},
+                "range": time_range([point.when for point in points] + [when for when, _ in notes]),
             },
             "template": "none",
             "height": 240,
@@ -95,33 +195,48 @@ def trend_chart(points: list[tuple[str, float | None, str]], title: str) -> dict
             "font": {"family": FONT},
             "showlegend": False,
             "paper_bgcolor": "rgba(0,0,0,0)",
-            "shapes": [
-                {
-                    "type": "rect",
-                    "xref": "paper",
-                    "x0": 0,
-                    "x1": 1,
-                    "y0": 1,
-                    "y1": 3,
-                    "fillcolor": "#d1495b",
-                    "opacity": 0.06,
-                    "line": {"width": 0},
-                },
-                {
-                    "type": "rect",
-                    "xref": "paper",
-                    "x0": 0,
-                    "x1": 1,
-                    "y0": 4,
-                    "y1": 5,
-                    "fillcolor": "#66a182",
-                    "opacity": 0.08,
-                    "line": {"width": 0},
-                },
-            ],
+            "annotations": annotations,
+            "shapes": [*BAND_SHAPES, *shapes],
         },
     )
     return as_json_ready(figure)
+
+
+def time_range(days: list[date]) -> list[str] | None:
+    """The days shown, with room at both ends for the first and last title (a tenth of the
+    span, at least a month)."""
+    if not days:
+        return None
+    first, last = min(days), max(days)
+    room = max((last - first) / 10, timedelta(days=30))
+    return [(first - room).isoformat(), (last + room).isoformat()]
+
+
+# The concern and strength bands behind a trend.
+BAND_SHAPES = [
+    {
+        "type": "rect",
+        "xref": "paper",
+        "x0": 0,
+        "x1": 1,
+        "y0": 1,
+        "y1": 3,
+        "fillcolor": "#d1495b",
+        "opacity": 0.06,
+        "line": {"width": 0},
+    },
+    {
+        "type": "rect",
+        "xref": "paper",
+        "x0": 0,
+        "x1": 1,
+        "y0": 4,
+        "y1": 5,
+        "fillcolor": "#66a182",
+        "opacity": 0.08,
+        "line": {"width": 0},
+    },
+]
 
 
 # Diverging bars: disagreement to the left of zero, agreement to the right, neutral split.

@@ -76,6 +76,12 @@ class RoundResult:
         return self.release.released_on if self.release else None
 
 
+def previous_shown(results: list[RoundResult], current: RoundResult) -> RoundResult | None:
+    """The last round before `current` (in `results`' order) that may be shown."""
+    earlier = [r for r in results[: results.index(current)] if r.shown]
+    return earlier[-1] if earlier else None
+
+
 def latest_releases(round_ids: list[int]) -> dict[int, Release]:
     releases = db.session.scalars(select(Release).where(Release.round_id.in_(round_ids)).order_by(Release.number))
     return {release.round_id: release for release in releases}

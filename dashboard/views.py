@@ -4,6 +4,8 @@ dashboard.results (which applies the anonymity threshold)."""
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_EVEN, Decimal
+
 from flask import (
     Blueprint,
     Response,
@@ -34,24 +36,22 @@ from surveys.instrument import Instrument, get_instrument
 from surveys.scoring import band
 
 from . import charts, exports
+from .actions import experiment_log, open_actions, timeline_notes
+from .followup_forms import status_labels
+from .labels import dimension_titles, option_labels
 from .results import (
     RoundResult,
     comparison,
     item_results,
     min_group_size,
+    previous_shown,
     round_comments,
     round_results,
 )
-from .summary import changes, headline
+from .summary import Change, changes, headline
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 api = Blueprint("api", __name__, url_prefix="/api")
-
-
-def previous_shown(results: list[RoundResult], current: RoundResult) -> RoundResult | None:
-    """The last round before `current` that is large enough to compare with."""
-    earlier = [r for r in results[: results.index(current)] if r.shown]
-    return earlier[-1] if earlier else None
 
 
 def selected(results: list[RoundResult], round_id: int | None) -> RoundResult | None:
@@ -62,13 +62,69 @@ def selected(results: list[RoundResult], round_id: int | None) -> RoundResult | 
     return shown[-1] if shown else (results[-1] if results else None)
 
 
-def trend_label(result: RoundResult, change: float | None) -> str:
-    """Under a trend point: its n, and its change since the previous round (nothing for a
-    round that is not shown)."""
-    if not result.shown:
+def compare_id_or_404(partnership: Partnership) -> int | None:
+    """The round asked for with ?compare=: one of the partnership's own (else 404, as
+    ?round=); an id that cannot be one (text, zero, too large) means no choice."""
+    compare_id = request.args.get("compare", type=database_id)
+    if compare_id is not None:
+        round_or_404(partnership, compare_id)
+    return compare_id
+
+
+def compared_with(results: list[RoundResult], current: RoundResult, compare_id: int | None) -> RoundResult | None:
+    """The round `current` is compared with: the one chosen, else the previous one shown.
+    Only a round that is shown can be chosen (404 for one that is not); choosing the current
+    round itself (its picker changed, the other not) means the default."""
+    if compare_id is None or compare_id == current.round.id:
+        return previous_shown(results, current)
+    chosen = next(r for r in results if r.round.id == compare_id)
+    if not chosen.shown:
+        abort(404)
+    return chosen
+
+
+def bound(value: float) -> str:
+    """An end of an interval with its sign: one decimal, or two where one would read 0,0 (so
+    -0,04 never shows as "-0,0", and the sign that decides "groter dan toeval" stays visible).
+    Rounded as Babel rounds (half to even on the decimal text)."""
+    if value == 0:
+        return format_decimal(0, "0.0")
+    if Decimal(str(value)).quantize(Decimal("0.1"), ROUND_HALF_EVEN) == 0:
+        return format_decimal(value, "+0.00;-0.00")
+    return format_decimal(value, "+0.0;-0.0")
+
+
+def interval(change: Change) -> str:
+    """The 95% interval of the change, e.g. "-0,1 tot +0,3", in the interface's decimals."""
+    return _("%(low)s tot %(high)s", low=bound(change.difference.low), high=bound(change.difference.high))
+
+
+def change_words(change: Change | None) -> str:
+    """Whether a change is larger than chance, with its interval; empty without an interval."""
+    if change is None or change.difference is None:
         return ""
+    if change.real:
+        return _("groter dan toeval (%(interval)s)", interval=interval(change))
+    return _("binnen toeval (%(interval)s)", interval=interval(change))
+
+
+def trend_point(result: RoundResult, dimension: str, change: Change | None) -> charts.TrendPoint:
+    """A round on a dimension's trend: n under the point, and its change since the round
+    before it, in colour only when larger than chance (the words and interval on hover)."""
+    if not result.shown:
+        return charts.TrendPoint(result.round.opens_on, result.round.title, None)
     label = f"n={result.n}"
-    return label if change is None else f"{label}<br>{format_decimal(change, '+0.0;-0.0')}"
+    if change is None:
+        return charts.TrendPoint(result.round.opens_on, result.round.title, result.total.mean(dimension), label)
+    shown = format_decimal(change.shown, "+0.0;-0.0")
+    return charts.TrendPoint(
+        result.round.opens_on,
+        result.round.title,
+        result.total.mean(dimension),
+        f"{label}<br><b>{shown}</b>" if change.real else f"{label}<br>{shown}",
+        f"{shown} {change_words(change)}",
+        (1 if change.rise else -1) if change.real else 0,
+    )
 
 
 def statement_label(item, language: str) -> str:
@@ -86,12 +142,6 @@ def group_radar(instrument: Instrument, current: RoundResult, comparison, names:
     )
 
 
-def option_labels(instrument: Instrument, question: str) -> dict[str, str]:
-    return {
-        option.key: option.label.get(current_language()) for option in instrument.profile_question(question).options
-    }
-
-
 @bp.get("/")
 @login_required
 def index():
@@ -106,11 +156,16 @@ def index():
 
 
 def round_view(
-    partnership: Partnership, results: list[RoundResult], current: RoundResult, instrument: Instrument
+    partnership: Partnership,
+    results: list[RoundResult],
+    current: RoundResult,
+    instrument: Instrument,
+    compare_id: int | None = None,
 ) -> dict:
-    """Everything the dashboard and the report show of one round."""
+    """Everything the dashboard and the report show of one round, compared with the round
+    chosen (else the previous one shown)."""
     lang = current_language()
-    previous = previous_shown(results, current)
+    previous = compared_with(results, current, compare_id) if current.shown else None
     levels = comparison(current, "level", tuple(option_labels(instrument, "level")))
     domains = comparison(current, "domain", tuple(option_labels(instrument, "domain")))
     items = item_results(current, instrument)
@@ -121,12 +176,12 @@ def round_view(
     return {
         "current": current,
         "previous": previous,
-        "headline": headline(current.total.means(), previous.total.means() if previous else None)
+        "headline": headline(current.total.scores, previous.total.scores if previous else None)
         if current.shown
         else None,
-        "changes": changes(current.total.means(), previous.total.means() if previous else None)
-        if current.shown
-        else {},
+        "changes": changes(current.total.scores, previous.total.scores if previous else None) if current.shown else {},
+        "compare_options": [r for r in results if r.shown and r is not current],
+        "compare_chosen": compare_id is not None and previous is not None and previous.round.id == compare_id,
         "levels": levels,
         "domains": domains,
         "level_names": level_names,
@@ -160,14 +215,17 @@ def partnership(slug: str):
     round_id = request.args.get("round", type=database_id)
     if round_id is not None:
         round_or_404(partnership, round_id)
+    compare_id = compare_id_or_404(partnership)
     current = selected(results, round_id)
     instrument = get_instrument(current.round.instrument_version) if current else get_instrument()
     lang = current_language()
     shown = [r for r in results if r.shown]
     round_changes = {
-        r.round.id: changes(r.total.means(), p.total.means() if (p := previous_shown(results, r)) else None)
+        r.round.id: changes(r.total.scores, p.total.scores if (p := previous_shown(results, r)) else None)
         for r in shown
     }
+    timeline = timeline_notes(partnership)
+    notes = [(entry.on, entry.text) for entry in timeline]
     context = {
         "partnership": partnership,
         "results": results,
@@ -176,17 +234,13 @@ def partnership(slug: str):
         if shown
         else None,
         "round_changes": round_changes,
+        "notes": notes,
+        **followup(partnership, results, timeline),
         "trends": {
             d.key: charts.trend_chart(
-                [
-                    (
-                        r.round.title,
-                        r.total.mean(d.key) if r.shown else None,
-                        trend_label(r, round_changes.get(r.round.id, {}).get(d.key)),
-                    )
-                    for r in results
-                ],
+                [trend_point(r, d.key, round_changes.get(r.round.id, {}).get(d.key)) for r in results],
                 d.title.get(lang),
+                notes,
             )
             for d in instrument.dimensions
         }
@@ -194,8 +248,21 @@ def partnership(slug: str):
         else {},
     }
     if current:
-        context.update(round_view(partnership, results, current, instrument))
+        context.update(round_view(partnership, results, current, instrument, compare_id))
     return render_template("dashboard/partnership.html", **context)
+
+
+def followup(partnership: Partnership, results: list[RoundResult], timeline: list) -> dict:
+    """What the dashboard and the report show of the learning loop: open actions, the
+    experiment log (released figures only) and the timeline."""
+    return {
+        "open_actions": open_actions(partnership),
+        "experiment_log": experiment_log(partnership, results),
+        "timeline": timeline,
+        "dimension_titles": dimension_titles(),
+        "statuses": status_labels(),
+        "today": clock.today(),
+    }
 
 
 @bp.get("/<slug>/rounds/<id:round_id>/report")
@@ -203,19 +270,22 @@ def partnership(slug: str):
 def report(slug: str, round_id: int):
     partnership = partnership_or_404(slug)
     round_or_404(partnership, round_id)
+    compare_id = compare_id_or_404(partnership)
     results = round_results(partnership.rounds)
     current = selected(results, round_id)
     instrument = get_instrument(current.round.instrument_version)
-    context = round_view(partnership, results, current, instrument)
+    context = round_view(partnership, results, current, instrument, compare_id)
+    timeline = timeline_notes(partnership)
+    context["notes"] = [(entry.on, entry.text) for entry in timeline]
+    context.update(followup(partnership, results, timeline))
+    # The round compared with first, so the current one is the emphasised latest.
     pair = [r for r in (context["previous"], current) if r is not None and r.shown]
     context["pair_radar"] = (
         charts.rounds_radar(instrument, [(r.round.title, r.total.means()) for r in pair], current_language())
         if pair
         else None
     )
-    return render_template(
-        "dashboard/report.html", partnership=partnership, instrument=instrument, today=clock.today(), **context
-    )
+    return render_template("dashboard/report.html", partnership=partnership, instrument=instrument, **context)
 
 
 # --- programme view --------------------------------------------------------------------------
@@ -444,6 +514,7 @@ def round_aggregates(slug: str, round_id: int):
 
 
 bp.add_app_template_global(band, "band")
+bp.add_app_template_global(change_words, "change_words")
 
 
 @bp.app_template_global()

@@ -73,6 +73,10 @@ def _selection(table: Table, partnership_id: int | None):
         "user_account": lambda: table.c.id.in_(members),
         "audit_event": by_partnership,
         "account_invitation": by_partnership,
+        "action": by_partnership,
+        "guide_note": lambda: table.c.round_id.in_(rounds),
+        # A programme's notes are the programme's: only in a full backup, like the programme.
+        "timeline_note": by_partnership,
     }
     condition = conditions.get(table.name)
     # Programmes and coordinators belong to no single partnership: only in a full backup.

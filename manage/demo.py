@@ -12,7 +12,7 @@ from flask import current_app
 import clock
 from dashboard.releases import release_if_due
 from extensions import db
-from models import Partnership, Role, Round, find_user
+from models import Action, ActionStatus, Partnership, Role, Round, TimelineNote, find_user
 from surveys.instrument import Instrument, get_instrument
 from surveys.responses import add_response
 from surveys.scoring import flip
@@ -149,8 +149,48 @@ def create_demo(today: date | None = None, seed: int = 2026) -> Round:
             db.session.flush()
             _add_round_responses(rng, instrument, round_, index, count, last_day=min(closes_on, today))
             round_.closes_on = closes_on
+        _add_followup(partnership, today)
         db.session.commit()
     return partnership.rounds[-1]
+
+
+def _add_followup(partnership: Partnership, today: date) -> None:
+    """What the demo's leaders agreed after T0 and what happened around them: the experiment
+    log shows investment rising after the first action."""
+    t0, t1 = partnership.rounds[0], partnership.rounds[1]
+    db.session.add_all(
+        [
+            Action(
+                partnership_id=partnership.id,
+                round_id=t0.id,
+                title="UWV en leerplicht aan de casustafel",
+                dimensions=["investment", "levels"],
+                owner="projectleider",
+                due_on=t1.opens_on,
+                status=ActionStatus.DONE,
+                note="Sinds maart zitten ze elke maand aan tafel.",
+            ),
+            Action(
+                partnership_id=partnership.id,
+                round_id=t1.id,
+                title="Met vijf jongeren hun plan samen maken",
+                dimensions=["youth", "daring"],
+                owner="jongerenwerker",
+                due_on=today - timedelta(days=20),
+                status=ActionStatus.ONGOING,
+            ),
+        ]
+    )
+    db.session.add_all(
+        [
+            TimelineNote(
+                partnership_id=partnership.id, happened_on=t0.closes_on + timedelta(days=30), text="Convenant getekend"
+            ),
+            TimelineNote(
+                partnership_id=partnership.id, happened_on=t1.closes_on + timedelta(days=45), text="Nieuwe wethouder"
+            ),
+        ]
+    )
 
 
 def reset_demo_leader() -> str:

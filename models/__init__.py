@@ -6,6 +6,7 @@ from sqlalchemy import Engine, event
 
 from .audit import AuditEvent
 from .draft import Draft
+from .followup import Action, ActionStatus, GuideNote, TimelineNote
 from .invitation import AccountInvitation, Invitation, new_token, token_hash
 from .partnership import Partnership, Programme
 from .password_reset import PasswordReset
@@ -16,11 +17,14 @@ from .user import Coordinatorship, Membership, Role, User, find_user
 
 __all__ = [
     "AccountInvitation",
+    "Action",
+    "ActionStatus",
     "Answer",
     "AuditEvent",
     "Comment",
     "Coordinatorship",
     "Draft",
+    "GuideNote",
     "Invitation",
     "Membership",
     "Partnership",
@@ -32,6 +36,7 @@ __all__ = [
     "Role",
     "Round",
     "RoundState",
+    "TimelineNote",
     "User",
     "find_user",
     "new_token",

@@ -286,4 +286,8 @@ def route_values(round_, open_round) -> dict:
         "token": "x" * 43,
         "name": plotly_filename(),
         "filename": "css/app.css",
+        # The learning loop's rows: ids that need not exist (their pages answer 404 then).
+        "action_id": 1,
+        "note_id": 1,
+        "point_key": "weakest:investment",
     }

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 import clock
 from extensions import db
-from models import Coordinatorship, Partnership, Programme, User
+from models import Action, Coordinatorship, Partnership, Programme, TimelineNote, User
 
 from .conftest import csrf_from, login, route_values
 from .test_dashboard import scored
@@ -39,6 +39,8 @@ def protected_urls(app, round_, partnership=None):
     urls = []
     with app.test_request_context():
         for rule in app.url_map.iter_rules():
+            if rule.arguments - {"slug", "round_id", "fmt"}:
+                continue  # an action or note of its own: test_every_get_route_for_every_role walks those
             if rule.arguments & PROTECTED_ARGUMENTS and "GET" in rule.methods:
                 if partnership is None or "round_id" in rule.arguments:
                     fmt = "png" if rule.endpoint == "manage.qr_code" else "csv"
@@ -66,7 +68,7 @@ EXPECTED = {
 
 
 def audience(url: str) -> str:
-    return "leaders" if url.startswith("/beheer/") else "results"
+    return "leaders" if url.startswith("/beheer/") or url.endswith("/afspraken/nieuw") else "results"
 
 
 @pytest.mark.parametrize(
@@ -154,7 +156,28 @@ EXPECTED_GET = {
     "surveys.display_thanks": by_role(rest=302),
     "personal.personal_link": by_role(rest=404),
     "welcome.accept_invitation": by_role(rest=404),
+    "followup.guide": RESULTS,
+    "followup.actions": RESULTS,
+    "followup.export_actions": RESULTS,
+    "followup.new_action": LEADERS,
+    "followup.edit_action": LEADERS,
+    "followup.timeline": RESULTS,
+    "followup.edit_timeline_note": LEADERS,
+    "followup.programme_timeline": by_role(anonymous=SIGN_IN, coordinator=200, admin=200, rest=404),
+    "followup.edit_programme_note": by_role(anonymous=SIGN_IN, coordinator=200, admin=200, rest=404),
 }
+
+
+def followup_values(app, endpoint: str) -> dict:
+    """An action and a timeline note of ours (a programme note for the programme's routes), and
+    a point of our round's guide (everyone answered 4: the first two dimensions are lowest)."""
+    with app.app_context():
+        column = TimelineNote.programme_id if "programme" in endpoint else TimelineNote.partnership_id
+        return {
+            "action_id": db.session.scalar(select(Action.id)),
+            "note_id": db.session.scalar(select(TimelineNote.id).where(column.is_not(None))),
+            "point_key": "weakest:urgency",
+        }
 
 
 @pytest.fixture
@@ -177,6 +200,9 @@ def programme_world(app, make_round, add_responses, make_user, session):
     make_user("coord@example.org")
     with app.app_context():
         db.session.add(Coordinatorship(user_id=find_user_id("coord@example.org", app), programme_id=programme.id))
+        db.session.add(Action(partnership_id=ours.partnership_id, title="Afspraak", dimensions=["youth"]))
+        db.session.add(TimelineNote(partnership_id=ours.partnership_id, happened_on=today, text="Convenant"))
+        db.session.add(TimelineNote(programme_id=programme.id, happened_on=today, text="Landelijk pact"))
         db.session.commit()
     return ours, open_round
 
@@ -208,7 +234,8 @@ def test_every_get_route_for_every_role(app, programme_world, role):
                     **{
                         n: ("png" if rule.endpoint == "manage.qr_code" and n == "fmt" else values[n])
                         for n in rule.arguments
-                    },
+                    }
+                    | {n: v for n, v in followup_values(app, rule.endpoint).items() if n in rule.arguments},
                 ),
             )
             for rule in rules
@@ -257,6 +284,16 @@ EXPECTED_POST = {
     "surveys.display_step": by_role(rest=ALLOWED),
     "surveys.display_restart": by_role(rest=ALLOWED),
     "welcome.accept_invitation": by_role(rest=404),
+    "followup.save_note": POST_LEADERS,
+    "followup.new_action": POST_LEADERS,
+    "followup.edit_action": POST_LEADERS,
+    "followup.delete_action": POST_LEADERS,
+    "followup.timeline": POST_LEADERS,
+    "followup.edit_timeline_note": POST_LEADERS,
+    "followup.delete_timeline_note": POST_LEADERS,
+    "followup.programme_timeline": by_role(anonymous=SIGN_IN, coordinator=ALLOWED, admin=ALLOWED, rest=404),
+    "followup.edit_programme_note": by_role(anonymous=SIGN_IN, coordinator=ALLOWED, admin=ALLOWED, rest=404),
+    "followup.delete_programme_note": by_role(anonymous=SIGN_IN, coordinator=ALLOWED, admin=ALLOWED, rest=404),
 }
 
 
@@ -276,9 +313,20 @@ def test_every_post_route_for_every_role(app, programme_world, role):
     with app.test_request_context():
         rules = [rule for rule in app.url_map.iter_rules() if "POST" in rule.methods]
         assert {rule.endpoint for rule in rules} == set(EXPECTED_POST), "a POST route without an entry in EXPECTED_POST"
-        urls = [(rule.endpoint, url_for(rule.endpoint, **{n: values[n] for n in rule.arguments})) for rule in rules]
-    # Deleting the partnership last, so the other routes still find it.
-    urls.sort(key=lambda pair: pair[0] == "manage.delete_partnership")
+        urls = [
+            (
+                rule.endpoint,
+                url_for(
+                    rule.endpoint,
+                    **{n: values[n] for n in rule.arguments if n in values}
+                    | {n: v for n, v in followup_values(app, rule.endpoint).items() if n in rule.arguments},
+                ),
+            )
+            for rule in rules
+        ]
+    # Deleting the partnership last, so the other routes still find it; before it the actions and
+    # notes, which are deleted without a confirmation, so that their edit routes still find them.
+    urls.sort(key=lambda pair: (pair[0] == "manage.delete_partnership", pair[0].startswith("followup.delete")))
     for endpoint, url in urls:
         client = app.test_client()  # fresh, so signing out does not end the walk
         if role != "anonymous":

@@ -102,15 +102,21 @@ def test_dashboard_compares_the_rounds_that_are_large_enough(leader, rounds):
     assert "T2 voorjaar" in page.text and "te weinig respondenten" in page.text
     assert SECRET_COMMENT not in page.text
     # Headline of the latest shown round (T1: 3.0 on every dimension) against T0 (3.4): the
-    # first of equals is strongest and weakest, nothing rose, everything fell by 0.4.
+    # first of equals is strongest and weakest, nothing rose, everything fell by 0.4 -- within
+    # chance: T0's values (5x3, 5x5, 3x1, 2x4) have variance 31.6/14, T1's (5x4, 5x2) 10/9, so
+    # the standard error is sqrt(31.6/14/15 + 10/9/10) = 0.5115 on 22.9 degrees of freedom
+    # (Welch), t = 2.069: -0.4 +- 1.058 = -1.46 to +0.66.
     urgency = INSTRUMENT.dimension("urgency").title.nl
     assert cards(page.text) == {
         "Respondenten": ("10", None),
         "Sterkste dimensie": ("3,0", f"{urgency} · middenmoot"),
         "Zwakste dimensie": ("3,0", f"{urgency} · middenmoot"),
         "Grootste stijging": ("–", None),
-        "Grootste daling": ("-0,4", urgency),
+        "Grootste daling": ("–", None),
     }
+    assert "geen daling groter dan toeval" in page.text and "geen stijging groter dan toeval" in page.text
+    assert f"grootste: {urgency} -0,4, binnen toeval (-1,5 tot +0,7)" in page.text
+    assert "groter dan toeval (" not in page.text
 
 
 def test_level_comparison_hides_small_groups_and_keeps_stale_groups_as_released(leader, rounds):
@@ -178,8 +184,14 @@ def test_within_one_release_a_group_the_others_would_give_away_is_hidden(
 
 def test_trends_have_a_point_per_round_with_n_and_a_gap_for_a_small_round(leader, rounds):
     page = leader.get(f"/dashboard/{rounds['partnership'].slug}/").text
-    trend = figure(page, "trend-youth")["data"][0]
-    assert [x.replace("<br>", " ") for x in trend["x"]] == ["T0 nulmeting", "T1 najaar", "T2 voorjaar"]
+    chart = figure(page, "trend-youth")
+    trend = chart["data"][0]
+    # Each round on the day it opened, its title as the tick.
+    today = clock.today()
+    assert trend["x"] == [(today - timedelta(days=days)).isoformat() for days in (400, 200, 20)]
+    assert chart["layout"]["xaxis"]["type"] == "date" and chart["layout"]["xaxis"]["tickvals"] == trend["x"]
+    ticks = [tick.replace("<br>", " ") for tick in chart["layout"]["xaxis"]["ticktext"]]
+    assert ticks == ["T0 nulmeting", "T1 najaar", "T2 voorjaar"]
     assert trend["y"][0] == pytest.approx(3.4) and trend["y"][1] == pytest.approx(3.0) and trend["y"][2] is None
     assert trend["text"] == ["n=15", "n=10<br>-0,4", ""]  # a round not shown has no n either
 
@@ -549,7 +561,9 @@ def test_markup_in_titles_stays_text_in_charts(leader, rounds, session):
     names = [trace["name"] for trace in figure(page, "rounds-radar")["data"]]
     assert '&lt;a href="https://evil.example/"&gt;EVIL&lt;/a&gt;' in names
     assert not any("<a" in name for name in names)
-    assert all("<a" not in x for x in figure(page, "trend-youth")["data"][0]["x"])
+    trend = figure(page, "trend-youth")
+    assert all("<a" not in x for x in trend["layout"]["xaxis"]["ticktext"])
+    assert all("<a" not in title for title, _ in trend["data"][0]["customdata"])
 
 
 def test_a_format_that_does_not_exist_is_404_and_not_logged(leader, rounds, session):

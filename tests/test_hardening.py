@@ -57,6 +57,8 @@ def every_route(app, round_) -> list[tuple[str, str, str]]:
         "programme_slug": "p",
         "fmt": "csv",
         "filename": "css/app.css",
+        "action_id": 1,
+        "note_id": 1,
     }
     routes = []
     with app.test_request_context():

@@ -34,6 +34,7 @@ CORE = {
     "surveys.scoring",
     "surveys.radar",
     "surveys.stats",
+    "surveys.guide",
     "dashboard.anonymity",
     "dashboard.summary",
     "dashboard.charts",
@@ -42,6 +43,7 @@ CORE_MAY_IMPORT = {
     "__future__",
     "collections",
     "dataclasses",
+    "datetime",  # dates as plain data (trend charts on a time axis); today is clock.today(), outside the core
     "functools",
     "itertools",
     "json",

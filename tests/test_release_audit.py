@@ -30,8 +30,11 @@ from sqlalchemy import select
 
 import clock
 from dashboard import releases
+from dashboard.actions import experiment_log
+from dashboard.guide import guide_points
+from dashboard.results import round_results
 from extensions import db
-from models import Release, Round
+from models import Partnership, Release, Round
 from surveys.instrument import get_instrument
 from surveys.responses import add_response
 
@@ -223,6 +226,7 @@ def play(history, app, client, session, round_: Round, mutate=None) -> Audit:
             record_view(audit, body, releases_so_far(session, round_.id))
             if body["shown"]:
                 check_exports_match(client, slug, round_, body)
+            check_loop_matches(app, client, slug, round_, body)
     return audit
 
 
@@ -242,6 +246,51 @@ def check_exports_match(client, slug: str, round_: Round, body: dict) -> None:
         )
     )
     assert len(statements) == 1 + len(INSTRUMENT.items)  # one row per statement, never per person
+
+
+def api(client, slug: str, round_id: int) -> dict:
+    return client.get(f"/api/partnerships/{slug}/rounds/{round_id}").get_json()
+
+
+def check_loop_matches(app, client, slug: str, round_: Round, body: dict) -> None:
+    """Across views: every figure the discussion guide and the experiment log use is one the API
+    shows (of this round, or of an earlier round of the partnership), so they add no set of
+    people to compare; and the guide of a round that is not shown shows nothing."""
+    page = client.get(f"/dashboard/{slug}/rounds/{round_.id}/gespreksleidraad")
+    assert page.status_code == 200
+    with app.test_request_context():
+        partnership = db.session.get(Partnership, round_.partnership_id)
+        results = round_results(partnership.rounds)
+        current = next(r for r in results if r.round.id == round_.id)
+        points = guide_points(results, current, INSTRUMENT)
+        log = experiment_log(partnership, results)
+    if not body["shown"]:
+        assert points == [] and 'class="guide-point"' not in page.text
+    tried["points"] += len(points)
+    tried["log steps"] += sum(len(line.steps) for line in log)
+    for point in points:
+        f, total = point.figures, body["total"].get(point.dimension)
+        if point.kind == "weakest":
+            assert (f["mean"], f["n"]) == (total["mean"], total["n"])
+        elif point.kind in ("disagreement", "unknown"):
+            statement = body["statements"][point.item.key]
+            if point.kind == "disagreement":
+                assert (f["mean"], f["sd"], f["n"]) == (statement["mean"], statement["sd"], statement["n"])
+            else:
+                assert (f["unknown"], f["respondents"]) == (statement["unknown"], body["respondents"])
+        elif point.kind in ("level_gap", "domain_gap"):
+            groups = body["levels" if point.kind == "level_gap" else "domains"]
+            assert f["high_mean"] == groups[f["high"]]["scores"][point.dimension]["mean"]
+            assert f["low_mean"] == groups[f["low"]]["scores"][point.dimension]["mean"]
+        else:  # a change since the previous round shown
+            previous = next(r for r in results if r.round.title == f["previous"])
+            assert f["after"] == total["mean"]
+            assert f["before"] == api(client, slug, previous.round.id)["total"][point.dimension]["mean"]
+    for line in log:  # a dimension the API does not show has no score in the log either
+        assert line.baseline == api(client, slug, line.agreed.id)["total"].get(line.dimension, {}).get("mean")
+        for step in line.steps:
+            seen = api(client, slug, step.round.id)
+            assert seen["shown"] and step.mean == seen["total"].get(line.dimension, {}).get("mean")
 
 
 @pytest.fixture
@@ -266,8 +315,26 @@ def fresh_round(session, round_: Round) -> Round:
     return new
 
 
+def agree_on_an_action(client, round_: Round) -> None:
+    """An action on every dimension agreed after a round with results, through the leader's
+    form: the next examples' views check the experiment log that follows it."""
+    slug = round_.partnership.slug
+    if not api(client, slug, round_.id)["shown"]:
+        return
+    page = f"/dashboard/{slug}/afspraken/nieuw"
+    data = {
+        "title": f"Na {round_.title}",
+        "dimensions": [d.key for d in INSTRUMENT.dimensions],
+        "round_id": str(round_.id),
+        "status": "bezig",
+        "csrf_token": csrf_from(client.get(page).text),
+    }
+    assert client.post(page, data=data).status_code == 302
+    tried["actions"] += 1
+
+
 EXAMPLES = 40
-tried = {"histories": 0, "largest": 0, "sets": 0, "checked": 0}
+tried = {"histories": 0, "largest": 0, "sets": 0, "checked": 0, "actions": 0, "points": 0, "log steps": 0}
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -276,7 +343,9 @@ def report_what_was_tried():
     yield
     print(
         f"\naudit: {tried['histories']} histories, largest {tried['largest']} responses, "
-        f"{tried['sets']} distinct released sets, {tried['checked']} small sets checked"
+        f"{tried['sets']} distinct released sets, {tried['checked']} small sets checked, "
+        f"{tried['points']} guide points and {tried['log steps']} experiment-log steps matched to the API "
+        f"({tried['actions']} actions)"
     )
 
 
@@ -287,8 +356,10 @@ def report_what_was_tried():
 )
 @given(history=histories)
 def test_no_small_group_is_a_combination_of_released_figures(history, app, client, session, scene):
-    audit = play(history, app, client, session, fresh_round(session, scene))
+    round_ = fresh_round(session, scene)
+    audit = play(history, app, client, session, round_)
     assert violations(audit) == {}
+    agree_on_an_action(client, round_)
     tried["histories"] += 1
     tried["checked"] += sum(
         sum(math.comb(len(set().union(*sets)), size) for size in range(1, MIN)) for sets in audit.sets.values()
@@ -380,3 +451,38 @@ def test_the_rank_test_itself(app):
     assert small_sets_in_span({frozenset(range(10)), frozenset(range(5)), frozenset([0, 1, 2, 3, 9])}, MIN) == []
     # nested groups do: O = {0..4} inside W = {0..6} leaves {5, 6}
     assert (5, 6) in small_sets_in_span({frozenset(range(10)), frozenset(range(7)), frozenset(range(5))}, MIN)
+
+
+def answered(level: str, domain: str, value: int, unknown: bool = False) -> tuple:
+    """A response scoring `value` on every statement (the momentum ones "weet ik niet" when
+    `unknown`), so guide points of every kind have figures to come from."""
+    answers = {i.key: (None if unknown and i.dimension == "momentum" else value) for i in INSTRUMENT.items}
+    return ("respond", {"level": level, "domain": domain, "answers": answers, "comment": None})
+
+
+def test_the_guide_and_the_experiment_log_use_only_figures_the_api_shows(app, client, session, scene):
+    """Two rounds: in T1 ten werkvloer/onderwijs score 2 and ten bestuur/gemeente 4 (a gap between
+    levels and domains, momentum unknown to half); an action follows T1; in T2 everyone scores
+    4, a rise larger than chance. check_loop_matches, run at every view, ties each figure of
+    the guide and each step of the log to the API."""
+    first = fresh_round(session, scene)
+    pair = [answered("werkvloer", "onderwijs", 2, unknown=True), answered("bestuur", "gemeente", 4)]
+    t1 = [*pair * 10, ("close",), ("view",)]  # arriving in turns: each group grows in every release
+    before = dict(tried)
+    play(t1, app, client, session, first)
+    agree_on_an_action(client, first)
+    second = fresh_round(session, scene)
+    t2 = [
+        *[answered("werkvloer", "onderwijs", 4)] * 3,
+        *[answered("bestuur", "gemeente", 5)] * 3,
+        ("close",),
+        ("view",),
+    ]
+    play(t2, app, client, session, second)
+    with app.test_request_context():
+        partnership = db.session.get(Partnership, first.partnership_id)
+        results = round_results(partnership.rounds)
+        kinds = {p.kind for p in guide_points(results, next(r for r in results if r.round.id == first.id), INSTRUMENT)}
+        later = {p.kind for p in guide_points(results, next(r for r in results if r.round.id == second.id), INSTRUMENT)}
+    assert {"weakest", "level_gap", "domain_gap", "unknown"} <= kinds and "change" in later
+    assert tried["log steps"] - before["log steps"] == len(INSTRUMENT.dimensions)  # one step (T2) per dimension

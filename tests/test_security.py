@@ -32,6 +32,9 @@ SAMPLE = {
     "token": "x" * 43,
     "programme_slug": "p",
     "fmt": "csv",
+    "action_id": 1,
+    "note_id": 1,
+    "point_key": "weakest:investment",
 }
 
 
@@ -283,7 +286,7 @@ def table_contents(session) -> dict[str, list[tuple]]:
 def test_no_get_changes_state(app, client, session, setup):
     """Every GET route of the URL map, as an administrator with a questionnaire in progress
     and an open account invitation: no row of any table changes, none comes or goes, except
-    the audit log's records of the two downloads."""
+    the audit log's records of the three downloads."""
     login(client, "beheer@p.example")
     account_invitation_link(app, setup)
     questionnaire = client.get(f"/s/{setup.public_code}/1")
@@ -321,6 +324,7 @@ def test_no_get_changes_state(app, client, session, setup):
         for row in session.scalars(select(AuditEvent).where(AuditEvent.id.not_in([row[0] for row in audit_before])))
     )
     assert added == [
+        ("beheer@p.example", "export.actions", "csv"),
         ("beheer@p.example", "export.scores", "csv"),
         ("beheer@p.example", "export.statements", "T1 (csv)"),
     ]
