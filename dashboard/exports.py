@@ -1,5 +1,6 @@
-"""CSV and XLSX files from rows of plain values. Text that a spreadsheet would run as a
-formula (starting with =, +, -, @, tab or carriage return) is neutralised with a quote."""
+"""CSV and XLSX files from rows of plain values, and the response that downloads them. Text
+that a spreadsheet would run as a formula (starting with =, +, -, @, tab or carriage return)
+is neutralised with a quote."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
+from flask import Response, abort
 from openpyxl import Workbook
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -46,3 +48,20 @@ def to_xlsx(header: Row, rows: Iterable[Row], title: str, more: Iterable[Sheet] 
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def download(header, rows, fmt: str, filename: str, sheet: str, more: tuple = ()) -> Response:
+    """The rows as a file to download (a 404 for a format there is none of)."""
+    if fmt == "csv":
+        return Response(
+            to_csv(header, rows),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'},
+        )
+    if fmt == "xlsx":
+        return Response(
+            to_xlsx(header, rows, sheet, more),
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={"Content-Disposition": f'attachment; filename="{filename}.xlsx"'},
+        )
+    abort(404)

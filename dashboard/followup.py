@@ -25,7 +25,6 @@ from .followup_forms import AgreedActionForm, NoteForm, TimelineNoteForm, status
 from .guide import guide_points
 from .labels import dimension_titles, option_labels
 from .results import round_results
-from .views import download
 
 bp = Blueprint("followup", __name__, url_prefix="/dashboard")
 
@@ -276,7 +275,7 @@ def export_actions(slug: str, fmt: str):
     header, rows = action_table(partnership)
     record(partnership, "export.actions", fmt)
     db.session.commit()
-    return download(header, rows, fmt, f"{partnership.slug}-{_('afspraken')}", _("afspraken"))
+    return exports.download(header, rows, fmt, f"{partnership.slug}-{_('afspraken')}", _("afspraken"))
 
 
 # --- timeline notes ------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     jsonify,
     redirect,
@@ -385,22 +384,6 @@ def score_table(partnership: Partnership) -> tuple[list[str], list[list]]:
     return header, rows
 
 
-def download(header, rows, fmt: str, filename: str, sheet: str, more: tuple = ()) -> Response:
-    if fmt == "csv":
-        return Response(
-            exports.to_csv(header, rows),
-            mimetype="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'},
-        )
-    if fmt == "xlsx":
-        return Response(
-            exports.to_xlsx(header, rows, sheet, more),
-            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            headers={"Content-Disposition": f'attachment; filename="{filename}.xlsx"'},
-        )
-    abort(404)
-
-
 @bp.get("/<slug>/export/scores.<fmt>")
 @login_required
 def export_scores(slug: str, fmt: str):
@@ -410,7 +393,7 @@ def export_scores(slug: str, fmt: str):
     header, rows = score_table(partnership)
     record(partnership, "export.scores", fmt)
     db.session.commit()
-    return download(header, rows, fmt, f"{partnership.slug}-scores", "scores")
+    return exports.download(header, rows, fmt, f"{partnership.slug}-scores", "scores")
 
 
 def statement_table(result: RoundResult, instrument: Instrument) -> tuple[list[str], list[list]]:
@@ -460,7 +443,7 @@ def export_statements(slug: str, round_id: int, fmt: str):
     header, rows = statement_table(result, get_instrument(round_.instrument_version))
     record(partnership, "export.statements", f"{round_.title} ({fmt})")
     db.session.commit()
-    return download(header, rows, fmt, f"{partnership.slug}-{round_.id}-statements", "statements")
+    return exports.download(header, rows, fmt, f"{partnership.slug}-{round_.id}-statements", "statements")
 
 
 def aggregate_json(aggregate) -> dict:
