@@ -12,7 +12,7 @@ from sqlalchemy.exc import OperationalError
 
 from dashboard import releases
 from dashboard.releases import _aggregate, _contains, _item_aggregate, _members, needed
-from models import Release, Response
+from models import Release, Response, Round
 from surveys.instrument import get_instrument
 
 from .conftest import login
@@ -195,3 +195,50 @@ def test_a_statement_nobody_gave_an_opinion_on_is_never_published(app, client, m
     login(client, "leider@niemand.example")
     body = client.get(f"/api/partnerships/{round_.partnership.slug}/rounds/{round_.id}").get_json()
     assert body["shown"] and body["statements"][unknown] == {"unknown": 5}  # a count, no figure of nobody
+
+
+def statement_figure(client, round_) -> dict:
+    body = client.get(f"/api/partnerships/{round_.partnership.slug}/rounds/{round_.id}").get_json()
+    return body["statements"][FIRST]
+
+
+FIRST = get_instrument(1).items[0].key
+
+
+def answering_first(count: int):
+    """The first `count` respondents of a batch answer the first statement, the rest "weet ik niet"."""
+    return lambda n, item: (4 if n < count else None) if item.key == FIRST else 4
+
+
+def test_what_leaders_saw_of_another_round_never_holds_a_figure_back(app, client, make_round, make_user, add_responses):
+    """Round B's first release, seen by its leaders, showed the first statement. In round A
+    three people answer it in release 1 (too few: not shown) and two more in release 2: five
+    people, first shown now. Had B's sets counted for A, B's "release 1" would take A's three
+    and A's release 2 would reveal the two newcomers: it would stay hidden."""
+    other = make_round("B", hide_results_while_open=False)
+    add_responses(other, 5)
+    add_responses(other, 5)  # release 2 marks release 1 as seen
+    mine = make_round("A", hide_results_while_open=False)
+    add_responses(mine, 5, answering_first(3))
+    add_responses(mine, 5, answering_first(2))
+    make_user("leider@a.example", mine.partnership)
+    login(client, "leider@a.example")
+    figure = statement_figure(client, mine)
+    assert (figure["n"], figure["release"]) == (5, 2)
+
+
+def test_a_release_nobody_saw_holds_no_figure_back(app, client, session, make_round, make_user, add_responses):
+    """Results hidden while the round is open: release 1 shows the first statement for its
+    five people, but nobody sees it; release 2 adds two who answered it. Once closed, the
+    statement shows release 2's seven: release 1 was replaced unseen, so the two newcomers
+    cannot be told apart by comparing."""
+    round_ = make_round("T1", hide_results_while_open=True)
+    add_responses(round_, 5, answering_first(5))
+    add_responses(round_, 5, answering_first(2))
+    stored = session.get(Round, round_.id)
+    stored.closed_early = True
+    session.commit()
+    make_user("leider@t1.example", round_.partnership)
+    login(client, "leider@t1.example")
+    figure = statement_figure(client, round_)
+    assert (figure["n"], figure["release"]) == (7, 2)
