@@ -11,6 +11,9 @@ from collections.abc import Iterable, Sequence
 from flask import Response, abort
 from openpyxl import Workbook
 
+from auth.audit import record
+from extensions import db
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = ("csv", "xlsx")
 
@@ -48,6 +51,17 @@ def to_xlsx(header: Row, rows: Iterable[Row], title: str, more: Iterable[Sheet] 
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def logged_download(partnership, what: str, detail: str, table, fmt: str, filename: str, sheet: str) -> Response:
+    """A download a leader asked for: a 404 for a format there is none of, else the rows of
+    `table()` as a file, recorded in the partnership's audit log first."""
+    if fmt not in FORMATS:
+        abort(404)
+    header, rows = table()
+    record(partnership, what, detail)
+    db.session.commit()
+    return download(header, rows, fmt, filename, sheet)
 
 
 def download(header, rows, fmt: str, filename: str, sheet: str, more: tuple = ()) -> Response:

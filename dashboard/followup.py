@@ -270,12 +270,9 @@ def action_table(partnership: Partnership) -> tuple[list[str], list[list]]:
 @login_required
 def export_actions(slug: str, fmt: str):
     partnership = partnership_or_404(slug)
-    if fmt not in exports.FORMATS:
-        abort(404)
-    header, rows = action_table(partnership)
-    record(partnership, "export.actions", fmt)
-    db.session.commit()
-    return exports.download(header, rows, fmt, f"{partnership.slug}-{_('afspraken')}", _("afspraken"))
+    table = lambda: action_table(partnership)  # noqa: E731
+    filename = f"{partnership.slug}-{_('afspraken')}"
+    return exports.logged_download(partnership, "export.actions", fmt, table, fmt, filename, _("afspraken"))
 
 
 # --- timeline notes ------------------------------------------------------------------------------

@@ -27,8 +27,6 @@ from auth.access import (
     visible_partnerships,
     visible_programmes,
 )
-from auth.audit import record
-from extensions import db
 from i18n import current_language
 from models import Partnership, database_id
 from surveys.instrument import Instrument, get_instrument
@@ -388,12 +386,10 @@ def score_table(partnership: Partnership) -> tuple[list[str], list[list]]:
 @login_required
 def export_scores(slug: str, fmt: str):
     partnership = partnership_or_404(slug)
-    if fmt not in exports.FORMATS:
-        abort(404)
-    header, rows = score_table(partnership)
-    record(partnership, "export.scores", fmt)
-    db.session.commit()
-    return exports.download(header, rows, fmt, f"{partnership.slug}-scores", "scores")
+    table = lambda: score_table(partnership)  # noqa: E731
+    return exports.logged_download(
+        partnership, "export.scores", fmt, table, fmt, f"{partnership.slug}-scores", "scores"
+    )
 
 
 def statement_table(result: RoundResult, instrument: Instrument) -> tuple[list[str], list[list]]:
@@ -435,15 +431,14 @@ def statement_table(result: RoundResult, instrument: Instrument) -> tuple[list[s
 def export_statements(slug: str, round_id: int, fmt: str):
     partnership = partnership_or_404(slug)
     round_ = round_or_404(partnership, round_id)
-    if fmt not in exports.FORMATS:
-        abort(404)
     result = round_results([round_])[0]
     if not result.shown:
         abort(404)
-    header, rows = statement_table(result, get_instrument(round_.instrument_version))
-    record(partnership, "export.statements", f"{round_.title} ({fmt})")
-    db.session.commit()
-    return exports.download(header, rows, fmt, f"{partnership.slug}-{round_.id}-statements", "statements")
+    table = lambda: statement_table(result, get_instrument(round_.instrument_version))  # noqa: E731
+    filename = f"{partnership.slug}-{round_.id}-statements"
+    return exports.logged_download(
+        partnership, "export.statements", f"{round_.title} ({fmt})", table, fmt, filename, "statements"
+    )
 
 
 def aggregate_json(aggregate) -> dict:
