@@ -242,3 +242,21 @@ def test_a_release_nobody_saw_holds_no_figure_back(app, client, session, make_ro
     login(client, "leider@t1.example")
     figure = statement_figure(client, round_)
     assert (figure["n"], figure["release"]) == (7, 2)
+
+
+def test_a_release_stored_before_displayed_was_named_so_still_counts(app, session, make_round, add_responses):
+    """Releases stored by an earlier version call the sets behind their figures "published".
+    The next release takes them over under "displayed", so they keep counting for the rule."""
+    round_ = make_round("T1", hide_results_while_open=False)
+    add_responses(round_, 5)
+    first = session.scalar(select(Release).where(Release.round_id == round_.id))
+    old = dict(first.figures)
+    old["published"] = old.pop("displayed")
+    first.figures = old
+    session.commit()
+    add_responses(round_, 5)
+    session.expire_all()
+    second = session.scalar(select(Release).where(Release.round_id == round_.id, Release.number == 2))
+    assert "published" not in second.figures
+    assert [None, None, 1] in second.figures["displayed"]["members"]  # release 1's count, taken over
+    assert [None, None, 2] in second.figures["displayed"]["members"]
