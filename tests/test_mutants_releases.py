@@ -260,3 +260,29 @@ def test_a_release_stored_before_displayed_was_named_so_still_counts(app, sessio
     assert "published" not in second.figures
     assert [None, None, 1] in second.figures["displayed"]["members"]  # release 1's count, taken over
     assert [None, None, 2] in second.figures["displayed"]["members"]
+
+
+def momentum_unknown(n, item):
+    return None if item.dimension == "momentum" else 4
+
+
+def test_a_dimension_nobody_scored_is_left_out_and_the_rest_released(app, client, make_round, make_user, add_responses):
+    round_ = make_round("T1", hide_results_while_open=False)
+    add_responses(round_, 5, momentum_unknown)
+    make_user("leider@m.example", round_.partnership)
+    login(client, "leider@m.example")
+    body = client.get(f"/api/partnerships/{round_.partnership.slug}/rounds/{round_.id}").get_json()
+    assert body["shown"] and "momentum" not in body["total"] and body["total"]["urgency"]["n"] == 5
+
+
+def test_a_total_whose_people_did_not_change_keeps_its_release(app, client, make_round, make_user, add_responses):
+    """Release 2 brings five people who all answered "weet ik niet" on momentum: its total rests
+    on the same five as in release 1, so it stays the figure of release 1; urgency moves."""
+    round_ = make_round("T1", hide_results_while_open=False)
+    add_responses(round_, 5)
+    add_responses(round_, 5, momentum_unknown)
+    make_user("leider@m2.example", round_.partnership)
+    login(client, "leider@m2.example")
+    total = client.get(f"/api/partnerships/{round_.partnership.slug}/rounds/{round_.id}").get_json()["total"]
+    assert (total["momentum"]["n"], total["momentum"]["release"]) == (5, 1)
+    assert (total["urgency"]["n"], total["urgency"]["release"]) == (10, 2)
