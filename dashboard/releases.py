@@ -9,7 +9,6 @@ stays hidden. So two versions of one figure never differ by fewer than MIN_GROUP
 people, and no group below that size can be computed from all releases together.
 
 Figures layout (JSON, kept in Release.figures):
-    n            respondents in this release and all before it
     total        {dimension: aggregate}: the whole round
     groups       {"level"|"domain": {key: {"release", "n", "scores": {dimension: aggregate}}}}
     items        {item: aggregate of the answers as given, "distribution" = counts of 1..5}
@@ -120,7 +119,6 @@ def next_figures(round_: Round, number: int, previous: dict | None, seen: Mappin
         if previous
         else {"total": {}, "groups": {by: {} for by in GROUPINGS}, "items": {}, "displayed": {}}
     )
-    figures["n"] = sum(people.values())
     rule = Rule(seen, figures.setdefault("displayed", figures.pop("published", {})), min_size)
     # The count of every release is always shown (the round page), and it is safe: at least
     # min_size new people who are in no set before.

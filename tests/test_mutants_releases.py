@@ -286,3 +286,30 @@ def test_a_total_whose_people_did_not_change_keeps_its_release(app, client, make
     total = client.get(f"/api/partnerships/{round_.partnership.slug}/rounds/{round_.id}").get_json()["total"]
     assert (total["momentum"]["n"], total["momentum"]["release"]) == (5, 1)
     assert (total["urgency"]["n"], total["urgency"]["release"]) == (10, 2)
+
+
+def test_a_group_moves_alone_when_one_of_its_dimensions_rests_on_the_same_people(
+    app, client, make_round, make_user, add_responses
+):
+    """Release 1: five on the work floor, five in the board. Release 2 brings five more on
+    the work floor (all "weet ik niet" on momentum), five more in the board and two in
+    policy. Moving both levels at once would leave policy's two as the rest of the total, so
+    the levels move one by one, largest first: the work floor moves (its momentum figure rests
+    on the same five people as before, nothing new to learn), then the board cannot."""
+    round_ = make_round("T1", hide_results_while_open=False)
+    add_responses(round_, 5, level="werkvloer", release=False)
+    add_responses(round_, 4, level="bestuur", release=False)
+    add_responses(round_, 1, level="bestuur")  # release 1
+    add_responses(round_, 5, momentum_unknown, level="werkvloer", release=False)
+    add_responses(round_, 2, level="beleid", release=False)
+    add_responses(round_, 4, level="bestuur", release=False)
+    add_responses(round_, 1, level="bestuur")  # release 2
+    make_user("leider@levels.example", round_.partnership)
+    login(client, "leider@levels.example")
+    body = client.get(f"/api/partnerships/{round_.partnership.slug}/rounds/{round_.id}").get_json()
+    assert body["release"]["number"] == 2 and body["respondents"] == 22
+    werkvloer, bestuur = body["levels"]["werkvloer"], body["levels"]["bestuur"]
+    assert (werkvloer["respondents"], werkvloer["release"]) == (10, 2)
+    assert werkvloer["scores"]["momentum"]["n"] == 5 and werkvloer["scores"]["urgency"]["n"] == 10
+    assert (bestuur["respondents"], bestuur["release"]) == (5, 1)  # would single out policy's two
+    assert "beleid" not in body["levels"]  # two people: too small on its own
