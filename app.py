@@ -7,13 +7,12 @@ import re
 import click
 from flask import Flask, jsonify, render_template, request
 from flask_babel import format_date, format_decimal, format_percent
-from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from config import DEVELOPMENT_SECRET_KEY, SMALLEST_GROUP_SIZE, Config
-from extensions import babel, csrf, db, limiter, login_manager, migrate
+from extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 from i18n import (
     current_language,
     language_url,
@@ -176,6 +175,38 @@ def register_extensions(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
     babel.init_app(app, locale_selector=select_language)
     app.before_request(remember_language_choice)
+    register_compression(app)
+
+
+#: What Flask-Compress compresses: HTML, CSS, JS, JSON and SVG; not CSV or XLSX downloads
+#: (XLSX is a zip already) nor images that are compressed already.
+COMPRESSED_MIMETYPES = [
+    "text/html",
+    "text/css",
+    "text/javascript",
+    "application/javascript",
+    "application/json",
+    "image/svg+xml",
+]
+
+
+def register_compression(app: Flask) -> None:
+    """Brotli, else gzip, for bodies of 500 bytes and more. Streamed bodies (static files
+    through send_file, exports that stream) are compressed chunk by chunk as they go, never
+    gathered first. Its after_request is registered before register_headers' one, so it runs
+    after it (Flask runs them last-registered first) and sees the final headers. A response that
+    has a Content-Encoding already (plotly.js, compressed once per process) passes untouched."""
+    for key, value in {
+        "COMPRESS_MIMETYPES": COMPRESSED_MIMETYPES,
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
+        "COMPRESS_ALGORITHM_STREAMING": ["br", "gzip"],
+        "COMPRESS_STREAMS": True,
+        "COMPRESS_MIN_SIZE": 500,
+        "COMPRESS_BR_LEVEL": 4,
+        "COMPRESS_LEVEL": 6,
+    }.items():
+        app.config.setdefault(key, value)
+    compress.init_app(app)
 
 
 class IdConverter(IntegerConverter):
@@ -236,6 +267,8 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_headers(app: Flask) -> None:
+    from assets import cache_control
+
     # plotly.js sets inline styles, so styles allow 'unsafe-inline'; scripts never do.
     policy = (
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
@@ -247,8 +280,9 @@ def register_headers(app: Flask) -> None:
         response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        if current_user.is_authenticated:  # results and exports stay out of shared caches
-            response.headers["Cache-Control"] = "no-store"
+        # One rule for every response (assets.cache_control): a year for content-hashed static
+        # files and plotly.js, signed in or not; no-store for everything the app renders.
+        response.headers["Cache-Control"] = cache_control(response)
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response

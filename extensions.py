@@ -1,6 +1,7 @@
 """Flask extensions, created unbound here and bound to the app in `create_app`."""
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -28,6 +29,7 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()
+compress = Compress()
 # Counters keyed by client address live only in the limiter's storage (memory, or Redis when
 # RATELIMIT_STORAGE_URI is set so that several workers share them), never with a response.
 limiter = Limiter(key_func=get_remote_address)

@@ -1,0 +1,150 @@
+"""The partial plotly.js bundle (vendor/plotly/) in Chromium: every chart of the demo dashboard
+and the thank-you radar draw with it, each trace of the figures' JSON becomes a drawn trace of
+its kind, the trend charts keep their date axis, no console errors. And the bundle rebuilds
+byte for byte from its pinned sources (this needs node and the npm registry, as the other
+tests in this folder need Chromium; it runs with them)."""
+
+import hashlib
+import shutil
+import subprocess
+
+import pytest
+
+from assets import PLOTLY_JS
+from config import BASE_DIR
+from extensions import db
+from manage.demo import DEMO_LEADER_EMAIL, create_demo, reset_demo_leader
+from surveys.instrument import get_instrument
+
+from .conftest import PageWatch, radar_axes
+
+pytestmark = pytest.mark.browser
+
+INSTRUMENT = get_instrument(1)
+
+#: Per chart: what the figure's JSON asks for, what plotly made of it, and what it drew.
+CHARTS = """() => [...document.querySelectorAll('script[data-chart-for]')].map(holder => {
+  const id = holder.getAttribute('data-chart-for');
+  const el = document.getElementById(id);
+  const figure = JSON.parse(holder.textContent);
+  return {
+    id,
+    asked: figure.data.map(t => t.type || 'scatter'),
+    made: (el._fullData || []).map(t => t.type),
+    svg: el.querySelectorAll('.main-svg').length,
+    xaxis: el._fullLayout && el._fullLayout.xaxis ? el._fullLayout.xaxis.type : null,
+    xticks: [...el.querySelectorAll('.xtick text')].map(t => t.textContent),
+    polar: el.querySelectorAll('.polarlayer .trace').length,
+    bars: el.querySelectorAll('.barlayer .trace .point path').length,
+    lines: el.querySelectorAll('.cartesianlayer .scatterlayer .trace .js-line').length,
+  };
+})"""
+
+
+@pytest.fixture(scope="module")
+def demo(live_app):
+    with live_app.app_context():
+        round_ = create_demo()
+        live_app.config["DEMO_PASSWORD"] = reset_demo_leader()
+        live_app.config["DEMO_SURVEY"] = f"/s/{round_.public_code}"
+        db.session.remove()
+    return live_app
+
+
+def watch_bundle(page) -> list[str]:
+    """The plotly.js URLs the page fetched (each must be the partial bundle)."""
+    fetched: list[str] = []
+    page.on("response", lambda response: "/vendor/" in response.url and fetched.append(response.url))
+    return fetched
+
+
+def only_the_partial_bundle(page, fetched: list[str]) -> None:
+    digest = hashlib.sha256(PLOTLY_JS.read_bytes()).hexdigest()[:16]
+    assert fetched and all(url.endswith(f"/vendor/plotly-4.1.1-partial.{digest}.min.js") for url in fetched)
+    assert page.evaluate("Plotly.version") == "4.1.1"
+    registered = page.evaluate("Object.keys(Plotly.PlotSchema.get().traces).sort()")
+    assert registered == ["bar", "scatter", "scatterpolar"]
+
+
+def test_every_dashboard_chart_draws_with_the_partial_bundle(browser, demo):
+    base = demo.config["LIVE_URL"]
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    watch = PageWatch(page, base)
+    fetched = watch_bundle(page)
+    page.goto(f"{base}/inloggen")
+    page.fill("#email", DEMO_LEADER_EMAIL)
+    page.fill("#password", demo.config["DEMO_PASSWORD"])
+    page.get_by_role("button", name="Inloggen", exact=True).click()
+    page.wait_for_url(f"{base}/dashboard/demo/")
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 3")
+    page.wait_for_selector("#trend-daring .main-svg")
+    page.wait_for_selector("#bars-daring .main-svg")
+    only_the_partial_bundle(page, fetched)
+
+    charts = page.evaluate(CHARTS)
+    ids = [chart["id"] for chart in charts]
+    dimensions = [dimension.key for dimension in INSTRUMENT.dimensions]
+    assert "rounds-radar" in ids
+    assert {f"trend-{key}" for key in dimensions} <= set(ids) and {f"bars-{key}" for key in dimensions} <= set(ids)
+    kinds = set()
+    for chart in charts:
+        assert chart["svg"] >= 1, chart["id"]
+        assert chart["made"] == chart["asked"], chart["id"]  # no trace dropped or turned into another
+        kinds.update(chart["made"])
+        if "scatterpolar" in chart["asked"]:
+            assert chart["polar"] == chart["asked"].count("scatterpolar"), chart["id"]
+        if "bar" in chart["asked"]:
+            assert chart["bars"] > 0, chart["id"]
+        if chart["id"].startswith("trend-"):
+            assert chart["xaxis"] == "date", chart["id"]
+            assert chart["lines"] >= 1 and chart["xticks"], chart["id"]
+    assert kinds == {"scatterpolar", "scatter", "bar"}
+    assert len(radar_axes(page, "rounds-radar")) == 6
+    assert watch.errors == [] and watch.foreign == []
+    context.close()
+
+
+def test_the_thank_you_radar_draws_with_the_partial_bundle(browser, demo):
+    base = demo.config["LIVE_URL"]
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    watch = PageWatch(page, base)
+    fetched = watch_bundle(page)
+    page.goto(base + demo.config["DEMO_SURVEY"])
+    page.click("text=Begin met de vragenlijst")
+    for dimension in INSTRUMENT.dimensions:
+        for item in dimension.items:
+            page.click(f"label[for='{item.key}-3']")  # "4" everywhere
+        page.get_by_role("button", name="Volgende", exact=True).click()
+    page.check("#level-0")
+    page.check("#domain-0")
+    page.get_by_role("button", name="Versturen", exact=True).click()
+    page.wait_for_selector("#own-scores .main-svg")
+    only_the_partial_bundle(page, fetched)
+    (chart,) = [chart for chart in page.evaluate(CHARTS) if chart["id"] == "own-scores"]
+    assert chart["made"] == chart["asked"] == ["scatterpolar"] and chart["polar"] == 1
+    assert len(radar_axes(page, "own-scores")) == 6
+    # Every answer 4: in each dimension four statements count 4 and the one reverse-worded
+    # statement counts 6 - 4 = 2, so each dimension scores 18 / 5 = 3.6.
+    drawn = page.evaluate("document.getElementById('own-scores').data[0].r")
+    assert drawn[:6] == pytest.approx([3.6] * 6)
+    assert watch.errors == [] and watch.foreign == []
+    context.close()
+
+
+def test_the_bundle_rebuilds_byte_for_byte(tmp_path):
+    """build.sh in a fresh copy of vendor/plotly/ (its own npm ci from package-lock.json)
+    gives the very bytes that are shipped."""
+    if shutil.which("npm") is None:
+        pytest.fail("npm not found: apt-get install npm (node and npm rebuild the plotly bundle)")
+    source = BASE_DIR / "vendor" / "plotly"
+    copy = tmp_path / "plotly"
+    copy.mkdir()
+    for name in ("package.json", "package-lock.json", "entry.js", "build.sh"):
+        shutil.copy(source / name, copy / name)
+    result = subprocess.run(["sh", "build.sh"], cwd=copy, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    built = (copy / "dist" / "plotly-partial.min.js").read_bytes()
+    assert hashlib.sha256(built).hexdigest() == hashlib.sha256(PLOTLY_JS.read_bytes()).hexdigest()
+    assert (copy / "LICENSE").read_bytes() == (source / "LICENSE").read_bytes()
