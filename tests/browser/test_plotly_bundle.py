@@ -133,6 +133,7 @@ def test_the_thank_you_radar_draws_with_the_partial_bundle(browser, demo):
     context.close()
 
 
+@pytest.mark.bundle
 def test_the_bundle_rebuilds_byte_for_byte(tmp_path):
     """build.sh in a fresh copy of vendor/plotly/ (its own npm ci from package-lock.json)
     gives the very bytes that are shipped."""
