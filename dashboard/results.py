@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import defer
 
 from extensions import db
-from models import Release, Round
+from models import Partnership, Release, Round
 from surveys.instrument import Instrument, Item, Text, get_instrument
 from surveys.scoring import Aggregate
 
@@ -82,8 +83,26 @@ def previous_shown(results: list[RoundResult], current: RoundResult) -> RoundRes
     return earlier[-1] if earlier else None
 
 
+def _latest_numbers(round_ids):
+    """(round id, number of its latest release) of the rounds asked for (ids, or a select of
+    them), as a subquery."""
+    return (
+        select(Release.round_id, func.max(Release.number).label("number"))
+        .where(Release.round_id.in_(round_ids))
+        .group_by(Release.round_id)
+        .subquery()
+    )
+
+
 def latest_releases(round_ids: list[int]) -> dict[int, Release]:
-    releases = db.session.scalars(select(Release).where(Release.round_id.in_(round_ids)).order_by(Release.number))
+    """The latest release of each round, in one query: earlier releases (a big round has
+    dozens) are never loaded."""
+    if not round_ids:
+        return {}
+    latest = _latest_numbers(round_ids)
+    releases = db.session.scalars(
+        select(Release).join(latest, (Release.round_id == latest.c.round_id) & (Release.number == latest.c.number))
+    )
     return {release.round_id: release for release in releases}
 
 
@@ -98,6 +117,44 @@ def round_results(rounds: list[Round]) -> list[RoundResult]:
             figures = release.figures
             total = GroupResult(TOTAL, release.n, {d: _aggregate(a) for d, a in figures["total"].items()})
         results.append(RoundResult(round_, release, total))
+    return results
+
+
+def latest_shown(partnerships: list[Partnership]) -> dict[int, RoundResult]:
+    """Per partnership (by id), its latest round that may be shown, with only the whole
+    round's figures: for the programme view. Three queries whatever the number of
+    partnerships or rounds, reading the latest releases' totals and nothing else of their
+    figures (touching the rest raises, so no page reads more by accident)."""
+    ids = [partnership.id for partnership in partnerships]
+    if not ids:
+        return {}
+    rounds = list(
+        db.session.scalars(select(Round).where(Round.partnership_id.in_(ids)).order_by(Round.opens_on, Round.id))
+    )
+    latest = _latest_numbers(select(Round.id).where(Round.partnership_id.in_(ids)))
+    releases = {
+        release.round_id: release
+        for release in db.session.scalars(
+            select(Release)
+            .options(defer(Release.figures, raiseload=True))
+            .join(latest, (Release.round_id == latest.c.round_id) & (Release.number == latest.c.number))
+        )
+    }
+    chosen: dict[int, Round] = {}
+    for round_ in rounds:  # in order: a later round that may be shown replaces an earlier one
+        if round_.id in releases and not round_.results_hidden():
+            chosen[round_.partnership_id] = round_
+    release_ids = [releases[round_.id].id for round_ in chosen.values()]
+    totals = dict(
+        db.session.execute(select(Release.id, Release.figures["total"]).where(Release.id.in_(release_ids))).all()
+        if release_ids
+        else []
+    )
+    results = {}
+    for partnership_id, round_ in chosen.items():
+        release = releases[round_.id]
+        scores = {d: _aggregate(a) for d, a in (totals[release.id] or {}).items()}
+        results[partnership_id] = RoundResult(round_, release, GroupResult(TOTAL, release.n, scores))
     return results
 
 

@@ -40,6 +40,7 @@ from .results import (
     RoundResult,
     comparison,
     item_results,
+    latest_shown,
     min_group_size,
     previous_shown,
     round_comments,
@@ -297,11 +298,9 @@ def programme(programme_slug: str):
     programme = programme_or_404(programme_slug)
     lang = current_language()
     anonymous = request.args.get("anoniem") == "1"
-    latest = []
-    for partnership in programme.partnerships:
-        shown = [r for r in round_results(partnership.rounds) if r.shown]
-        if shown:
-            latest.append((partnership, shown[-1]))
+    partnerships = programme.partnerships
+    shown = latest_shown(partnerships)  # a constant number of queries, whatever the programme's size
+    latest = [(partnership, shown[partnership.id]) for partnership in partnerships if partnership.id in shown]
     if anonymous:
         # Letters by overall score, keys by position: nothing that leads back to a name.
         latest.sort(key=lambda pair: -overall(pair[1].total.means()))
@@ -330,7 +329,7 @@ def programme(programme_slug: str):
         chosen=chosen,
         radar=radar,
         anonymous=anonymous,
-        left_out=len(programme.partnerships) - len(rows),
+        left_out=len(partnerships) - len(rows),
     )
 
 
