@@ -233,8 +233,54 @@ def item_results(result: RoundResult, instrument: Instrument) -> list[ItemResult
     return items
 
 
-def round_comments(result: RoundResult) -> dict[str, list[str]] | None:
-    """Comments per dimension of the released responses, only when the round may be shown."""
+#: Comments per dimension on the dashboard and in the report (the first in comment order);
+#: the rest on the comments pages, COMMENTS_PER_PAGE at a time. A typical round (a few dozen
+#: people) shows all of them; a round of thousands stays a page of bounded weight.
+COMMENTS_SHOWN = 25
+COMMENTS_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class Comments:
+    """The first comments of each dimension, and how many each has in all."""
+
+    first: dict[str, list[str]]
+    counts: dict[str, int]
+
+    def get(self, dimension: str) -> list[str]:
+        return self.first.get(dimension, [])
+
+    def count(self, dimension: str) -> int:
+        return self.counts.get(dimension, 0)
+
+
+def round_comments(result: RoundResult, per_dimension: int = COMMENTS_SHOWN) -> Comments | None:
+    """The released responses' comments, folded per dimension (two queries, whatever the
+    round's size); None when the round may not be shown."""
     if not result.shown:
         return None
-    return queries.comments(result.round.id, result.release.number)
+    round_id, number = result.round.id, result.release.number
+    return Comments(queries.first_comments(round_id, number, per_dimension), queries.comment_counts(round_id, number))
+
+
+@dataclass(frozen=True)
+class CommentsPage:
+    texts: list[str]
+    page: int
+    pages: int  # at least 1, also without comments
+    total: int
+
+
+def comments_page(result: RoundResult, dimension: str, page: int) -> CommentsPage | None:
+    """Page `page` (from 1) of one dimension's comments, under the same rule as the dashboard
+    (round_comments): None when the round may not be shown or the page does not exist."""
+    if not result.shown or page < 1:
+        return None
+    total = queries.comment_counts(result.round.id, result.release.number).get(dimension, 0)
+    pages = max(1, -(-total // COMMENTS_PER_PAGE))
+    if page > pages:
+        return None
+    texts = queries.comments_page(
+        result.round.id, result.release.number, dimension, COMMENTS_PER_PAGE, (page - 1) * COMMENTS_PER_PAGE
+    )
+    return CommentsPage(texts, page, pages, total)
