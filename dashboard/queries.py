@@ -87,15 +87,54 @@ def answer_counts(round_id: int, up_to: int) -> dict[str, dict[int, dict[int | N
     return counts
 
 
-def comments(round_id: int, up_to: int) -> dict[str, list[str]]:
-    """{dimension: texts} of the releases up to `up_to`, sorted by text so that one person's
-    comments on several dimensions cannot be lined up by their position."""
+def _comment_order(dialect: str) -> tuple:
+    """Comments by text, ignoring the case of A-Z, then by text and id: the same total order
+    on SQLite (lower() folds ASCII, BINARY compares code points) and on PostgreSQL (lower()
+    under the "C" collation folds ASCII too, "C" compares bytes, which in UTF-8 is code point
+    order). Never by arrival, so one person's comments on several dimensions cannot be lined up."""
+    if dialect == "postgresql":
+        text = Comment.text.collate("C")
+        return (func.lower(text).collate("C"), text, Comment.id)
+    return (func.lower(Comment.text), Comment.text, Comment.id)
+
+
+def _released_comments(round_id: int, up_to: int, *columns):
+    return select(*columns).join(Response, Comment.response_id == Response.id).where(*_released(round_id, up_to))
+
+
+def comment_counts(round_id: int, up_to: int) -> dict[str, int]:
+    """{dimension: how many comments} of the releases up to `up_to`, in one grouped query."""
     rows = db.session.execute(
-        select(Comment.dimension, Comment.text)
-        .join(Response, Comment.response_id == Response.id)
-        .where(*_released(round_id, up_to))
+        _released_comments(round_id, up_to, Comment.dimension, func.count()).group_by(Comment.dimension)
+    )
+    return {dimension: n for dimension, n in rows}
+
+
+def first_comments(round_id: int, up_to: int, per_dimension: int) -> dict[str, list[str]]:
+    """{dimension: the first `per_dimension` texts in comment order} in one query."""
+    order = _comment_order(db.session.get_bind().dialect.name)
+    position = func.row_number().over(partition_by=Comment.dimension, order_by=order).label("position")
+    ranked = _released_comments(round_id, up_to, Comment.dimension, Comment.text, position).subquery()
+    rows = db.session.execute(
+        select(ranked.c.dimension, ranked.c.text)
+        .where(ranked.c.position <= per_dimension)
+        .order_by(ranked.c.dimension, ranked.c.position)
     )
     grouped: dict[str, list[str]] = defaultdict(list)
     for dimension, text in rows:
         grouped[dimension].append(text)
-    return {dimension: sorted(texts, key=str.casefold) for dimension, texts in grouped.items()}
+    return dict(grouped)
+
+
+def comments_page(round_id: int, up_to: int, dimension: str, limit: int, offset: int) -> list[str]:
+    """One page of a dimension's texts in comment order, ordered and cut in SQL."""
+    order = _comment_order(db.session.get_bind().dialect.name)
+    return list(
+        db.session.scalars(
+            _released_comments(round_id, up_to, Comment.text)
+            .where(Comment.dimension == dimension)
+            .order_by(*order)
+            .limit(limit)
+            .offset(offset)
+        )
+    )

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import defer
 
 from extensions import db
-from models import Release, Round
+from models import Partnership, Release, Round
 from surveys.instrument import Instrument, Item, Text, get_instrument
 from surveys.scoring import Aggregate
 
@@ -82,8 +83,26 @@ def previous_shown(results: list[RoundResult], current: RoundResult) -> RoundRes
     return earlier[-1] if earlier else None
 
 
+def _latest_numbers(round_ids):
+    """(round id, number of its latest release) of the rounds asked for (ids, or a select of
+    them), as a subquery."""
+    return (
+        select(Release.round_id, func.max(Release.number).label("number"))
+        .where(Release.round_id.in_(round_ids))
+        .group_by(Release.round_id)
+        .subquery()
+    )
+
+
 def latest_releases(round_ids: list[int]) -> dict[int, Release]:
-    releases = db.session.scalars(select(Release).where(Release.round_id.in_(round_ids)).order_by(Release.number))
+    """The latest release of each round, in one query: earlier releases (a big round has
+    dozens) are never loaded."""
+    if not round_ids:
+        return {}
+    latest = _latest_numbers(round_ids)
+    releases = db.session.scalars(
+        select(Release).join(latest, (Release.round_id == latest.c.round_id) & (Release.number == latest.c.number))
+    )
     return {release.round_id: release for release in releases}
 
 
@@ -98,6 +117,44 @@ def round_results(rounds: list[Round]) -> list[RoundResult]:
             figures = release.figures
             total = GroupResult(TOTAL, release.n, {d: _aggregate(a) for d, a in figures["total"].items()})
         results.append(RoundResult(round_, release, total))
+    return results
+
+
+def latest_shown(partnerships: list[Partnership]) -> dict[int, RoundResult]:
+    """Per partnership (by id), its latest round that may be shown, with only the whole
+    round's figures: for the programme view. Three queries whatever the number of
+    partnerships or rounds, reading the latest releases' totals and nothing else of their
+    figures (touching the rest raises, so no page reads more by accident)."""
+    ids = [partnership.id for partnership in partnerships]
+    if not ids:
+        return {}
+    rounds = list(
+        db.session.scalars(select(Round).where(Round.partnership_id.in_(ids)).order_by(Round.opens_on, Round.id))
+    )
+    latest = _latest_numbers(select(Round.id).where(Round.partnership_id.in_(ids)))
+    releases = {
+        release.round_id: release
+        for release in db.session.scalars(
+            select(Release)
+            .options(defer(Release.figures, raiseload=True))
+            .join(latest, (Release.round_id == latest.c.round_id) & (Release.number == latest.c.number))
+        )
+    }
+    chosen: dict[int, Round] = {}
+    for round_ in rounds:  # in order: a later round that may be shown replaces an earlier one
+        if round_.id in releases and not round_.results_hidden():
+            chosen[round_.partnership_id] = round_
+    release_ids = [releases[round_.id].id for round_ in chosen.values()]
+    totals = dict(
+        db.session.execute(select(Release.id, Release.figures["total"]).where(Release.id.in_(release_ids))).all()
+        if release_ids
+        else []
+    )
+    results = {}
+    for partnership_id, round_ in chosen.items():
+        release = releases[round_.id]
+        scores = {d: _aggregate(a) for d, a in (totals[release.id] or {}).items()}
+        results[partnership_id] = RoundResult(round_, release, GroupResult(TOTAL, release.n, scores))
     return results
 
 
@@ -176,8 +233,54 @@ def item_results(result: RoundResult, instrument: Instrument) -> list[ItemResult
     return items
 
 
-def round_comments(result: RoundResult) -> dict[str, list[str]] | None:
-    """Comments per dimension of the released responses, only when the round may be shown."""
+#: Comments per dimension on the dashboard and in the report (the first in comment order);
+#: the rest on the comments pages, COMMENTS_PER_PAGE at a time. A typical round (a few dozen
+#: people) shows all of them; a round of thousands stays a page of bounded weight.
+COMMENTS_SHOWN = 25
+COMMENTS_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class Comments:
+    """The first comments of each dimension, and how many each has in all."""
+
+    first: dict[str, list[str]]
+    counts: dict[str, int]
+
+    def get(self, dimension: str) -> list[str]:
+        return self.first.get(dimension, [])
+
+    def count(self, dimension: str) -> int:
+        return self.counts.get(dimension, 0)
+
+
+def round_comments(result: RoundResult, per_dimension: int = COMMENTS_SHOWN) -> Comments | None:
+    """The released responses' comments, folded per dimension (two queries, whatever the
+    round's size); None when the round may not be shown."""
     if not result.shown:
         return None
-    return queries.comments(result.round.id, result.release.number)
+    round_id, number = result.round.id, result.release.number
+    return Comments(queries.first_comments(round_id, number, per_dimension), queries.comment_counts(round_id, number))
+
+
+@dataclass(frozen=True)
+class CommentsPage:
+    texts: list[str]
+    page: int
+    pages: int  # at least 1, also without comments
+    total: int
+
+
+def comments_page(result: RoundResult, dimension: str, page: int) -> CommentsPage | None:
+    """Page `page` (from 1) of one dimension's comments, under the same rule as the dashboard
+    (round_comments): None when the round may not be shown or the page does not exist."""
+    if not result.shown or page < 1:
+        return None
+    total = queries.comment_counts(result.round.id, result.release.number).get(dimension, 0)
+    pages = max(1, -(-total // COMMENTS_PER_PAGE))
+    if page > pages:
+        return None
+    texts = queries.comments_page(
+        result.round.id, result.release.number, dimension, COMMENTS_PER_PAGE, (page - 1) * COMMENTS_PER_PAGE
+    )
+    return CommentsPage(texts, page, pages, total)

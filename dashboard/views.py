@@ -38,8 +38,10 @@ from .followup_forms import status_labels
 from .labels import dimension_titles, option_labels
 from .results import (
     RoundResult,
+    comments_page,
     comparison,
     item_results,
+    latest_shown,
     min_group_size,
     previous_shown,
     round_comments,
@@ -285,6 +287,38 @@ def report(slug: str, round_id: int):
     return render_template("dashboard/report.html", partnership=partnership, instrument=instrument, **context)
 
 
+def page_number() -> int:
+    """?pagina=: a page number from 1, else 404 (as an unknown page); absent means 1."""
+    value = request.args.get("pagina", "1")
+    if not (value.isascii() and value.isdigit()) or len(value) > 6:
+        abort(404)
+    return int(value)
+
+
+@bp.get("/<slug>/rounds/<id:round_id>/toelichtingen/<dimension>")
+@login_required
+def comments(slug: str, round_id: int, dimension: str):
+    """All comments on one dimension of a round, a page at a time, under the same rule as the
+    dashboard: only released responses, only while the round may be shown (else 404)."""
+    partnership = partnership_or_404(slug)
+    round_ = round_or_404(partnership, round_id)
+    instrument = get_instrument(round_.instrument_version)
+    if dimension not in {d.key for d in instrument.dimensions}:
+        abort(404)
+    result = round_results([round_])[0]
+    page = comments_page(result, dimension, page_number())
+    if page is None:
+        abort(404)
+    return render_template(
+        "dashboard/comments.html",
+        partnership=partnership,
+        round=round_,
+        instrument=instrument,
+        dimension=instrument.dimension(dimension),
+        page=page,
+    )
+
+
 # --- programme view --------------------------------------------------------------------------
 
 
@@ -297,11 +331,9 @@ def programme(programme_slug: str):
     programme = programme_or_404(programme_slug)
     lang = current_language()
     anonymous = request.args.get("anoniem") == "1"
-    latest = []
-    for partnership in programme.partnerships:
-        shown = [r for r in round_results(partnership.rounds) if r.shown]
-        if shown:
-            latest.append((partnership, shown[-1]))
+    partnerships = programme.partnerships
+    shown = latest_shown(partnerships)  # a constant number of queries, whatever the programme's size
+    latest = [(partnership, shown[partnership.id]) for partnership in partnerships if partnership.id in shown]
     if anonymous:
         # Letters by overall score, keys by position: nothing that leads back to a name.
         latest.sort(key=lambda pair: -overall(pair[1].total.means()))
@@ -330,7 +362,7 @@ def programme(programme_slug: str):
         chosen=chosen,
         radar=radar,
         anonymous=anonymous,
-        left_out=len(programme.partnerships) - len(rows),
+        left_out=len(partnerships) - len(rows),
     )
 
 

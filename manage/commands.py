@@ -1,17 +1,19 @@
 """`flask` commands: demo data, partnerships, rounds, accounts and backups."""
 
 import json
+import math
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 import clock
-from dashboard.releases import release_if_due
+from dashboard import queries
+from dashboard.releases import next_figures, release_if_due
 from extensions import db
-from models import Partnership, Role, Round, find_user
+from models import Partnership, Release, Role, Round, find_user
 from surveys.instrument import available_versions
 from surveys.responses import purge_drafts
 from text_rules import is_slug
@@ -219,9 +221,85 @@ def release_command():
     click.echo(f"{made} release(s) made.")
 
 
+def differences(stored, recomputed, path: str = "") -> list[str]:
+    """Where two figure trees differ ("path: stored -> recomputed"); numbers within 1e-9 are
+    equal (a database may add floats in another order)."""
+    if isinstance(stored, dict) and isinstance(recomputed, dict):
+        found = []
+        for key in sorted(set(stored) | set(recomputed), key=str):
+            where = f"{path}.{key}" if path else str(key)
+            if key not in stored or key not in recomputed:
+                found.append(f"{where}: {stored.get(key, 'missing')!r} -> {recomputed.get(key, 'missing')!r}")
+            else:
+                found += differences(stored[key], recomputed[key], where)
+        return found
+    if isinstance(stored, list) and isinstance(recomputed, list) and len(stored) == len(recomputed):
+        if path.startswith("displayed."):  # sets: their order does not matter
+            return (
+                []
+                if sorted(map(json.dumps, stored)) == sorted(map(json.dumps, recomputed))
+                else [f"{path}: {stored!r} -> {recomputed!r}"]
+            )
+        return [d for i, (a, b) in enumerate(zip(stored, recomputed)) for d in differences(a, b, f"{path}[{i}]")]
+    numbers = (int, float)
+    if isinstance(stored, numbers) and isinstance(recomputed, numbers) and not isinstance(stored, bool):
+        equal = math.isclose(stored, recomputed, rel_tol=1e-9, abs_tol=1e-9)
+        return [] if equal else [f"{path}: {stored} -> {recomputed}"]
+    return [] if stored == recomputed else [f"{path}: {stored!r} -> {recomputed!r}"]
+
+
+def check_round(round_: Round, min_size: int) -> list[str]:
+    """Recompute every release of a round from its answers through the release code
+    (releases.next_figures) on the sets it was made from: the responses released up to it,
+    the release before it as stored, and the releases leaders had seen before it."""
+    problems = []
+    releases = list(db.session.scalars(select(Release).where(Release.round_id == round_.id).order_by(Release.number)))
+    for index, release in enumerate(releases):
+        previous = releases[index - 1] if index else None
+        seen: dict[str, list] = {}
+        for earlier in releases[:index]:
+            if earlier.shown:  # set before the next release was made, never changed after
+                for variable, entries in earlier.figures.get("displayed", earlier.figures.get("published", {})).items():
+                    seen.setdefault(variable, []).extend(entries)
+        recomputed = next_figures(round_, release.number, previous.figures if previous else None, seen, min_size)
+        members = sum(queries.members(round_.id, release.number).values())
+        found = ([f"n: {release.n} -> {members}"] if release.n != members else []) + differences(
+            release.figures, recomputed
+        )
+        problems += [f"round {round_.id} ({round_.title}) release {release.number}: {line}" for line in found]
+    return problems
+
+
+@click.command("check-figures")
+@click.option("--round", "round_id", type=int, default=None, help="Only this round (its id); default every round.")
+@with_appcontext
+def check_figures_command(round_id: int | None):
+    """Recompute every stored release's figures from the answers and report any difference
+    (exit status 1 when one differs). Changes nothing."""
+    min_size = current_app.config["MIN_GROUP_SIZE"]
+    if round_id is not None:
+        round_ = db.session.get(Round, round_id)
+        if round_ is None:
+            raise click.ClickException(f"No round {round_id}.")
+        rounds = [round_]
+    else:
+        rounds = list(db.session.scalars(select(Round).order_by(Round.id)))
+    problems, checked = [], 0
+    for round_ in rounds:
+        problems += check_round(round_, min_size)
+        checked += db.session.scalar(select(func.count()).select_from(Release).where(Release.round_id == round_.id))
+        db.session.rollback()  # nothing was written; end the read before the next round
+    for line in problems:
+        click.echo(line)
+    click.echo(f"Checked {checked} release(s) of {len(rounds)} round(s): {len(problems)} difference(s).")
+    if problems:
+        raise SystemExit(1)
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(release_command)
+    app.cli.add_command(check_figures_command)
     app.cli.add_command(purge_drafts_command)
     app.cli.add_command(partnership_cli)
     app.cli.add_command(round_cli)

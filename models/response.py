@@ -55,11 +55,14 @@ class Answer(db.Model):
     __tablename__ = "answer"
     __table_args__ = (
         UniqueConstraint("response_id", "item_key"),
+        # Covering: a round's answer counts read this index only (PostgreSQL: an index-only
+        # scan per response of the round, never a scan of every partnership's answers).
+        Index("ix_answer_response_item_value", "response_id", "item_key", "value"),
         CheckConstraint("value BETWEEN 1 AND 5", name="value_on_scale"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    response_id: Mapped[int] = mapped_column(RESPONSE_ID, ForeignKey("response.id", ondelete="CASCADE"), index=True)
+    response_id: Mapped[int] = mapped_column(RESPONSE_ID, ForeignKey("response.id", ondelete="CASCADE"))
     item_key: Mapped[str] = mapped_column(String(80))
     #: 1..5 as answered (not flipped); None for "weet ik niet / n.v.t.".
     value: Mapped[int | None] = mapped_column(SmallInteger)
@@ -83,9 +86,11 @@ class ResponseScore(db.Model):
     __table_args__ = (
         UniqueConstraint("response_id", "dimension"),
         CheckConstraint("score BETWEEN 1 AND 5", name="score_on_scale"),
+        # Covering, like the answers' index: a round's score sums read this index only.
+        Index("ix_response_score_response_dimension_score", "response_id", "dimension", "score"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    response_id: Mapped[int] = mapped_column(RESPONSE_ID, ForeignKey("response.id", ondelete="CASCADE"), index=True)
+    response_id: Mapped[int] = mapped_column(RESPONSE_ID, ForeignKey("response.id", ondelete="CASCADE"))
     dimension: Mapped[str] = mapped_column(String(40), index=True)
     score: Mapped[float]

@@ -62,3 +62,45 @@ def test_upgrading_keeps_every_row(tmp_path):
         downgrade(revision="022dd3686316")
         upgrade()
         db.engine.dispose()
+
+
+COVERING = {
+    "answer": ("ix_answer_response_item_value", ["response_id", "item_key", "value"], "ix_answer_response_id"),
+    "response_score": (
+        "ix_response_score_response_dimension_score",
+        ["response_id", "dimension", "score"],
+        "ix_response_score_response_id",
+    ),
+}
+
+
+def index_columns(connection, table: str) -> dict[str, list[str]]:
+    from sqlalchemy import inspect
+
+    return {index["name"]: index["column_names"] for index in inspect(connection).get_indexes(table)}
+
+
+def test_a_rounds_answers_and_scores_have_covering_indexes(app):
+    """The release queries read a round's answers and scores from an index that holds every
+    column they use (on both databases), in place of the index on response_id alone."""
+    with app.app_context(), db.engine.connect() as connection:
+        for table, (name, columns, replaced) in COVERING.items():
+            indexes = index_columns(connection, table)
+            assert indexes[name] == columns
+            assert replaced not in indexes
+
+
+def test_the_covering_indexes_migrate_down_and_up(tmp_path):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'idx.db'}", "SECRET_KEY": "x"})
+    with app.app_context():
+        upgrade()
+        downgrade(revision="3a8e0d07d69e")
+        with db.engine.connect() as connection:
+            for table, (name, _columns, replaced) in COVERING.items():
+                indexes = index_columns(connection, table)
+                assert indexes[replaced] == ["response_id"] and name not in indexes
+        upgrade()
+        with db.engine.connect() as connection:
+            for table, (name, columns, _replaced) in COVERING.items():
+                assert index_columns(connection, table)[name] == columns
+        db.engine.dispose()
