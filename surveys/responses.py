@@ -16,11 +16,13 @@ import secrets
 from collections.abc import Mapping
 from datetime import date
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import and_, delete, insert, or_, select, update
+from sqlalchemy.orm import joinedload
 
 import clock
 from extensions import db
 from models import Answer, Comment, Draft, Invitation, Response, ResponseScore, Round, token_hash
+from models.response import random_response_id
 
 from .instrument import UNKNOWN, Instrument, get_instrument
 from .invitations import claim
@@ -44,6 +46,19 @@ def draft_data(token: str | None, round_id: int) -> dict | None:
     if not token:
         return None
     return db.session.scalar(select(Draft.data).where(Draft.token == token, Draft.round_id == round_id))
+
+
+def survey_round(code: str, token: str | None = None) -> tuple[Round | None, dict | None]:
+    """The round behind a survey code with its partnership, and the saved answers of the
+    respondent's draft of it (None when there is no such draft): what every questionnaire
+    page needs, in one query."""
+    query = select(Round).options(joinedload(Round.partnership)).where(Round.public_code == code)
+    if not token:
+        return db.session.scalar(query), None
+    row = db.session.execute(
+        query.add_columns(Draft.data).outerjoin(Draft, and_(Draft.token == token, Draft.round_id == Round.id))
+    ).first()
+    return (row[0], row[1]) if row else (None, None)
 
 
 class DraftTooLarge(ValueError):
@@ -154,11 +169,13 @@ def update_draft(
     round_id: int,
     updates: Mapping[str, Mapping[str, str]],
     instrument: Instrument | None = None,
+    current: dict | None = None,
 ) -> dict | None:
     """Merge a page's values into the draft; None when the draft is gone (submitted by a
-    simultaneous request, or cleaned up). Plain statements, so a concurrent delete is a
+    simultaneous request, or cleaned up). `current` is the draft's data as this request
+    already read it (else it is read here). Plain statements, so a concurrent delete is a
     row count of zero and never an error."""
-    data = draft_data(token, round_id)
+    data = draft_data(token, round_id) if current is None else current
     if data is None:
         return None
     data = merged(data, updates, instrument or instrument_of(round_id))
@@ -186,17 +203,33 @@ def add_response(
     if missing:
         raise ValueError(f"response without an answer to {', '.join(missing)}")
     scores = dimension_scores(instrument, answers)
-    response = Response(
-        round_id=round_id,
-        submitted_on=submitted_on,
-        level=profile["level"],
-        domain=profile["domain"],
-        language=language,
-        answers=[Answer(item_key=item.key, value=answers[item.key]) for item in instrument.items],
-        comments=[Comment(dimension=key, text=text.strip()) for key, text in comments.items() if text.strip()],
-        scores=[ResponseScore(dimension=key, score=score) for key, score in scores.items() if score is not None],
+    # At most four statements, however many answers: an ORM flush inserted every row on its
+    # own (on SQLite 37 or more per response). The id is random, as the model makes it.
+    response_id = random_response_id()
+    db.session.execute(
+        insert(Response).values(
+            id=response_id,
+            round_id=round_id,
+            submitted_on=submitted_on,
+            level=profile["level"],
+            domain=profile["domain"],
+            language=language,
+        )
     )
-    db.session.add(response)
+    db.session.execute(
+        insert(Answer),
+        [{"response_id": response_id, "item_key": item.key, "value": answers[item.key]} for item in instrument.items],
+    )
+    texts = [(key, text.strip()) for key, text in comments.items() if text.strip()]
+    if texts:
+        db.session.execute(
+            insert(Comment), [{"response_id": response_id, "dimension": key, "text": text} for key, text in texts]
+        )
+    scored = [(key, score) for key, score in scores.items() if score is not None]
+    if scored:
+        db.session.execute(
+            insert(ResponseScore), [{"response_id": response_id, "dimension": key, "score": s} for key, s in scored]
+        )
     return scores
 
 
