@@ -16,12 +16,12 @@ import secrets
 from collections.abc import Mapping
 from datetime import date
 
-from sqlalchemy import and_, delete, insert, or_, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 import clock
 from extensions import db
-from models import Answer, Comment, Draft, Invitation, Response, ResponseScore, Round, token_hash
+from models import Answer, Comment, Draft, Invitation, Partnership, Response, ResponseScore, Round, token_hash
 from models.response import random_response_id
 
 from .instrument import UNKNOWN, Instrument, get_instrument
@@ -40,25 +40,36 @@ def parse_answer(raw: str) -> int | None:
     return None if raw == UNKNOWN else int(raw)
 
 
+# The statements of every questionnaire request, built once (building one cost as much CPU
+# as running it) and run with their values; drafts through the table (Core), not the ORM.
+DRAFTS = Draft.__table__
+DRAFT_DATA = select(DRAFTS.c.data).where(DRAFTS.c.token == bindparam("token"), DRAFTS.c.round_id == bindparam("round"))
+SAVE_DRAFT = update(DRAFTS).where(DRAFTS.c.token == bindparam("draft"), DRAFTS.c.round_id == bindparam("round"))
+# The partnership as a second entity, set as the round's: no lazy load, and without the
+# cost of a joined eager load.
+ROUND = select(Round, Partnership).join(Round.partnership).where(Round.public_code == bindparam("code"))
+ROUND_AND_DRAFT = ROUND.add_columns(DRAFTS.c.data).outerjoin(
+    DRAFTS, and_(DRAFTS.c.token == bindparam("token"), DRAFTS.c.round_id == Round.id)
+)
+
+
 def draft_data(token: str | None, round_id: int) -> dict | None:
     """The answers saved so far, or None when there is no such draft (never started,
     submitted meanwhile, or cleaned up)."""
     if not token:
         return None
-    return db.session.scalar(select(Draft.data).where(Draft.token == token, Draft.round_id == round_id))
+    return db.session.execute(DRAFT_DATA, {"token": token, "round": round_id}).scalar()
 
 
 def survey_round(code: str, token: str | None = None) -> tuple[Round | None, dict | None]:
     """The round behind a survey code with its partnership, and the saved answers of the
     respondent's draft of it (None when there is no such draft): what every questionnaire
     page needs, in one query."""
-    query = select(Round).options(joinedload(Round.partnership)).where(Round.public_code == code)
-    if not token:
-        return db.session.scalar(query), None
-    row = db.session.execute(
-        query.add_columns(Draft.data).outerjoin(Draft, and_(Draft.token == token, Draft.round_id == Round.id))
-    ).first()
-    return (row[0], row[1]) if row else (None, None)
+    row = db.session.execute(ROUND_AND_DRAFT if token else ROUND, {"code": code, "token": token}).first()
+    if row is None:
+        return None, None
+    set_committed_value(row[0], "partnership", row[1])  # held by the round, not only by the session
+    return row[0], (row[2] if token else None)
 
 
 class DraftTooLarge(ValueError):
@@ -113,7 +124,7 @@ def start_draft(
     how many a client may start (surveys.views.save_page)."""
     instrument = instrument or instrument_of(round_id)
     token, data = secrets.token_urlsafe(32), merged(None, updates, instrument)
-    db.session.execute(insert(Draft).values(token=token, round_id=round_id, data=data, updated_on=clock.today()))
+    db.session.execute(insert(DRAFTS).values(token=token, round_id=round_id, data=data, updated_on=clock.today()))
     db.session.commit()
     return token, data
 
@@ -180,9 +191,7 @@ def update_draft(
         return None
     data = merged(data, updates, instrument or instrument_of(round_id))
     result = db.session.execute(
-        update(Draft)
-        .where(Draft.token == token, Draft.round_id == round_id)
-        .values(data=data, updated_on=clock.today())
+        SAVE_DRAFT, {"draft": token, "round": round_id, "data": data, "updated_on": clock.today()}
     )
     db.session.commit()
     return data if result.rowcount == 1 else None
@@ -245,7 +254,7 @@ def submit_draft(token: str, round_id: int, instrument: Instrument, language: st
     db.session.commit()  # end any read transaction; the submission starts a fresh one
     try:
         data = db.session.scalar(
-            delete(Draft).where(Draft.token == token, Draft.round_id == round_id).returning(Draft.data)
+            delete(DRAFTS).where(DRAFTS.c.token == token, DRAFTS.c.round_id == round_id).returning(DRAFTS.c.data)
         )
         if data is None:
             db.session.rollback()
