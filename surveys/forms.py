@@ -1,4 +1,5 @@
-"""WTForms form classes built per request from the instrument (never a shared class mutated).
+"""WTForms form classes built from the instrument, once per instrument, page and language
+(a class is never mutated: each request binds its own form instance to it).
 
 A questionnaire page is one dimension's statements plus its optional comment; the last page
 holds the profile questions. Raw form values are kept as strings: "1".."5", or UNKNOWN for
@@ -39,7 +40,33 @@ def _choice_field(label: str, choices: list[tuple[str, str]], message) -> RadioF
     )
 
 
+_CLASSES: dict[tuple, tuple[Instrument, type[FlaskForm]]] = {}
+
+
+def _once(key: tuple, instrument: Instrument, build) -> type[FlaskForm]:
+    """The class built for this key of this very instrument (the cache holds the instrument,
+    so an instrument loaded anew, in a test say, gets classes of its own)."""
+    hit = _CLASSES.get(key)
+    if hit is None or hit[0] is not instrument:
+        hit = _CLASSES[key] = (instrument, build())
+    return hit[1]
+
+
 def dimension_form_class(instrument: Instrument, dimension: Dimension, language: str) -> type[FlaskForm]:
+    return _once(
+        (instrument.version, dimension.key, language),
+        instrument,
+        lambda: _dimension_form_class(instrument, dimension, language),
+    )
+
+
+def profile_form_class(instrument: Instrument, language: str) -> type[FlaskForm]:
+    return _once(
+        (instrument.version, "profile", language), instrument, lambda: _profile_form_class(instrument, language)
+    )
+
+
+def _dimension_form_class(instrument: Instrument, dimension: Dimension, language: str) -> type[FlaskForm]:
     choices = scale_choices(instrument, language)
     fields = {
         item.key: _choice_field(item.text.get(language), choices, _l("Kies een antwoord bij deze stelling."))
@@ -59,7 +86,7 @@ def dimension_form_class(instrument: Instrument, dimension: Dimension, language:
     return type(f"{dimension.key.title()}Form", (FlaskForm,), fields)
 
 
-def profile_form_class(instrument: Instrument, language: str) -> type[FlaskForm]:
+def _profile_form_class(instrument: Instrument, language: str) -> type[FlaskForm]:
     fields = {
         question.key: _choice_field(
             question.question.get(language),

@@ -16,11 +16,13 @@ import secrets
 from collections.abc import Mapping
 from datetime import date
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 import clock
 from extensions import db
-from models import Answer, Comment, Draft, Invitation, Response, ResponseScore, Round, token_hash
+from models import Answer, Comment, Draft, Invitation, Partnership, Response, ResponseScore, Round, token_hash
+from models.response import random_response_id
 
 from .instrument import UNKNOWN, Instrument, get_instrument
 from .invitations import claim
@@ -38,12 +40,36 @@ def parse_answer(raw: str) -> int | None:
     return None if raw == UNKNOWN else int(raw)
 
 
+# The statements of every questionnaire request, built once (building one cost as much CPU
+# as running it) and run with their values; drafts through the table (Core), not the ORM.
+DRAFTS = Draft.__table__
+DRAFT_DATA = select(DRAFTS.c.data).where(DRAFTS.c.token == bindparam("token"), DRAFTS.c.round_id == bindparam("round"))
+SAVE_DRAFT = update(DRAFTS).where(DRAFTS.c.token == bindparam("draft"), DRAFTS.c.round_id == bindparam("round"))
+# The partnership as a second entity, set as the round's: no lazy load, and without the
+# cost of a joined eager load.
+ROUND = select(Round, Partnership).join(Round.partnership).where(Round.public_code == bindparam("code"))
+ROUND_AND_DRAFT = ROUND.add_columns(DRAFTS.c.data).outerjoin(
+    DRAFTS, and_(DRAFTS.c.token == bindparam("token"), DRAFTS.c.round_id == Round.id)
+)
+
+
 def draft_data(token: str | None, round_id: int) -> dict | None:
     """The answers saved so far, or None when there is no such draft (never started,
     submitted meanwhile, or cleaned up)."""
     if not token:
         return None
-    return db.session.scalar(select(Draft.data).where(Draft.token == token, Draft.round_id == round_id))
+    return db.session.execute(DRAFT_DATA, {"token": token, "round": round_id}).scalar()
+
+
+def survey_round(code: str, token: str | None = None) -> tuple[Round | None, dict | None]:
+    """The round behind a survey code with its partnership, and the saved answers of the
+    respondent's draft of it (None when there is no such draft): what every questionnaire
+    page needs, in one query."""
+    row = db.session.execute(ROUND_AND_DRAFT if token else ROUND, {"code": code, "token": token}).first()
+    if row is None:
+        return None, None
+    set_committed_value(row[0], "partnership", row[1])  # held by the round, not only by the session
+    return row[0], (row[2] if token else None)
 
 
 class DraftTooLarge(ValueError):
@@ -98,7 +124,7 @@ def start_draft(
     how many a client may start (surveys.views.save_page)."""
     instrument = instrument or instrument_of(round_id)
     token, data = secrets.token_urlsafe(32), merged(None, updates, instrument)
-    db.session.execute(insert(Draft).values(token=token, round_id=round_id, data=data, updated_on=clock.today()))
+    db.session.execute(insert(DRAFTS).values(token=token, round_id=round_id, data=data, updated_on=clock.today()))
     db.session.commit()
     return token, data
 
@@ -154,18 +180,18 @@ def update_draft(
     round_id: int,
     updates: Mapping[str, Mapping[str, str]],
     instrument: Instrument | None = None,
+    current: dict | None = None,
 ) -> dict | None:
     """Merge a page's values into the draft; None when the draft is gone (submitted by a
-    simultaneous request, or cleaned up). Plain statements, so a concurrent delete is a
+    simultaneous request, or cleaned up). `current` is the draft's data as this request
+    already read it (else it is read here). Plain statements, so a concurrent delete is a
     row count of zero and never an error."""
-    data = draft_data(token, round_id)
+    data = draft_data(token, round_id) if current is None else current
     if data is None:
         return None
     data = merged(data, updates, instrument or instrument_of(round_id))
     result = db.session.execute(
-        update(Draft)
-        .where(Draft.token == token, Draft.round_id == round_id)
-        .values(data=data, updated_on=clock.today())
+        SAVE_DRAFT, {"draft": token, "round": round_id, "data": data, "updated_on": clock.today()}
     )
     db.session.commit()
     return data if result.rowcount == 1 else None
@@ -186,17 +212,33 @@ def add_response(
     if missing:
         raise ValueError(f"response without an answer to {', '.join(missing)}")
     scores = dimension_scores(instrument, answers)
-    response = Response(
-        round_id=round_id,
-        submitted_on=submitted_on,
-        level=profile["level"],
-        domain=profile["domain"],
-        language=language,
-        answers=[Answer(item_key=item.key, value=answers[item.key]) for item in instrument.items],
-        comments=[Comment(dimension=key, text=text.strip()) for key, text in comments.items() if text.strip()],
-        scores=[ResponseScore(dimension=key, score=score) for key, score in scores.items() if score is not None],
+    # At most four statements, however many answers: an ORM flush inserted every row on its
+    # own (on SQLite 37 or more per response). The id is random, as the model makes it.
+    response_id = random_response_id()
+    db.session.execute(
+        insert(Response).values(
+            id=response_id,
+            round_id=round_id,
+            submitted_on=submitted_on,
+            level=profile["level"],
+            domain=profile["domain"],
+            language=language,
+        )
     )
-    db.session.add(response)
+    db.session.execute(
+        insert(Answer),
+        [{"response_id": response_id, "item_key": item.key, "value": answers[item.key]} for item in instrument.items],
+    )
+    texts = [(key, text.strip()) for key, text in comments.items() if text.strip()]
+    if texts:
+        db.session.execute(
+            insert(Comment), [{"response_id": response_id, "dimension": key, "text": text} for key, text in texts]
+        )
+    scored = [(key, score) for key, score in scores.items() if score is not None]
+    if scored:
+        db.session.execute(
+            insert(ResponseScore), [{"response_id": response_id, "dimension": key, "score": s} for key, s in scored]
+        )
     return scores
 
 
@@ -212,7 +254,7 @@ def submit_draft(token: str, round_id: int, instrument: Instrument, language: st
     db.session.commit()  # end any read transaction; the submission starts a fresh one
     try:
         data = db.session.scalar(
-            delete(Draft).where(Draft.token == token, Draft.round_id == round_id).returning(Draft.data)
+            delete(DRAFTS).where(DRAFTS.c.token == token, DRAFTS.c.round_id == round_id).returning(DRAFTS.c.data)
         )
         if data is None:
             db.session.rollback()

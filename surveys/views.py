@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from dashboard.releases import release_if_due
-from extensions import counts_when, db, limiter
+from extensions import counts_when, limiter
 from i18n import choose_language, current_language
 from models import Round, RoundState
 
@@ -20,10 +20,10 @@ from .radar import respondent_radar
 from .responses import (
     DraftTooLarge,
     LinkUsed,
-    draft_data,
     open_personal_draft,
     start_draft,
     submit_draft,
+    survey_round,
     update_draft,
 )
 
@@ -44,14 +44,16 @@ def round_unavailable(error: RoundUnavailable):
     return render_template("surveys/unavailable.html", round=error.round, state=error.state), status
 
 
-def open_round(code: str) -> Round:
-    round_ = db.session.scalar(db.select(Round).where(Round.public_code == code))
+def open_round(code: str) -> tuple[Round, dict | None]:
+    """The open round behind a survey code and this respondent's draft of it (None when
+    there is none), in one query; RoundUnavailable when the round takes no answers."""
+    round_, data = survey_round(code, draft_tokens().get(code))
     if round_ is None:
         raise RoundUnavailable(None, None)
     state = round_.state()
     if state is not RoundState.OPEN:
         raise RoundUnavailable(round_, state)
-    return round_
+    return round_, data
 
 
 # --- pages --------------------------------------------------------------------------------
@@ -105,24 +107,38 @@ def first_incomplete_step(instrument: Instrument, data: dict) -> int | None:
 
 # The respondent's session holds, per survey code, the token of their draft ("drafts")
 # and, after submitting, their scores for the thank-you page ("thanks"): both only in
-# their own cookie.
+# their own cookie. Pages only read it: the session (a signed cookie) is written when
+# something in it changes, or when a page is saved (see `keep_session`), never on a GET.
 SUBMITTED = "submitted"  # in "thanks" once the scores have been shown (or were never known)
 
 
 def draft_tokens() -> dict:
-    session.permanent = True  # an unfinished questionnaire survives closing the browser
-    return session.setdefault("drafts", {})
+    return session.get("drafts", {})
+
+
+def keep_session() -> None:
+    """Mark the session changed: it is sent again, with a fresh expiry (an unfinished
+    questionnaire survives closing the browser, for PERMANENT_SESSION_LIFETIME after the
+    last saved page)."""
+    session.permanent = True
+    session.modified = True
 
 
 def remember_draft(code: str, token: str) -> None:
-    draft_tokens()[code] = token
-    session.modified = True
+    session.setdefault("drafts", {})[code] = token
+    keep_session()
+
+
+def drop(section: str, code: str) -> None:
+    """Remove a survey's entry from a section of the session, if it is there."""
+    if code in session.get(section, {}):
+        session[section].pop(code)
+        keep_session()
 
 
 def forget_draft(code: str) -> None:
-    draft_tokens().pop(code, None)
-    session.get("personal", {}).pop(code, None)
-    session.modified = True
+    drop("drafts", code)
+    drop("personal", code)
 
 
 def is_personal(code: str) -> bool:
@@ -137,7 +153,7 @@ def link_used(round_: Round | None):
 def mark_submitted(code: str, scores: dict | None = None) -> None:
     thanks = session.setdefault("thanks", {})
     thanks[code] = scores if scores is not None else thanks.get(code, SUBMITTED)
-    session.modified = True
+    keep_session()
 
 
 def has_submitted(code: str) -> bool:
@@ -150,9 +166,8 @@ def step_url(code: str, step: int, **args) -> str:
 
 @bp.get("/<code>")
 def display_intro(code: str):
-    round_ = open_round(code)
+    round_, data = open_round(code)
     instrument = get_instrument(round_.instrument_version)
-    data = draft_data(draft_tokens().get(code), round_.id)
     started = data and any(data.values())  # a personal link's draft is made empty, on opening
     resume_step = (first_incomplete_step(instrument, data) or step_count(instrument)) if started else None
     return render_template(
@@ -166,13 +181,12 @@ def display_intro(code: str):
 
 @bp.route("/<code>/<int:step>", methods=["GET", "POST"])
 def display_step(code: str, step: int):
-    round_ = open_round(code)
+    round_, data = open_round(code)
     instrument = get_instrument(round_.instrument_version)
     last = step_count(instrument)
     if not 1 <= step <= last:
         abort(404)
     token = draft_tokens().get(code)
-    data = draft_data(token, round_.id)
     if data is None and token:
         personal = is_personal(code)
         forget_draft(code)  # submitted meanwhile, or cleaned up: start afresh
@@ -196,14 +210,14 @@ def display_step(code: str, step: int):
 
 def save_page(round_: Round, instrument: Instrument, step: int, data: dict | None):
     """Save what was posted, then go where the respondent asked (post/redirect/get)."""
-    code = round_.public_code
+    code, round_id = round_.public_code, round_.id  # read now: every commit expires round_
     form = form_for(instrument, step)
     valid = form.validate()
     updates = draft_updates(instrument, step, form)
     token = draft_tokens().get(code)
     try:
         if token:
-            data = update_draft(token, round_.id, updates, instrument)
+            data = update_draft(token, round_id, updates, instrument, current=data)
             if data is None:  # a simultaneous request of this respondent just submitted it
                 forget_draft(code)
                 mark_submitted(code)
@@ -212,8 +226,9 @@ def save_page(round_: Round, instrument: Instrument, step: int, data: dict | Non
             # Every new session could start a new draft: drafts per client address are
             # limited (429), since each one takes room in the database until it is purged.
             with limiter.limit(lambda: current_app.config["DRAFT_LIMIT"]):
-                token, data = start_draft(round_.id, updates, instrument)
+                token, data = start_draft(round_id, updates, instrument)
             remember_draft(code, token)
+        keep_session()  # the session lives on from the last saved page
     except DraftTooLarge:
         abort(413)
 
@@ -231,19 +246,18 @@ def save_page(round_: Round, instrument: Instrument, step: int, data: dict | Non
         return redirect(step_url(code, step, check=1))
     if step < step_count(instrument):
         return redirect(step_url(code, step + 1))
-    return submit(round_, instrument, token, data)
+    return submit(round_, code, round_id, instrument, token, data)
 
 
-def submit(round_: Round, instrument: Instrument, token: str, data: dict):
-    code = round_.public_code
+def submit(round_: Round, code: str, round_id: int, instrument: Instrument, token: str, data: dict):
     missing = first_incomplete_step(instrument, data)
     if missing is not None:
         return redirect(step_url(code, missing, check=1))
     personal = is_personal(code)
-    scores = submit_draft(token, round_.id, instrument, current_language())
+    scores = submit_draft(token, round_id, instrument, current_language())
     forget_draft(code)
     if scores is not None:
-        release_if_due(round_.id, current_app.config["MIN_GROUP_SIZE"])
+        release_if_due(round_id, current_app.config["MIN_GROUP_SIZE"])
     if scores is None and personal:
         return link_used(round_)  # sent meanwhile from another device (or a double click)
     mark_submitted(code, scores)  # None: a simultaneous post of the same draft won
@@ -268,7 +282,7 @@ def render_page(round_: Round, instrument: Instrument, step: int, form, status: 
 
 @bp.get("/<code>/bedankt")
 def display_thanks(code: str):
-    round_ = db.session.scalar(db.select(Round).where(Round.public_code == code))
+    round_, _data = survey_round(code)
     if round_ is None:
         raise RoundUnavailable(None, None)
     entry = session.get("thanks", {}).get(code)
@@ -311,6 +325,6 @@ def personal_link(token: str):
 @bp.post("/<code>/opnieuw")
 def display_restart(code: str):
     """Start a new questionnaire on this device (for example for a colleague)."""
-    session.get("thanks", {}).pop(code, None)
+    drop("thanks", code)
     forget_draft(code)
     return redirect(url_for(".display_intro", code=code))

@@ -7,9 +7,10 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from freezegun import freeze_time
-from sqlalchemy import func, inspect, select
+from sqlalchemy import event, func, inspect, select
 
 import clock
+from extensions import db
 from models import Answer, Comment, Draft, Response, ResponseScore, Round
 from surveys.instrument import get_instrument
 
@@ -257,25 +258,28 @@ def test_round_closing_while_filling_in_stores_nothing(respondent, session):
     assert count(session, Response, Answer, ResponseScore) == 0
 
 
-def test_a_failing_submission_is_rolled_back_whole(app, respondent, monkeypatch, session):
+def test_a_failing_submission_is_rolled_back_whole(app, respondent, session):
     answers = uniform_answers("4")
     token = respondent.answer_statements(answers)
 
-    def fail(*args, **kwargs):  # the database refuses the scores half-way through
-        raise RuntimeError("disk full")
+    def fail(conn, cursor, statement, *args):  # the database refuses the scores half-way through
+        if statement.startswith("INSERT INTO response_score"):
+            raise RuntimeError("disk full")
 
-    from models import response as response_module
-
-    monkeypatch.setattr(response_module.ResponseScore, "__init__", fail)
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", fail)
     app.config["PROPAGATE_EXCEPTIONS"] = False
-    failed = respondent.client.post(
-        respondent.url(7), data={"level": "beleid", "domain": "gemeente", "csrf_token": token, "action": "next"}
-    )
+    try:
+        failed = respondent.client.post(
+            respondent.url(7), data={"level": "beleid", "domain": "gemeente", "csrf_token": token, "action": "next"}
+        )
+    finally:
+        event.remove(engine, "before_cursor_execute", fail)
     assert failed.status_code == 500
     assert "niets half opgeslagen" in failed.text
     assert count(session, Response, Answer, Comment) == 0
     assert count(session, Draft) == 1  # the answers are still there to try again
-    monkeypatch.undo()
     retry = respondent.post(7, {"level": "beleid", "domain": "gemeente"})
     assert (
         retry.status_code == 302 and count(session, Response) == 1 and count(session, Answer) == len(INSTRUMENT.items)

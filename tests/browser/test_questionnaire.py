@@ -108,6 +108,13 @@ def test_complete_questionnaire_with_one_missing_answer_corrected(
             page.screenshot(path=artifacts / f"statements-{name}.png", full_page=True)
         page.get_by_role("button", name=texts["next"], exact=True).click()
 
+    # The last pages prefetch plotly.js (<link rel="prefetch">): Chromium fetches it while the
+    # profile questions are answered, so the thank-you radar need not wait for it.
+    page.wait_for_function(
+        "() => performance.getEntriesByType('resource')"
+        ".some(e => e.name.includes('/vendor/plotly') && e.initiatorType === 'link')",
+        timeout=15000,
+    )
     page.check("#level-2")  # bestuur
     page.check("#domain-3")  # gemeente
     page.get_by_role("button", name=texts["submit"], exact=True).click()
