@@ -40,6 +40,8 @@ class Config:
     # Unfinished questionnaires are kept this long in the respondent's session.
     PERMANENT_SESSION_LIFETIME = timedelta(days=14)
     SESSION_COOKIE_HTTPONLY = True
+    # The questionnaire renews the cookie when it saves a page; a GET need not send it again.
+    SESSION_REFRESH_EACH_REQUEST = False
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
     MAX_CONTENT_LENGTH = 256 * 1024

@@ -41,8 +41,8 @@ def rounds_radar(instrument: Instrument, series: list[tuple[str, dict[str, float
     for index, ((name, scores), (color, dash)) in enumerate(zip(series, round_styles(len(series)))):
         latest = index == len(series) - 1
         trace = radar_trace(instrument, scores, language, name, color, width=4 if latest else 2, fill=latest)
-        trace.line.dash = dash
-        trace.opacity = 1
+        trace["line"]["dash"] = dash
+        trace["opacity"] = 1
         traces.append(trace)
     layout = radar_layout(height=460)
     layout["showlegend"] = True
@@ -63,7 +63,7 @@ def groups_radar(
     ]
     if reference:
         dashed = radar_trace(instrument, reference[1], language, reference[0], "#56656c", width=1.5, fill=False)
-        dashed.line.dash = "dash"
+        dashed["line"]["dash"] = "dash"
         traces.append(dashed)
     layout = radar_layout(height=460)
     layout["showlegend"] = True

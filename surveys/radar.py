@@ -49,23 +49,28 @@ def radar_trace(
     color: str,
     width: float = 2,
     fill: bool = True,
-) -> go.Scatterpolar:
+) -> dict:
+    """A scatterpolar trace as plain data: plotly.js reads it as it is, and the thank-you page
+    skips plotly.py's validation, which cost more than the rest of that page."""
     labels = [wrap(d.title.get(language)) for d in instrument.dimensions]
     values = [scores.get(d.key) for d in instrument.dimensions]
     name = plain(name)
-    return go.Scatterpolar(
-        r=_closed(values),
-        theta=_closed(labels),
-        name=name,
-        mode="lines+markers",
-        fill="toself" if fill else "none",
-        fillcolor=f"rgba({int(color[1:3], 16)}, {int(color[3:5], 16)}, {int(color[5:7], 16)}, 0.18)" if fill else None,
-        opacity=1 if fill else 0.85,
-        line={"color": color, "width": width},
-        marker={"size": 5 + width},
-        connectgaps=False,  # a dimension without a score shows as a gap, not as a full shape
-        hovertemplate=f"{name}<br>%{{theta}}: %{{r:.1f}}<extra></extra>",
-    )
+    trace = {
+        "type": "scatterpolar",
+        "r": _closed(values),
+        "theta": _closed(labels),
+        "name": name,
+        "mode": "lines+markers",
+        "fill": "toself" if fill else "none",
+        "opacity": 1 if fill else 0.85,
+        "line": {"color": color, "width": width},
+        "marker": {"size": 5 + width},
+        "connectgaps": False,  # a dimension without a score shows as a gap, not as a full shape
+        "hovertemplate": f"{name}<br>%{{theta}}: %{{r:.1f}}<extra></extra>",
+    }
+    if fill:
+        trace["fillcolor"] = f"rgba({int(color[1:3], 16)}, {int(color[3:5], 16)}, {int(color[5:7], 16)}, 0.18)"
+    return trace
 
 
 def radar_layout(height: int) -> dict:
@@ -98,6 +103,8 @@ def as_json_ready(figure: go.Figure) -> dict:
 
 
 def respondent_radar(instrument: Instrument, scores: dict[str, float | None], language: str, name: str) -> dict:
-    """A small radar of one respondent's six scores."""
-    figure = go.Figure(radar_trace(instrument, scores, language, name, ACCENT), layout=radar_layout(height=340))
-    return as_json_ready(figure)
+    """A small radar of one respondent's six scores, as plain data (no plotly.py objects: they
+    would validate every property on every thank-you page). Without plotly.py's "none"
+    template, which plotly.js does not need: it has no template of its own."""
+    layout = {key: value for key, value in radar_layout(height=340).items() if key != "template"}
+    return {"data": [radar_trace(instrument, scores, language, name, ACCENT)], "layout": layout}
