@@ -7,6 +7,10 @@ API in each, interleaved, then prints medians and the ratio large/small.
 
     .venv/bin/python bench/dashboard_scale.py                       # SQLite files in a temp dir
     .venv/bin/python bench/dashboard_scale.py --database postgresql # schemas in the local PostgreSQL
+
+This proves isolation (other partnerships' data does not slow this one down), not scale: a
+partnership whose own round grows is measured by bench/speed.py (its "own round" rows),
+which also repeats this question under gunicorn as its "neighbours" rows.
 """
 
 from __future__ import annotations

@@ -67,6 +67,16 @@ POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SLOW_4G = {"offline": False, "latency": 562, "downloadThroughput": 1.6e6 / 8, "uploadThroughput": 0.75e6 / 8}
 CPU_SLOWDOWN = 4
+# Headless flags that keep Chromium off this machine's closed network (as tests/browser).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ACCEPT_ENCODING = "gzip, deflate, br"
 PROFILES = {
     "full": {
@@ -93,6 +103,22 @@ PROFILES = {
     },
 }
 ROWS = ("scale", "bytes", "throttle", "cpu", "programme")
+
+
+#: What the run must undo, last first: servers, the browser, databases, the worktree. main()
+#: runs it when it ends (also when it fails), atexit when the process ends some other way.
+CLEANUPS: list = []
+
+
+def clean_up() -> None:
+    while CLEANUPS:
+        try:
+            CLEANUPS.pop()()
+        except Exception as error:  # noqa: BLE001 (the rest is still cleaned up)
+            log(f"clean-up failed: {error!r}")
+
+
+atexit.register(clean_up)
 
 
 def log(message: str) -> None:
@@ -126,11 +152,12 @@ def worktree_of(rev: str) -> Tree:
     subprocess.run(
         ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(path), commit], check=True, capture_output=True
     )
-    atexit.register(
-        lambda: subprocess.run(
-            ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(path)], capture_output=True
-        )
-    )
+
+    def remove() -> None:
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(path)], capture_output=True)
+        shutil.rmtree(path.parent, ignore_errors=True)
+
+    CLEANUPS.append(remove)
     log(f"before = {rev} ({commit[:10]}) in {path}")
     return Tree("before", path)
 
@@ -141,7 +168,7 @@ class Databases:
     def __init__(self) -> None:
         self.workdir = Path(tempfile.mkdtemp(prefix="bench-speed-"))
         self.schemas: list[str] = []
-        atexit.register(self.drop)
+        CLEANUPS.append(self.drop)
 
     def url(self, kind: str, name: str) -> str:
         if kind == "sqlite":
@@ -187,7 +214,8 @@ def build(tree: Tree, kind: str, url: str, params: dict) -> dict | None:
         log(f"{tree.name}: {kind} {params} could not be built:\n{result.stderr[-2000:]}")
         return None
     fixture = json.loads(line.removeprefix("FIXTURE "))
-    log(f"{tree.name}: {kind} {params} built in {time.perf_counter() - started:.0f} s: {fixture}")
+    shown = {k: v for k, v in fixture.items() if k != "password"}
+    log(f"{tree.name}: {kind} {params} built in {time.perf_counter() - started:.0f} s: {shown}")
     return fixture
 
 
@@ -256,9 +284,6 @@ def serve_tree(tree: Tree, url: str) -> Server:
 def stop_all() -> None:
     while SERVERS:
         SERVERS.pop().stop()
-
-
-atexit.register(stop_all)
 
 
 # --- an HTTP client like a browser: cookies, forms, no automatic redirects ---------------------
@@ -405,18 +430,21 @@ def fmt(value, unit: str) -> str:
     return f"{value:,.1f}"
 
 
-def report(trees: list[Tree], out=sys.stdout) -> None:
+def report(trees: list[Tree], out=None) -> None:
+    out = out or sys.stdout
     names = [t.name for t in trees]
-    head = f"{'row':<58} {'unit':>5} " + " ".join(f"{n:>12}" for n in names)
+    width = max([len(row.label) for row in RESULTS] + [3])
+    head = f"{'row':<{width}} {'unit':>4} " + " ".join(f"{n:>12}" for n in names)
     if len(names) == 2:
         head += f" {'after/before':>13}"
     print("\n" + head, file=out)
     print("-" * len(head), file=out)
     for row in RESULTS:
-        line = f"{row.label:<58} {row.unit:>5} " + " ".join(f"{fmt(row.values.get(n), row.unit):>12}" for n in names)
+        values = " ".join(f"{fmt(row.values.get(n), row.unit):>12}" for n in names)
+        line = f"{row.label:<{width}} {row.unit:>4} {values}"
         if len(names) == 2:
             change = ratio(row.values.get("after"), row.values.get("before"))
-            line += f" {fmt(change, 'x') if row.unit != 'x' or change is None else fmt(change, 'x'):>13}"
+            line += f" {fmt(change, 'x'):>13}"
         if row.note:
             line += f"  {row.note}"
         print(line, file=out)
@@ -506,9 +534,10 @@ def browser():
         from playwright.sync_api import sync_playwright
 
         playwright = sync_playwright().start()
-        BROWSER.append(playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"]))
-        atexit.register(playwright.stop)
-        atexit.register(BROWSER[0].close)
+        BROWSER.append(playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS))
+        CLEANUPS.append(playwright.stop)
+        CLEANUPS.append(BROWSER.pop)
+        CLEANUPS.append(BROWSER[0].close)
     return BROWSER[0]
 
 
@@ -774,11 +803,12 @@ def main(argv=None) -> list[Row]:
     if args.sizes:
         profile["sizes"] = [int(s) for s in args.sizes.split(",")]
     sizes = profile["sizes"]
-    trees = ([worktree_of(args.before)] if args.before else []) + [Tree("after", ROOT)]
-    databases = Databases()
     RESULTS.clear()
     started = time.perf_counter()
     try:
+        trees = ([worktree_of(args.before)] if args.before else []) + [Tree("after", ROOT)]
+        databases = Databases()
+        CLEANUPS.append(stop_all)  # servers go first, before their databases
         for kind in args.databases:
             browser_rows = kind == "sqlite" and {"bytes", "throttle", "cpu"} & set(args.rows)
             if "scale" not in args.rows and not browser_rows:
@@ -801,7 +831,7 @@ def main(argv=None) -> list[Row]:
             for kind in args.databases:
                 programme_rows(trees, databases, kind, profile["programme"], profile["repeat"])
     finally:
-        stop_all()
+        clean_up()
     print(
         f"\n{profile_name} run in {time.perf_counter() - started:.0f} s;"
         f" medians of {profile['repeat']} requests (browser: {profile['throttled']} runs,"
