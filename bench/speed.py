@@ -19,7 +19,7 @@ Rows (--rows, all by default):
   throttle   Chromium with CDP throttling (Slow 4G: 562 ms RTT, 1.6 Mbit/s down, 0.75 up;
              CPU x4), cold cache: seconds from the last submit until the thank-you radar has
              drawn (a .main-svg exists), and from navigation until every dashboard chart drew.
-  cpu        server CPU (utime+stime of gunicorn's master and workers from /proc) per complete
+  cpu        server CPU (gunicorn's master and workers, /proc/<pid>/task/*/schedstat) per complete
              questionnaire (intro, every step's GET and POST, the thank-you page) and per
              request, against bench/anchor.py (bare Flask + SQLAlchemy + Flask-WTF, 3 requests)
              under the same gunicorn; SQLite.
@@ -53,6 +53,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -102,6 +103,7 @@ PROFILES = {
         "programme": {"partnerships": 3, "rounds": 2, "responses": 10},
     },
 }
+WORKERS = 2  # gunicorn -w 2
 ROWS = ("scale", "bytes", "throttle", "cpu", "programme")
 
 
@@ -229,15 +231,17 @@ class Server:
         return [self.process.pid] + [int(pid) for pid in out.split()]
 
     def cpu_seconds(self) -> float:
-        """utime + stime of the master and its workers."""
+        """CPU time (user + system) of the master and its workers, every thread, to the
+        nanosecond: the first field of /proc/<pid>/task/<tid>/schedstat (stat's utime and
+        stime count 10 ms ticks, too coarse for the anchor's few milliseconds)."""
         total = 0
         for pid in self.pids():
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except FileNotFoundError:
-                continue
-            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
-        return total / os.sysconf("SC_CLK_TCK")
+            for task in Path(f"/proc/{pid}/task").glob("*"):
+                try:
+                    total += int((task / "schedstat").read_text().split()[0])
+                except (FileNotFoundError, ProcessLookupError):
+                    continue
+        return total / 1e9
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -251,7 +255,7 @@ class Server:
 SERVERS: list[Server] = []
 
 
-def serve(cwd: Path, app: str, env: dict, workers: int = 2) -> Server:
+def serve(cwd: Path, app: str, env: dict, workers: int = WORKERS) -> Server:
     port = free_port()
     env = {**env, "PUBLIC_URL": f"http://127.0.0.1:{port}"}
     command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "--timeout", "300"]
@@ -386,6 +390,18 @@ class Client:
         raise RuntimeError("the questionnaire did not end")
 
 
+def warm(client: Client, paths: list[str]) -> None:
+    """Every worker's first request pays for imports, templates and caches: send each page
+    to all workers at once (a sync worker busy with one request leaves the next to another), twice."""
+    for _ in range(2):
+        for path in paths:
+            threads = [threading.Thread(target=client.request, args=(path,)) for _ in range(WORKERS)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+
+
 # --- results -----------------------------------------------------------------------------------
 
 
@@ -486,10 +502,8 @@ def own_sites(trees, databases, kind, sizes) -> dict:
 def scale_rows(trees, sites, kind, sizes, repeat) -> None:
     pages = ("dashboard", "api")
     samples = {(t.name, s, p): [] for t in trees for s in sizes for p in (*pages, "neighbours")}
-    for site in sites.values():  # warm every worker (imports, templates, caches)
-        for _ in range(2):
-            for page in pages:
-                site.client.timed(site.fixture[page])
+    for site in sites.values():
+        warm(site.client, [site.fixture[page] for page in (*pages, "neighbours_dashboard")])
     for _ in range(repeat):
         for size in sizes:
             for tree in trees:
@@ -728,9 +742,13 @@ def cpu_rows(trees, sites, size, count, databases) -> None:
         time.sleep(0.05)  # let the worker finish its bookkeeping after the last response
         return server.cpu_seconds() - before, made
 
-    for name in targets:  # warm both workers of each server
-        for _ in range(3):
-            once(name)
+    for name in targets:  # warm both workers of each server: two questionnaires at once, twice
+        for _ in range(2):
+            both = [threading.Thread(target=once, args=(name,)) for _ in range(WORKERS)]
+            for thread in both:
+                thread.start()
+            for thread in both:
+                thread.join()
     for _ in range(count):
         for name in targets:
             used, made = once(name)
@@ -766,7 +784,7 @@ def programme_rows(trees, databases, kind, params, repeat) -> None:
         sites[tree.name] = Site(tree, fixture, server, client)
     samples = {name: [] for name in sites}
     for site in sites.values():
-        site.client.timed(site.fixture["programme"])
+        warm(site.client, [site.fixture["programme"]])
     for _ in range(repeat):
         for name, site in sites.items():
             samples[name].append(site.client.timed(site.fixture["programme"]))
