@@ -499,6 +499,11 @@ def own_sites(trees, databases, kind, sizes) -> dict:
     return sites
 
 
+def sent_bytes(site: Site | None, page: str) -> int | None:
+    """Bytes of a page's body as the server sends it to a client that accepts gzip and brotli."""
+    return None if site is None else len(site.client.request(site.fixture[page])[2])
+
+
 def scale_rows(trees, sites, kind, sizes, repeat) -> None:
     pages = ("dashboard", "api")
     samples = {(t.name, s, p): [] for t in trees for s in sizes for p in (*pages, "neighbours")}
@@ -526,6 +531,12 @@ def scale_rows(trees, sites, kind, sizes, repeat) -> None:
             f"own round {size_label(sizes[-1])}/{size_label(sizes[0])}: {title}, {kind} (goal <= 2x)",
             "x",
             {t.name: ratio(medians[sizes[-1]][t.name], medians[sizes[0]][t.name]) for t in trees},
+        )
+    for size in sizes:
+        add(
+            f"own round {size_label(size):>4}: dashboard HTML as sent (gzip if offered), {kind}",
+            "B",
+            {t.name: sent_bytes(sites.get((t.name, size)), "dashboard") for t in trees},
         )
     small, large = (
         {t.name: median_ms(samples[(t.name, s, "neighbours")]) for t in trees} for s in (sizes[0], sizes[-1])
@@ -667,6 +678,9 @@ def radar_seconds(chromium, site: Site) -> float | None:
         page.locator(f'a[href$="{site.fixture["survey"]}/1"]').first.click()
         page.wait_for_load_state()
         for _ in range(50):
+            # A person reads every page far longer than this: whatever the page fetches ahead
+            # (prefetch) has arrived before the answers go out.
+            page.wait_for_load_state("networkidle")
             page.evaluate(FILL_STEP)
             started = time.perf_counter()
             with page.expect_navigation():

@@ -57,7 +57,8 @@ def test_the_fixture_releases_its_round_in_steps_through_the_apps_own_command(tm
 def test_a_smoke_run_measures_every_http_row_before_and_after(capsys):
     rows = speed.main(["--smoke", "--before", "HEAD", "--rows", "scale,cpu,programme", "--databases", "sqlite"])
     by_label = {row.label: row.values for row in rows}
-    assert len(rows) == 9 + 7 + 1
+    # Scale: 2 sizes x (dashboard, API) + 2 ratios + 2 page sizes + 3 neighbours; CPU: 7; programme: 1.
+    assert len(rows) == 11 + 7 + 1
     for label, values in by_label.items():
         assert values["before"] is not None and values["after"] is not None, label
     # 6 dimension pages and the profile page, each fetched and posted, plus intro and thanks.
