@@ -136,7 +136,13 @@ def analyze() -> None:
 
     from extensions import db
 
-    db.session.execute(text("ANALYZE"))  # fresh planner statistics, as after any bulk load
+    # Fresh planner statistics, as after any bulk load. On PostgreSQL only this schema's own
+    # tables: a bare ANALYZE also waits for every other schema's locks in the database.
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
+        db.session.execute(text(f"ANALYZE {names}"))
+    else:
+        db.session.execute(text("ANALYZE"))
     db.session.commit()
 
 

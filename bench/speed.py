@@ -875,4 +875,6 @@ def main(argv=None) -> list[Row]:
 
 
 if __name__ == "__main__":
+    # Stopped with SIGTERM (kill PID; a background job ignores SIGINT): clean up all the same.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     main()
