@@ -7,6 +7,10 @@ API in each, interleaved, then prints medians and the ratio large/small.
 
     .venv/bin/python bench/dashboard_scale.py                       # SQLite files in a temp dir
     .venv/bin/python bench/dashboard_scale.py --database postgresql # schemas in the local PostgreSQL
+
+This proves isolation (other partnerships' data does not slow this one down), not scale: a
+partnership whose own round grows is measured by bench/speed.py (its "own round" rows),
+which also repeats this question under gunicorn as its "neighbours" rows.
 """
 
 from __future__ import annotations
@@ -103,7 +107,10 @@ def build(kind: str, name: str, responses: int, workdir: Path):
         create_demo()
         password = reset_demo_leader()
         fill(responses)
-        db.session.execute(text("ANALYZE"))  # fresh planner statistics, as after any bulk load
+        # Fresh planner statistics, as after any bulk load; on PostgreSQL this schema's tables
+        # only (a bare ANALYZE waits for the locks of every other schema in the database).
+        tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+        db.session.execute(text(f"ANALYZE {tables}" if kind == "postgresql" else "ANALYZE"))
         db.session.commit()
         total = db.session.scalar(select(db.func.count()).select_from(Response))
     print(f"{name}: {total} responses in the database, built in {time.perf_counter() - started:.1f} s", flush=True)
