@@ -58,9 +58,11 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import brotli
 import psycopg
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -326,6 +328,7 @@ class Client:
         self.base = base
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), NoRedirect)
+        self.encoding = ""  # Content-Encoding of the last response
 
     def request(self, path: str, data: dict | None = None) -> tuple[int, str, bytes]:
         """(status, Location, body) of one request; a redirect is not followed."""
@@ -334,9 +337,19 @@ class Client:
         request = urllib.request.Request(url, body, headers={"Accept-Encoding": ACCEPT_ENCODING})
         try:
             with self.opener.open(request, timeout=600) as response:
+                self.encoding = response.headers.get("Content-Encoding", "")
                 return response.status, "", response.read()
         except urllib.error.HTTPError as error:
+            self.encoding = error.headers.get("Content-Encoding", "")
             return error.code, error.headers.get("Location", ""), error.read()
+
+    def decoded(self, body: bytes) -> str:
+        """The body of the last request as text, uncompressed as a browser would."""
+        if self.encoding == "br":
+            body = brotli.decompress(body)
+        elif self.encoding in ("gzip", "deflate"):
+            body = zlib.decompress(body, 47)  # 47: gzip or zlib header, detected
+        return body.decode()
 
     def text(self, path: str) -> str:
         """A page as text (asks for no compression, so it can be parsed)."""
@@ -361,6 +374,7 @@ class Client:
         """One respondent from the intro to the thank-you page, every page fetched before it is
         posted; returns the number of requests."""
         status, _, page = self.request(intro)
+        page = self.decoded(page).encode()
         requests = 1
         start = re.search(r'href="([^"]*' + re.escape(intro) + r'/\d+)"', page.decode())
         if status != 200 or not start:
