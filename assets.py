@@ -73,7 +73,7 @@ def file_digest(folder: str, filename: str) -> str | None:
         return None
     try:
         info = os.stat(path)
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL in the name
         return None
     if not stat.S_ISREG(info.st_mode):
         return None

@@ -290,4 +290,5 @@ def route_values(round_, open_round) -> dict:
         "action_id": 1,
         "note_id": 1,
         "point_key": "weakest:investment",
+        "dimension": "urgency",  # a comments page
     }

@@ -136,6 +136,7 @@ EXPECTED_GET = {
     "dashboard.index": by_role(anonymous=SIGN_IN, admin=200, rest=302),
     "dashboard.partnership": RESULTS,
     "dashboard.report": RESULTS,
+    "dashboard.comments": RESULTS,  # every comment of a released round, under the dashboard's rule
     "dashboard.export_scores": RESULTS,
     "api.round_aggregates": RESULTS,
     "dashboard.export_statements": RESULTS,  # aggregates only: no row-level answers for anyone

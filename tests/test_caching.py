@@ -85,8 +85,8 @@ def test_plotly_is_cached_a_year_for_a_signed_in_leader(leader):
 
 
 def test_a_respondents_permanent_session_is_not_sent_with_static_files(client, respondent):
-    respondent.post(1, respondent.page_data(1, uniform_answers()))  # a draft: permanent session
-    assert "session=" in client.get(respondent.url(1)).headers.get("Set-Cookie", "")
+    saved = respondent.post(1, respondent.page_data(1, uniform_answers()))  # a draft: permanent session
+    assert "session=" in saved.headers.get("Set-Cookie", "") and "Expires=" in saved.headers["Set-Cookie"]
     response = client.get(hashed_url("css/app.css"))
     assert response.headers["Cache-Control"] == YEAR
     assert "Set-Cookie" not in response.headers

@@ -35,6 +35,7 @@ SAMPLE = {
     "action_id": 1,
     "note_id": 1,
     "point_key": "weakest:investment",
+    "dimension": "urgency",  # a comments page
 }
 
 
