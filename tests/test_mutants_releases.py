@@ -244,6 +244,18 @@ def test_a_release_nobody_saw_holds_no_figure_back(app, client, session, make_ro
     assert (figure["n"], figure["release"]) == (7, 2)
 
 
+def test_a_statement_nobody_new_answered_keeps_its_release(app, client, make_round, make_user, add_responses):
+    """Release 2's five all say "weet ik niet" on the first statement: its figure rests on the
+    same five people as in release 1, so it stays release 1's figure; the count grows."""
+    round_ = make_round("T1", hide_results_while_open=False)
+    add_responses(round_, 5, answering_first(5))
+    add_responses(round_, 5, answering_first(0))
+    make_user("leider@zelfde.example", round_.partnership)
+    login(client, "leider@zelfde.example")
+    figure = statement_figure(client, round_)
+    assert (figure["n"], figure["release"], figure["unknown"]) == (5, 1, 5)
+
+
 def test_a_release_stored_before_displayed_was_named_so_still_counts(app, session, make_round, add_responses):
     """Releases stored by an earlier version call the sets behind their figures "published".
     The next release takes them over under "displayed", so they keep counting for the rule."""
@@ -313,3 +325,225 @@ def test_a_group_moves_alone_when_one_of_its_dimensions_rests_on_the_same_people
     assert werkvloer["scores"]["momentum"]["n"] == 5 and werkvloer["scores"]["urgency"]["n"] == 10
     assert (bestuur["respondents"], bestuur["release"]) == (5, 1)  # would single out policy's two
     assert "beleid" not in body["levels"]  # two people: too small on its own
+
+
+# --- sets replaced before anyone saw them -------------------------------------------------------
+
+from .conftest import csrf_from  # noqa: E402
+
+
+def set_hidden(client, round_, hidden: bool):
+    """The leader's settings form: results hidden while the round is open, or shown."""
+    url = f"/beheer/{round_.partnership.slug}/metingen/{round_.id}/"
+    data = {
+        "csrf_token": csrf_from(client.get(url).text),
+        "title": round_.title,
+        "instrument_version": "1",
+        "opens_on": round_.opens_on.isoformat(),
+        "closes_on": round_.closes_on.isoformat(),
+    }
+    if hidden:
+        data["hide_results_while_open"] = "y"
+    assert client.post(url, data=data).status_code == 302
+
+
+def answering_first_and_momentum(count: int):
+    """The first `count` respondents of a batch answer the first statement and the momentum
+    statements; the rest say "weet ik niet" on those (so they score no momentum)."""
+    return lambda n, item: (4 if n < count else None) if item.key == FIRST or item.dimension == "momentum" else 4
+
+
+LEVELS = [o.key for o in get_instrument(1).profile_question("level").options]
+DOMAINS = [o.key for o in get_instrument(1).profile_question("domain").options]
+
+
+def test_a_set_replaced_unseen_never_holds_a_later_figure_back(app, client, make_round, make_user, add_responses):
+    """Leaders see release 1 (five answered the first statement and momentum), then hide the
+    results. Release 2 brings five more who answered, release 3 and 4 two each. Leaders saw
+    only the five of release 1, so release 4's fourteen may replace it: 14 - 5 = 9 newcomers,
+    no small group. Release 2's ten and release 3's twelve were replaced unseen; counted as
+    seen, they would single out release 4's two (14 - 12) or four (14 - 10) and keep release 3.
+    Respondents are spread over the levels and domains so that no group has five momentum
+    scores (no group figure of momentum stands beside the total)."""
+    round_ = make_round("T1", hide_results_while_open=False)
+    make_user("leider@verborgen.example", round_.partnership)
+    login(client, "leider@verborgen.example")
+    person = iter(range(100))
+
+    def release(answering: int):
+        for n in range(5):
+            i = next(person)
+            add_responses(
+                round_,
+                1,
+                answering_first_and_momentum(1 if n < answering else 0),
+                level=LEVELS[i % len(LEVELS)],
+                domain=DOMAINS[i % (len(DOMAINS) - 1)],
+                release=n == 4,
+            )
+
+    release(5)  # release 1, on the leaders' pages
+    set_hidden(client, round_, True)  # release 1 is seen
+    release(5)  # release 2: 10 answered
+    release(2)  # release 3: 12
+    release(2)  # release 4: 14
+    set_hidden(client, round_, False)
+    body = client.get(f"/api/partnerships/{round_.partnership.slug}/rounds/{round_.id}").get_json()
+    assert body["release"]["number"] == 4 and body["respondents"] == 20
+    assert (body["statements"][FIRST]["n"], body["statements"][FIRST]["release"]) == (14, 4)
+    assert (body["total"]["momentum"]["n"], body["total"]["momentum"]["release"]) == (14, 4)
+    assert (body["total"]["urgency"]["n"], body["total"]["urgency"]["release"]) == (20, 4)
+
+
+def test_a_group_figure_leaves_out_a_dimension_too_few_of_its_members_scored(
+    app, client, make_round, make_user, add_responses
+):
+    """Five on the work floor score every dimension; of five in the board only two score
+    momentum. The board is shown without momentum (two scores: too few). The work floor
+    cannot be shown: its momentum figure (five) beside the total (seven) singles out the
+    board's two. Counting score sums instead of people (two scores of 4 make 8) would let
+    both pass."""
+    round_ = make_round("T1", hide_results_while_open=False)
+    add_responses(round_, 5, level="werkvloer", release=False)
+    add_responses(round_, 4, answering_first_and_momentum(2), level="bestuur", release=False)
+    add_responses(round_, 1, lambda n, item: None if item.dimension == "momentum" else 4, level="bestuur")
+    make_user("leider@twee.example", round_.partnership)
+    login(client, "leider@twee.example")
+    body = client.get(f"/api/partnerships/{round_.partnership.slug}/rounds/{round_.id}").get_json()
+    assert body["respondents"] == 10 and body["total"]["momentum"]["n"] == 7
+    assert "werkvloer" not in body["levels"]
+    bestuur = body["levels"]["bestuur"]
+    assert bestuur["respondents"] == 5 and "momentum" not in bestuur["scores"]
+    assert bestuur["scores"]["urgency"]["n"] == 5
+
+
+def test_groups_replaced_unseen_move_together(app, client, session, make_round, make_user, add_responses):
+    """Results hidden while open. Release 1: five on the work floor, five in the board.
+    Release 2: three more on the work floor, two in the board. Nobody saw release 1, so both
+    levels move to release 2 at once: the counts 15, 8 and 7 and release 1's 10 single out
+    nobody. One at a time, the board's unseen five would still stand beside the work floor's
+    eight and the totals, and give away the three newcomers (and then the two). Release 3
+    brings five more on the work floor: it moves to 13, as release 2's replaced sets are gone
+    (kept, the board's five beside its seven would give away the two)."""
+    round_ = make_round("T1", hide_results_while_open=True)
+    add_responses(round_, 5, level="werkvloer", release=False)
+    add_responses(round_, 4, level="bestuur", release=False)
+    add_responses(round_, 1, level="bestuur")  # release 1, hidden
+    add_responses(round_, 3, level="werkvloer", release=False)
+    add_responses(round_, 1, level="bestuur", release=False)
+    add_responses(round_, 1, level="bestuur")  # release 2
+    stored = session.get(Round, round_.id)
+    stored.closed_early = True
+    session.commit()
+    make_user("leider@samen.example", round_.partnership)
+    login(client, "leider@samen.example")
+    body = client.get(f"/api/partnerships/{round_.partnership.slug}/rounds/{round_.id}").get_json()
+    assert body["release"]["number"] == 2 and body["respondents"] == 15
+    levels = body["levels"]
+    assert (levels["werkvloer"]["respondents"], levels["werkvloer"]["release"]) == (8, 2)
+    assert (levels["bestuur"]["respondents"], levels["bestuur"]["release"]) == (7, 2)
+    stored.closed_early = False
+    session.commit()
+    add_responses(round_, 5, level="werkvloer")  # release 3, hidden again
+    stored.closed_early = True
+    session.commit()
+    body = client.get(f"/api/partnerships/{round_.partnership.slug}/rounds/{round_.id}").get_json()
+    assert body["release"]["number"] == 3
+    levels = body["levels"]
+    assert (levels["werkvloer"]["respondents"], levels["werkvloer"]["release"]) == (13, 3)
+    assert (levels["bestuur"]["respondents"], levels["bestuur"]["release"]) == (7, 2)
+
+
+def test_a_group_moving_alone_drops_its_own_unseen_set(app, client, session, make_round, make_user, add_responses):
+    """Results hidden while open. Release 1: five on the work floor, five in the board, two in
+    policy; the work floor is shown, the board is not (with the total it would single out
+    policy's two). Release 2: two more on the work floor, three in the board. Both levels at
+    once would single out policy's two again, and the board alone its three newcomers beside
+    the work floor's two; the work floor alone moves to seven, because its release-1 five
+    were replaced unseen. Kept, its five beside its seven would give away the two newcomers."""
+    round_ = make_round("T1", hide_results_while_open=True)
+    add_responses(round_, 5, level="werkvloer", release=False)
+    add_responses(round_, 5, level="bestuur", release=False)
+    add_responses(round_, 1, level="beleid", release=False)
+    add_responses(round_, 1, level="beleid")  # release 1: twelve
+    add_responses(round_, 2, level="werkvloer", release=False)
+    add_responses(round_, 2, level="bestuur", release=False)
+    add_responses(round_, 1, level="bestuur")  # release 2: five more
+    stored = session.get(Round, round_.id)
+    stored.closed_early = True
+    session.commit()
+    make_user("leider@alleen.example", round_.partnership)
+    login(client, "leider@alleen.example")
+    body = client.get(f"/api/partnerships/{round_.partnership.slug}/rounds/{round_.id}").get_json()
+    assert body["release"]["number"] == 2 and body["respondents"] == 17
+    assert set(body["levels"]) == {"werkvloer"}
+    werkvloer = body["levels"]["werkvloer"]
+    assert (werkvloer["respondents"], werkvloer["release"]) == (7, 2)
+    assert werkvloer["scores"]["urgency"]["n"] == 7
+
+
+# --- the rule on sets made by hand ------------------------------------------------------------
+
+from dashboard.releases import Rule  # noqa: E402
+
+
+def test_a_set_seen_earlier_counts_though_this_release_no_longer_shows_it():
+    """Leaders saw the board's five (release 1) and the total of release 2; the board's
+    figure has since moved on. Release 2's work floor (1a + 2a) beside the two would give
+    away the board's two newcomers: T2 - B1 - W2 = 2b."""
+    cells = {(1, "a", "x"): 5, (1, "b", "x"): 5, (2, "a", "x"): 5, (2, "b", "x"): 2}
+    seen = {"v": [["level", "b", 1], [None, None, 2]]}
+    rule = Rule(seen, {"v": [[None, None, 2]]}, 5)
+    assert not rule.allows_together("v", cells, [(None, ("level", "a", 2))])
+    assert rule.allows_together("v", cells, [(None, ("level", "a", 1))])  # 1a: five, already in T2 - B1
+
+
+def test_several_sets_moving_together_are_judged_together():
+    """The work floor has five people in no other set, the board two: the shortcut for one
+    set with enough people of its own must not let the board's two through with it."""
+    cells = {(1, "a", "x"): 5, (1, "b", "x"): 2}
+    rule = Rule({}, {}, 5)
+    assert not rule.allows_together("v", cells, [(None, ("level", "a", 1)), (None, ("level", "b", 1))])
+    assert not rule.allows_together("v", cells, [(None, ("level", "b", 1))])
+    assert rule.allows_together("v", cells, [(None, ("level", "a", 1))])
+
+
+def test_exactly_the_threshold_of_people_in_no_other_set_is_enough():
+    """A new set with five people (the threshold) in no other set: every combination using it
+    takes all five, so it is judged by them alone, even beside a family that would fail the
+    full search (here: the board's two, T1 - W1, already stand out)."""
+    cells = {(1, "a", "x"): 5, (1, "b", "x"): 2, (2, "c", "x"): 5}
+    rule = Rule({"v": [[None, None, 1], ["level", "a", 1]]}, {}, 5)
+    assert rule.allows_together("v", cells, [(None, ("level", "c", 2))])
+    cells[(2, "c", "x")] = 4
+    assert not rule.allows_together("v", cells, [(None, ("level", "c", 2))])
+
+
+def test_each_figure_of_groups_moving_together_is_judged_with_its_own_sets(
+    app, client, session, make_round, make_user, add_responses
+):
+    """Results hidden while open. Release 1: five on the work floor and five in the board, all
+    "weet ik niet": the levels show a count only. Release 2: five more on the work floor who
+    score everything, two in the board who do not. Both levels move at once: the counts 17,
+    10 and 7 beside release 1's 10 single out nobody, and the work floor's scores rest on its
+    five newcomers. Judging the counts by the scores' sets (the board's count left out, the
+    unseen release-1 counts kept) would single out the board's two and move neither."""
+    round_ = make_round("T1", hide_results_while_open=True)
+    nothing = lambda n, item: None  # noqa: E731
+    add_responses(round_, 5, nothing, level="werkvloer", release=False)
+    add_responses(round_, 4, nothing, level="bestuur", release=False)
+    add_responses(round_, 1, nothing, level="bestuur")  # release 1
+    add_responses(round_, 5, level="werkvloer", release=False)
+    add_responses(round_, 1, nothing, level="bestuur", release=False)
+    add_responses(round_, 1, nothing, level="bestuur")  # release 2
+    stored = session.get(Round, round_.id)
+    stored.closed_early = True
+    session.commit()
+    make_user("leider@tellen.example", round_.partnership)
+    login(client, "leider@tellen.example")
+    body = client.get(f"/api/partnerships/{round_.partnership.slug}/rounds/{round_.id}").get_json()
+    assert body["release"]["number"] == 2 and body["respondents"] == 17
+    werkvloer, bestuur = body["levels"]["werkvloer"], body["levels"]["bestuur"]
+    assert (werkvloer["respondents"], werkvloer["release"]) == (10, 2)
+    assert werkvloer["scores"]["urgency"]["n"] == 5
+    assert (bestuur["respondents"], bestuur["release"], bestuur["scores"]) == (7, 2, {})
