@@ -700,7 +700,8 @@ def radar_seconds(chromium, site: Site) -> float | None:
             with page.expect_navigation():
                 page.locator(NEXT).first.click()
             if "bedankt" in page.url:
-                page.wait_for_function("() => document.querySelector('.main-svg') !== null", polling=50)
+                # plotly's chart (before) or the SVG radar that comes with the page (since)
+                page.wait_for_function("() => document.querySelector('.main-svg, svg.radar') !== null", polling=50)
                 return time.perf_counter() - started
         return None
     finally:

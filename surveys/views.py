@@ -5,7 +5,6 @@ so nothing typed is ever lost; pages redirect after a successful post (no resubm
 """
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from dashboard.releases import release_if_due
@@ -293,8 +292,8 @@ def display_thanks(code: str):
     if scores:
         session["thanks"][code] = SUBMITTED  # shown once: the next person on this device won't see them
         session.modified = True
-    figure = respondent_radar(instrument, scores, current_language(), name=_("Jouw scores")) if scores else None
-    return render_template("surveys/thanks.html", round=round_, instrument=instrument, scores=scores, figure=figure)
+    radar = respondent_radar(instrument, scores, current_language()) if scores else None
+    return render_template("surveys/thanks.html", round=round_, instrument=instrument, scores=scores, radar=radar)
 
 
 @personal.get("/u/<token>")

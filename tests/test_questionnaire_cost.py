@@ -1,7 +1,6 @@
 """What a questionnaire page costs the server, as counts rather than times: the statements
 each request runs, whether a page writes the session cookie, and the HTML the cheaper radio
-buttons make (the same as the shared macro's). Also the prefetch of plotly.js on the last
-pages, so the thank-you radar draws at once."""
+buttons make (the same as the shared macro's). And no page of it loads plotly.js."""
 
 import re
 from contextlib import contextmanager
@@ -122,17 +121,17 @@ def test_a_get_leaves_the_session_as_it_was(app, respondent):
         assert serializer.loads(client.get_cookie("session").value) == before, url
 
 
-def test_the_last_two_pages_prefetch_the_script_of_the_thank_you_radar(app, respondent):
-    prefetched = {}
-    for step in range(1, STEPS + 1):
-        page = respondent.client.get(f"/s/{respondent.code}/{step}").text
-        prefetched[step] = re.findall(r'<link rel="prefetch" href="([^"]+)" as="script">', page)
-    assert all(prefetched[step] == [] for step in range(1, STEPS - 1))
+def test_no_page_of_the_questionnaire_loads_plotly(app, respondent):
+    """The thank-you radar is SVG in the page: a respondent never downloads plotly.js, not
+    even ahead (the last pages used to prefetch it)."""
+    pages = [respondent.client.get(f"/s/{respondent.code}").text]
+    pages += [respondent.client.get(f"/s/{respondent.code}/{step}").text for step in range(1, STEPS + 1)]
     thanks = respondent.complete(uniform_answers("4"))
-    scripts = re.findall(r'<script src="([^"]+)"', respondent.client.get(thanks.headers["Location"]).text)
-    plotly = [src for src in scripts if "plotly" in src]
-    assert len(plotly) == 1
-    assert prefetched[STEPS - 1] == prefetched[STEPS] == plotly  # the very file the thank-you page loads
+    pages.append(respondent.client.get(thanks.headers["Location"]).text)
+    assert '<svg id="own-scores"' in pages[-1]
+    for page in pages:
+        assert "plotly" not in page and 'rel="prefetch"' not in page
+        assert re.findall(r'<script src="([^"]+)"', page) == []
 
 
 # --- the radio buttons ------------------------------------------------------------------------

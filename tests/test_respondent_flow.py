@@ -81,9 +81,11 @@ def test_complete_questionnaire_stores_one_whole_response_with_correct_scores(re
     assert "Bedankt voor het invullen" in thanks.text
     shown = re.findall(r'<td class="num">([^<]*)</td>', thanks.text.split('class="scores"')[1].split("</table>")[0])
     assert shown == ["3,5", "2,5", "3,0", "2,0", "4,2", "3,0"]  # the respondent's own scores, one decimal (4.25 -> 4,2)
-    assert 'type="application/json" data-chart-for="own-scores"' in thanks.text
-    for dimension in INSTRUMENT.dimensions:
-        assert dimension.title.nl in thanks.text
+    radar = thanks.text.split('<svg id="own-scores"')[1].split("</svg>")[0]
+    assert len(re.findall(r'<circle class="radar-point"', radar)) == 6 and 'class="radar-shape"' in radar
+    labels = radar.split('class="radar-axis"')[1:]
+    axes = [" ".join(re.findall(r"<tspan[^>]*>([^<]*)</tspan>", label)) for label in labels]
+    assert axes == [dimension.title.nl for dimension in INSTRUMENT.dimensions]
 
 
 def test_missing_answer_is_marked_and_nothing_filled_in_is_lost(respondent, session):

@@ -87,6 +87,34 @@ def radar_axes(page, chart_id: str) -> list[str]:
     return list(dict.fromkeys(page.evaluate(script)))
 
 
+def svg_radar_axes(page, chart_id: str) -> list[str]:
+    """The axis labels of the respondent's SVG radar, each label's lines joined, and each
+    label drawn inside the chart (its box within the SVG's)."""
+    script = f"""() => {{
+      const svg = document.getElementById('{chart_id}').getBoundingClientRect();
+      return [...document.querySelectorAll('#{chart_id} .radar-axis')].map(t => {{
+        const box = t.getBoundingClientRect();
+        const inside = box.width > 0 && box.left >= svg.left - 1 && box.right <= svg.right + 1
+          && box.top >= svg.top - 1 && box.bottom <= svg.bottom + 1;
+        return inside ? [...t.querySelectorAll('tspan')].map(s => s.textContent).join(' ') : null;
+      }});
+    }}"""
+    return page.evaluate(script)
+
+
+def svg_radar_scores(page, chart_id: str) -> list[float]:
+    """The scores the respondent's SVG radar draws, read back from the points: the centre is
+    1, the outer ring 5."""
+    script = f"""() => {{
+      const svg = document.getElementById('{chart_id}');
+      const ring = svg.querySelector('.radar-grid circle');
+      const [cx, cy, r] = ['cx', 'cy', 'r'].map(a => ring[a].baseVal.value);
+      return [...svg.querySelectorAll('.radar-point')].map(p =>
+        1 + 4 * Math.hypot(p.cx.baseVal.value - cx, p.cy.baseVal.value - cy) / r);
+    }}"""
+    return page.evaluate(script)
+
+
 @pytest.fixture
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)

@@ -1,5 +1,5 @@
 """The partial plotly.js bundle (vendor/plotly/) in Chromium: every chart of the demo dashboard
-and the thank-you radar draw with it, each trace of the figures' JSON becomes a drawn trace of
+draws with it (the thank-you radar needs none), each trace of the figures' JSON becomes a drawn trace of
 its kind, the trend charts keep their date axis, no console errors. And the bundle rebuilds
 byte for byte from its pinned sources (this needs node and the npm registry, as the other
 tests in this folder need Chromium; it runs with them)."""
@@ -16,7 +16,7 @@ from extensions import db
 from manage.demo import DEMO_LEADER_EMAIL, create_demo, reset_demo_leader
 from surveys.instrument import get_instrument
 
-from .conftest import PageWatch, radar_axes
+from .conftest import PageWatch, radar_axes, svg_radar_axes, svg_radar_scores
 
 pytestmark = pytest.mark.browser
 
@@ -105,7 +105,9 @@ def test_every_dashboard_chart_draws_with_the_partial_bundle(browser, demo):
     context.close()
 
 
-def test_the_thank_you_radar_draws_with_the_partial_bundle(browser, demo):
+def test_the_thank_you_radar_needs_no_plotly(browser, demo):
+    """The respondent's radar is SVG in the thank-you page: no page of the questionnaire
+    fetches plotly.js, and the radar shows six labelled axes and every score where it belongs."""
     base = demo.config["LIVE_URL"]
     context = browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()
@@ -120,15 +122,11 @@ def test_the_thank_you_radar_draws_with_the_partial_bundle(browser, demo):
     page.check("#level-0")
     page.check("#domain-0")
     page.get_by_role("button", name="Versturen", exact=True).click()
-    page.wait_for_selector("#own-scores .main-svg")
-    only_the_partial_bundle(page, fetched)
-    (chart,) = [chart for chart in page.evaluate(CHARTS) if chart["id"] == "own-scores"]
-    assert chart["made"] == chart["asked"] == ["scatterpolar"] and chart["polar"] == 1
-    assert len(radar_axes(page, "own-scores")) == 6
+    assert fetched == [] and page.evaluate("typeof Plotly") == "undefined"
+    assert svg_radar_axes(page, "own-scores") == [d.title.nl for d in INSTRUMENT.dimensions]
     # Every answer 4: in each dimension four statements count 4 and the one reverse-worded
     # statement counts 6 - 4 = 2, so each dimension scores 18 / 5 = 3.6.
-    drawn = page.evaluate("document.getElementById('own-scores').data[0].r")
-    assert drawn[:6] == pytest.approx([3.6] * 6)
+    assert svg_radar_scores(page, "own-scores") == pytest.approx([3.6] * 6, abs=0.01)
     assert watch.errors == [] and watch.foreign == []
     context.close()
 
