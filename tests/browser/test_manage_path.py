@@ -80,6 +80,8 @@ def test_whole_management_path(browser, live_app, artifacts, mailbox):
     leader.get_by_role("button", name="Opslaan").click()
     round_url = leader.url
     open_link = leader.input_value("#open-link")
+    # The QR code arrives as an image of its own: wait for it (on a busy machine it may still load).
+    leader.wait_for_function("() => document.querySelector('img.qr').complete")
     assert leader.evaluate("document.querySelector('img.qr').naturalWidth") > 0
     leader.fill("#emails", "\n".join(f"lid{n}@pad.example" for n in range(1, 6)))
     leader.get_by_role("button", name="Uitnodigen").click()

@@ -77,7 +77,7 @@ def test_every_dashboard_chart_draws_with_the_partial_bundle(browser, demo):
     page.fill("#password", demo.config["DEMO_PASSWORD"])
     page.get_by_role("button", name="Inloggen", exact=True).click()
     page.wait_for_url(f"{base}/dashboard/demo/")
-    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 3")
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 3")
     page.wait_for_selector("#trend-daring .main-svg")
     page.wait_for_selector("#bars-daring .main-svg")
     only_the_partial_bundle(page, fetched)
@@ -102,6 +102,45 @@ def test_every_dashboard_chart_draws_with_the_partial_bundle(browser, demo):
     assert kinds == {"scatterpolar", "scatter", "bar"}
     assert len(radar_axes(page, "rounds-radar")) == 6
     assert watch.errors == [] and watch.foreign == []
+    context.close()
+
+
+#: Each chart's place on the page when its box is made and when it is drawn, and the order of drawing.
+DRAW_LOG = """
+  window.__charts = [];
+  new MutationObserver(() => {
+    document.querySelectorAll('.chart-canvas').forEach(c => {
+      if (!c.__box && !c.hidden) { c.__box = c.getBoundingClientRect().top + window.scrollY; }
+      if (!c.__drawn && c.querySelector('.main-svg')) {
+        c.__drawn = true;
+        window.__charts.push([c.id, c.__box, c.getBoundingClientRect().top + window.scrollY]);
+      }
+    });
+  }).observe(document, {subtree: true, childList: true, attributes: true});
+"""
+
+
+def test_dashboard_charts_are_drawn_one_by_one_top_first_in_boxes_kept_for_them(browser, demo):
+    """A slow phone is not blocked while fifteen charts draw at once: each chart has its box
+    from the start (nothing below it moves when it is drawn), and they are drawn in page
+    order, every one of them without scrolling."""
+    base = demo.config["LIVE_URL"]
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.add_init_script(DRAW_LOG)
+    page.goto(f"{base}/inloggen")
+    page.fill("#email", DEMO_LEADER_EMAIL)
+    page.fill("#password", demo.config["DEMO_PASSWORD"])
+    page.get_by_role("button", name="Inloggen", exact=True).click()
+    page.wait_for_url(f"{base}/dashboard/demo/")
+    count = page.locator("script[data-chart-for]").count()
+    assert count >= 12  # radars, trends and bars per dimension
+    page.wait_for_function(f"() => window.__charts.length === {count}")
+    drawn = page.evaluate("window.__charts")
+    order = page.evaluate("[...document.querySelectorAll('script[data-chart-for]')].map(h => h.dataset.chartFor)")
+    assert [chart_id for chart_id, _, _ in drawn] == order
+    for chart_id, box, at in drawn:
+        assert at == pytest.approx(box, abs=1), chart_id  # drawn where its box was
     context.close()
 
 
