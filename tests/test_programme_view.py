@@ -128,3 +128,44 @@ def test_hostile_partnership_names_are_text_on_the_programme_page(client, progra
     names = [trace["name"] for trace in radar(page)["data"]]
     assert not any("<script" in name or "<img" in name for name in names)
     assert html.unescape(names[0]) in HOSTILE
+
+
+def test_each_partnership_shows_its_latest_round_by_opening_day(client, programme, session, make_round, add_responses):
+    """Epsilon's rounds were made out of order: T2 (opened ten days ago, ten respondents, two
+    releases) before T1 (opened sixty days ago, five). Zeta's two rounds opened on the same
+    day: the one made last counts. The programme view shows T2 and Zeta's second round."""
+    epsilon = Partnership(slug="epsilon", name="Epsilon Regio", region="Testregio", programme_id=programme.id)
+    zeta = Partnership(slug="zeta", name="Zeta Regio", region="Testregio", programme_id=programme.id)
+    today = clock.today()
+    later = make_round("Epsilon T2", partnership=epsilon, opens_on=today - timedelta(days=10), closes_on=today)
+    earlier = make_round("Epsilon T1", partnership=epsilon, opens_on=today - timedelta(days=60), closes_on=today)
+    add_responses(later, 10, everyone_scores(2))
+    add_responses(earlier, 5, everyone_scores(4))
+    same_day = {"opens_on": today - timedelta(days=20), "closes_on": today}
+    first = make_round("Zeta eerste", partnership=zeta, **same_day)
+    second = make_round("Zeta tweede", partnership=zeta, **same_day)
+    add_responses(first, 15, everyone_scores(4))
+    add_responses(second, 5, everyone_scores(3))
+    session.commit()
+    login(client, "coord@prog.example")
+    rows = dict(table_rows(client.get("/dashboard/programma/prog/").text))
+    assert rows["Epsilon Regio"][:2] == ["Epsilon T2", "10"] and rows["Epsilon Regio"][2] == "2,0"
+    assert rows["Zeta Regio"][:2] == ["Zeta tweede", "5"] and rows["Zeta Regio"][2] == "3,0"
+
+
+def test_the_programme_view_reads_only_the_whole_rounds_figures(app, programme):
+    """The latest releases' group and statement figures are never loaded for the programme
+    view: touching them raises, so no page can show more by accident."""
+    from sqlalchemy.exc import InvalidRequestError
+
+    from dashboard.results import latest_shown
+    from extensions import db
+
+    with app.app_context():
+        partnerships = list(db.session.scalars(db.select(Partnership).where(Partnership.programme_id == programme.id)))
+        shown = latest_shown(partnerships)
+        assert len(shown) == 3  # Delta has no release
+        for result in shown.values():
+            assert result.total.scores
+            with pytest.raises(InvalidRequestError):
+                _ = result.release.figures  # a deferred column set to raise

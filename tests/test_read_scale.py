@@ -172,7 +172,10 @@ def test_comments_pages_show_every_released_comment_once_and_nothing_else(
     for bad in ("4", "0", "-1", "abc", "1.5", "9" * 7, "²"):
         assert client.get(f"{base}?pagina={bad}").status_code == 404, bad
     assert client.get(base.replace("/youth", "/onbekend")).status_code == 404
-    assert client.get(base.replace("/youth", "/urgency")).status_code == 200  # no comments: one empty page
+    empty = client.get(base.replace("/youth", "/urgency"))  # no comments: one empty page
+    assert empty.status_code == 200 and "0 toelichtingen, op alfabetische volgorde" in empty.text
+    assert "Geen toelichtingen." in empty.text and "Pagina " not in empty.text and listed(empty.text) == []
+    assert client.get(base.replace("/youth", "/urgency") + "?pagina=2").status_code == 404
 
 
 def test_comments_pages_follow_the_dashboards_rule(app, client, make_round, add_responses, make_user):
