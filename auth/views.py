@@ -96,6 +96,7 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
     form = LoginForm()
+    refused = False  # both fields filled in, but they do not belong together: not a field's fault
     if form.validate_on_submit():
         user = find_user(form.email.data)
         if user is not None and user.check_password(form.password.data):
@@ -103,9 +104,9 @@ def login():
             return redirect(safe_next(request.args.get("next")))
         if user is None:
             check_password_hash(_DUMMY_HASH, form.password.data)
-        form.password.errors.append(_("Dit e-mailadres en wachtwoord horen niet bij elkaar."))
-    status = 422 if form.errors else 200
-    return render_template("auth/login.html", form=form), status
+        refused = True
+    status = 422 if form.errors or refused else 200
+    return render_template("auth/login.html", form=form, refused=refused), status
 
 
 @bp.post("/uitloggen")

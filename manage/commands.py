@@ -82,7 +82,12 @@ def create_partnership(slug: str, name: str, region: str):
     "--closes", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Last day answers are taken (YYYY-MM-DD)."
 )
 @click.option("--instrument", "version", type=int, default=None, help="Instrument version, default the latest.")
-def create_round(slug: str, title: str, opens, closes, version: int | None):
+@click.option(
+    "--show-results-while-open",
+    is_flag=True,
+    help="Leaders see results while the round is open (by default only once it is closed).",
+)
+def create_round(slug: str, title: str, opens, closes, version: int | None, show_results_while_open: bool):
     """Create a round TITLE for partnership SLUG and print its survey link."""
     versions = available_versions()
     version = version or versions[-1]
@@ -99,6 +104,8 @@ def create_round(slug: str, title: str, opens, closes, version: int | None):
         opens_on=opens.date(),
         closes_on=closes.date(),
     )
+    if show_results_while_open:
+        round_.hide_results_while_open = False
     db.session.add(round_)
     db.session.commit()
     click.echo(f"Created round '{title}' ({round_.opens_on} to {round_.closes_on}).")

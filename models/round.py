@@ -2,7 +2,7 @@ import enum
 import secrets
 from datetime import date, timedelta
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, false
+from sqlalchemy import CheckConstraint, ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 import clock
@@ -39,7 +39,8 @@ class Round(db.Model):
     #: Closed by hand before its closing date.
     closed_early: Mapped[bool] = mapped_column(default=False)
     #: Leaders see no results while the round is open, so early answers do not steer the rest.
-    hide_results_while_open: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: On by default, however the round is made (the management pages, the command line).
+    hide_results_while_open: Mapped[bool] = mapped_column(default=True, server_default=true())
     #: Random code in the public survey link.
     public_code: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_code)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from sqlalchemy import select, update
 
@@ -14,12 +15,23 @@ from models import Invitation, Round, new_token, token_hash
 from text_rules import is_email, normal_email
 
 
-def parse_emails(text: str) -> tuple[list[str], list[str]]:
-    """(valid addresses, invalid entries) from a pasted list: one per line, or separated by
-    semicolons, commas or spaces; Outlook's "Jansen, Jan <jan@x.nl>; ..." is understood (the
-    address in angle brackets counts, the name around it not); duplicates are dropped."""
+class Pasted(NamedTuple):
+    valid: list[str]  # each address once, in the order pasted
+    invalid: list[str]  # entries that are no address, as pasted
+    duplicates: int  # addresses pasted more than once, counted beyond the first
+
+    @property
+    def entered(self) -> int:
+        return len(self.valid) + len(self.invalid) + self.duplicates
+
+
+def parse_emails(text: str) -> Pasted:
+    """The addresses of a pasted list: one per line, or separated by semicolons, commas or
+    spaces; Outlook's "Jansen, Jan <jan@x.nl>; ..." is understood (the address in angle
+    brackets counts, the name around it not); duplicates are dropped and counted."""
     valid: list[str] = []
     invalid: list[str] = []
+    duplicates = 0
     for chunk in re.split(r"[\n;]+", text):
         if "<" in chunk:  # names with angle-bracketed addresses: words without @ are names
             outside = re.sub(r"<[^<>]*>", " ", chunk)
@@ -34,9 +46,11 @@ def parse_emails(text: str) -> tuple[list[str], list[str]]:
             address = normal_email(candidate)
             if not is_email(address):
                 invalid.append(candidate)
-            elif address not in valid:
+            elif address in valid:
+                duplicates += 1
+            else:
                 valid.append(address)
-    return valid, invalid
+    return Pasted(valid, invalid, duplicates)
 
 
 def invite(round_: Round, emails: list[str]) -> tuple[list[tuple[Invitation, str]], int]:

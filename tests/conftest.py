@@ -113,6 +113,7 @@ def make_round(session):
         if partnership is None:
             slug = f"p-{secrets.token_hex(3)}"
             partnership = Partnership(slug=slug, name=f"Regio {slug}", region="Testregio")
+        fields.setdefault("hide_results_while_open", False)  # most tests read results while the round is open
         round_ = Round(
             partnership=partnership,
             title=title,

@@ -37,6 +37,18 @@ def test_unknown_email_and_wrong_password_get_the_same_answer(client, leader):
     assert client.get(f"/dashboard/{leader.slug}/").status_code == 302
 
 
+def test_a_wrong_password_is_no_field_left_empty(client, leader):
+    """Both fields were filled in: the page says sign-in failed and what to do, not "Niet
+    alles is goed ingevuld (Wachtwoord)" as if a field were empty; an empty field still does."""
+    page = login(client, "leider@p.example", "not the password").text
+    summary = page.split('id="error-summary"')[1].split("</div>")[0]
+    assert "<h2>Inloggen lukte niet</h2>" in summary and "Wachtwoord vergeten?" in summary
+    assert "Niet alles is goed ingevuld" not in page and 'aria-invalid="true"' not in page
+    empty = login(client, "leider@p.example", "")
+    assert empty.status_code == 422 and "Niet alles is goed ingevuld" in empty.text
+    assert "Inloggen lukte niet" not in empty.text
+
+
 def test_sign_in_redirects_only_within_the_site(app, leader):
     for target, expected in (
         (f"/dashboard/{leader.slug}/", f"/dashboard/{leader.slug}/"),

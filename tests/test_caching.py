@@ -195,8 +195,3 @@ def test_the_anonymous_questionnaire_is_never_stored(client, respondent):
     assert thanks.status_code == 200 and thanks.headers["Cache-Control"] == "no-store"
     for url in ("/", "/inloggen", "/s/bestaat-niet"):
         assert client.get(url).headers["Cache-Control"] == "no-store", url
-
-
-def test_the_thank_you_page_loads_the_partial_bundle(client, respondent):
-    thanks = client.get(respondent.complete(uniform_answers()).headers["Location"])
-    assert "data-chart-for" in thanks.text and '<script src="/vendor/plotly-4.1.1-partial.' in thanks.text

@@ -5,12 +5,13 @@ import statistics
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 import clock
 from models import Draft, Partnership, Response, ResponseScore, Round, RoundState
 
 from .by_hand import REVERSE_WORDED, scores_by_hand
+from .conftest import csrf_from, login
 
 LINK = re.compile(r"http://127\.0\.0\.1:5000/s/([a-z0-9]+)")
 
@@ -82,6 +83,46 @@ def test_create_partnership_and_round_prints_a_working_link(runner, session, cli
 
     listed = runner.invoke(args=["round", "list", "twente"])
     assert "T0 nulmeting" in listed.output and "open" in listed.output and code in listed.output
+
+
+def test_a_round_hides_its_results_while_open_however_it_is_made(runner, client, session, make_user):
+    """One default: a round made on the command line hides its results until it closes, as
+    one made in the management pages does; `--show-results-while-open` is the choice not to."""
+    runner.invoke(args=["partnership", "create", "twente", "Samen Twente"])
+    closes = (clock.today() + timedelta(days=28)).isoformat()
+    assert runner.invoke(args=["round", "create", "twente", "T0", "--closes", closes]).exit_code == 0
+    flag = ["round", "create", "twente", "T1", "--closes", closes, "--show-results-while-open"]
+    assert runner.invoke(args=flag).exit_code == 0
+    make_user("leider@twente.example", session.scalars(select(Partnership)).one())
+    login(client, "leider@twente.example")
+    new_round = client.get("/beheer/twente/metingen/nieuw").text
+    assert re.search(r'<input checked[^>]*id="hide_results_while_open"', new_round)
+    page = client.get("/beheer/twente/metingen/nieuw")
+    made = client.post(
+        "/beheer/twente/metingen/nieuw",
+        data={
+            "csrf_token": csrf_from(page.text),
+            "title": "T2",
+            "instrument_version": "1",
+            "opens_on": clock.today().isoformat(),
+            "closes_on": closes,
+            "hide_results_while_open": "y",
+        },
+    )
+    assert made.status_code == 302
+    session.expire_all()
+    hidden = {r.title: r.hide_results_while_open for r in session.scalars(select(Round))}
+    assert hidden == {"T0": True, "T1": False, "T2": True}
+    with session.bind.connect() as connection:  # an insert that leaves the column out gets the same
+        connection.execute(
+            text(
+                "INSERT INTO round (partnership_id, title, instrument_version, opens_on, closes_on,"
+                " public_code, closed_early) SELECT id, 'T3', 1, :day, :day, 'rauw', :no FROM partnership"
+            ),
+            {"day": clock.today(), "no": False},
+        )
+        connection.commit()
+    assert session.scalar(select(Round.hide_results_while_open).where(Round.title == "T3")) is True
 
 
 def test_partnership_slug_must_be_url_safe(runner):

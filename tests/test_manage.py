@@ -190,12 +190,37 @@ def running(app, admin, make_round, make_user, session):
     return round_, leader, f"/beheer/{round_.partnership.slug}/metingen/{round_.id}/"
 
 
-def test_bad_email_list_is_refused_with_the_bad_entries_named(running, session, smtp):
+def test_a_pasted_list_invites_the_good_addresses_and_lists_the_rest(running, session, smtp):
+    """Nine lines: seven addresses, one of them twice, and one that is no address. The seven
+    are invited; the page says what became of all nine and keeps the bad line ready to be
+    corrected and sent, in a form of its own."""
+    mailbox = smtp()
+    _, leader, url = running
+    good = [f"lid{n}@p.example" for n in range(1, 8)]
+    pasted = "\n".join([*good[:3], "LID1@p.example", "geen-adres", *good[3:]])
+    page = post(leader, url, url + "uitnodigingen", {"emails": pasted})
+    assert page.status_code == 200
+    tally = re.search(r'<p class="tally" id="tally">(.*?)</p>', page.text, re.S).group(1)
+    assert " ".join(tally.split()) == "9 ingevoerd · 1 dubbel · 1 geen e-mailadres · 7 verstuurd"
+    assert sorted(recipient for recipient, _ in mailbox) == sorted(good)
+    assert session.scalar(select(func.count()).select_from(Invitation)) == 7
+    retry = page.text.split('id="retry-title"')[1]
+    assert re.search(r'action="[^"]*/uitnodigingen"', retry) and re.search(r">\s*geen-adres</textarea>", retry)
+    assert "lid1@p.example" not in retry
+
+
+def test_a_list_without_one_address_sends_nothing_and_says_so_at_the_top(running, session, smtp):
     smtp()
     _, leader, url = running
-    response = post(leader, url, url + "uitnodigingen", {"emails": "goed@p.example, geen-adres, ook@fout"}, follow=True)
-    assert "geen-adres" in response.text and "ook@fout" in response.text
+    response = post(leader, url, url + "uitnodigingen", {"emails": "geen-adres, ook@fout"})
+    assert response.status_code == 422
     assert session.scalar(select(func.count()).select_from(Invitation)) == 0
+    page = response.text
+    summary = page.index('id="error-summary"')
+    assert summary < page.index('id="tracking-title"')  # above the page's sections, not halfway down
+    assert "autofocus" in page[page.rindex("<div", 0, summary) : summary + 200]
+    assert "geen-adres" in page[summary : page.index("</div>", summary)]
+    assert page.count('id="error-summary"') == 1
 
 
 def test_results_can_be_hidden_until_the_round_closes(app, running, add_responses, session):
@@ -323,8 +348,36 @@ def test_outlook_style_lists_and_a_refused_list_stays_in_the_box(running, sessio
     pasted = 'Jansen, Jan <jan@p.example>; "Bakker, Piet" <piet@p.example>\nlos@p.example'
     post(leader, url, url + "uitnodigingen", {"emails": pasted})
     assert sorted(recipient for recipient, _ in mailbox) == ["jan@p.example", "los@p.example", "piet@p.example"]
-    bad = post(leader, url, url + "uitnodigingen", {"emails": "a@p.example, geen-adres"})
-    assert bad.status_code == 422 and "geen-adres" in bad.text and "a@p.example, geen-adres</textarea>" in bad.text
+    bad = post(leader, url, url + "uitnodigingen", {"emails": "geen-adres; ook@fout"})
+    assert bad.status_code == 422 and "geen-adres" in bad.text and "geen-adres; ook@fout</textarea>" in bad.text
+
+
+def test_the_settings_form_posts_to_its_own_address_and_shows_what_is_stored(running, session, smtp):
+    """After an invitation error the page shows the round's stored settings (not the
+    invitation post's empty fields), and saving them goes to the round page, not to the
+    invitations address: the title change is kept."""
+    smtp()
+    round_, leader, url = running
+    stored = session.get(Round, round_.id)
+    stored.hide_results_while_open = True
+    session.commit()
+    error = post(leader, url, url + "uitnodigingen", {"emails": ""})
+    assert error.status_code == 422
+    settings = error.text.split('id="settings-title"')[1]
+    assert re.search(r'<form method="post" class="narrow" novalidate action="([^"]+)"', settings).group(1) == url
+    assert re.search(r'<input checked[^>]*id="hide_results_while_open"', settings)
+    assert f'value="{round_.title}"' in settings
+    form = {
+        "title": "T1 najaar",
+        "instrument_version": "1",
+        "opens_on": round_.opens_on.isoformat(),
+        "closes_on": round_.closes_on.isoformat(),
+        "hide_results_while_open": "y",
+    }
+    saved = leader.post(url, data={**form, "csrf_token": csrf_from(error.text)})
+    assert saved.status_code == 302
+    session.expire_all()
+    assert session.get(Round, round_.id).title == "T1 najaar"
 
 
 def test_no_invitations_for_a_closed_round(running, session, smtp):

@@ -129,7 +129,8 @@ def test_a_failed_mail_stays_in_the_outbox_and_can_be_sent_again(app, running, s
     assert set(session.scalars(select(Invitation.mail_status))) == {"sent"}
     assert app.test_client().get(f"/u/{tokens[1]}").status_code == 404  # twee's first, never mailed
     assert answer_through(app.test_client(), inbox(mailbox)["twee@p.example"]).status_code == 302
-    assert invite(leader, url, "een@p.example").text.count("al uitgenodigd") == 1  # a sent one is skipped
+    again = invite(leader, url, "een@p.example").text  # a sent one is skipped
+    assert "1 ingevoerd · 1 al uitgenodigd, overgeslagen · 0 verstuurd" in " ".join(again.split())
 
 
 @pytest.mark.parametrize("name", ["Regio\r\nBcc: buit@evil.example", "Regio\nNoord", "Regio\x07\x1b\u2028Zuid\x85"])

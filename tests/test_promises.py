@@ -9,6 +9,7 @@ import hashlib
 import json
 import re
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 from flask import url_for
@@ -340,3 +341,46 @@ def test_security_headers_on_every_response(app, make_round, make_user, add_resp
             statuses.add(response.status_code)
             assert_security_headers(response, (who, what))
     assert {200, 302, 400, 404, 405, 413} <= statuses
+
+
+# --- one id once per page ----------------------------------------------------------------------------
+
+
+class _Ids(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.ids: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.ids += [value for name, value in attrs if name == "id"]
+
+
+def test_no_page_repeats_an_id(app, make_round, make_user, add_responses, session):
+    """Pages with several forms (the round page: close, invite, remind, settings) rendered
+    each form's CSRF field with id="csrf_token": labels, links to errors and assistive
+    technology need every id once. Every GET page of the URL map, as a leader and an
+    administrator, with a mail server (so every form of the round page is there)."""
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=25, MAIL_USE_TLS=False)  # configured; GETs send nothing
+    today = clock.today()
+    closed = make_round("T1", opens_on=today - timedelta(days=30), closes_on=today - timedelta(days=1))
+    open_round = make_round("T2", partnership=closed.partnership)
+    add_responses(closed, 5)
+    make_user("leider@p.example", closed.partnership)
+    make_user("beheer@p.example", admin=True)
+    user_id = session.scalar(text("SELECT id FROM user_account WHERE email = 'leider@p.example'"))
+    urls = every_get_url(app, closed, open_round, user_id) + [
+        f"/beheer/{closed.partnership.slug}/metingen/{open_round.id}/"
+    ]
+    pages = 0
+    for who in ("leider@p.example", "beheer@p.example"):
+        client = signed_in(app, who)
+        for url in urls:
+            response = client.get(url)
+            if response.status_code != 200 or not response.mimetype == "text/html":
+                continue
+            parser = _Ids()
+            parser.feed(response.text)
+            repeated = sorted({i for i in parser.ids if parser.ids.count(i) > 1})
+            assert repeated == [], (who, url, repeated)
+            pages += 1
+    assert pages >= 20

@@ -50,15 +50,15 @@ def test_an_address_is_stored_without_spaces_around_it_and_in_lower_case():
 
 def test_a_pasted_list_splits_on_lines_commas_semicolons_and_spaces():
     text = " Jan@Example.nl, piet@example.nl;kees@example.nl\nfout@voorbeeld\n\nJAN@example.nl  anna@example.nl"
-    assert parse_emails(text) == (
-        ["jan@example.nl", "piet@example.nl", "kees@example.nl", "anna@example.nl"],  # Jan once
-        ["fout@voorbeeld"],
-    )
+    pasted = parse_emails(text)
+    assert pasted.valid == ["jan@example.nl", "piet@example.nl", "kees@example.nl", "anna@example.nl"]  # Jan once
+    assert pasted.invalid == ["fout@voorbeeld"]
+    assert (pasted.duplicates, pasted.entered) == (1, 6)
 
 
 def test_a_pasted_outlook_list_keeps_the_addresses_and_drops_the_names():
     text = "Jansen, Jan <Jan@Example.nl>; Piet <piet@example.nl>; kapot@@example.nl"
-    assert parse_emails(text) == (["jan@example.nl", "piet@example.nl"], ["kapot@@example.nl"])
+    assert parse_emails(text) == (["jan@example.nl", "piet@example.nl"], ["kapot@@example.nl"], 0)
 
 
 @pytest.fixture(scope="module")

@@ -69,7 +69,7 @@ def round_page_with_error(
         "manage/round.html",
         partnership=partnership,
         round=round_,
-        form=RoundForm(obj=round_),
+        form=RoundForm(formdata=None, obj=round_),  # the stored settings, not this post's fields
         action=ActionForm(),
         invitations_form=form,
         tracking=response_tracking(round_),
@@ -99,19 +99,21 @@ def invite_respondents(slug: str, round_id: int):
         return round_page_with_error(partnership, round_, form, _("Deze meting is gesloten; heropen hem eerst."))
     if not form.validate_on_submit():
         return round_page_with_error(partnership, round_, form)
-    emails, invalid = parse_emails(form.emails.data)
-    if invalid:
+    pasted = parse_emails(form.emails.data)
+    if not pasted.valid:
         return round_page_with_error(
             partnership,
             round_,
             form,
-            _("Niets verstuurd: dit zijn geen geldige e-mailadressen: %(list)s", list=", ".join(invalid[:20])),
+            _("Niets verstuurd: dit zijn geen geldige e-mailadressen: %(list)s", list=", ".join(pasted.invalid[:20])),
         )
-    if len(emails) > MAX_INVITATIONS:
+    if len(pasted.valid) > MAX_INVITATIONS:
         return round_page_with_error(
             partnership, round_, form, _("Niets verstuurd: maximaal %(n)d adressen tegelijk.", n=MAX_INVITATIONS)
         )
-    links, skipped = invite(round_, emails)
+    # The good addresses are invited; what was no address is listed on the result page, ready
+    # to be corrected and sent: a leader expects the rest of the list to go out.
+    links, skipped = invite(round_, pasted.valid)
     record(
         partnership,
         "invitations.sent",
@@ -121,12 +123,16 @@ def invite_respondents(slug: str, round_id: int):
     )
     db.session.commit()
     sent, failed = send_survey_links(round_, links, reminder=False)
+    retry = InvitationsForm(formdata=None, emails="\n".join(pasted.invalid)) if pasted.invalid else None
     return render_template(
         "manage/invitation_sent.html",
         sent=sent,
         failed=failed,
         personal=True,
         skipped=skipped,
+        pasted=pasted,
+        retry=retry,
+        retry_url=url_for(".invite_respondents", slug=slug, round_id=round_id),
         back=url_for(".round_page", slug=slug, round_id=round_id),
     )
 

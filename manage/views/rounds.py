@@ -39,7 +39,7 @@ def create_round(slug: str):
         opens_on=clock.today(),
         closes_on=clock.today() + timedelta(days=28),
         instrument_version=get_instrument().version,
-        hide_results_while_open=True,
+        hide_results_while_open=Round.hide_results_while_open.default.arg,  # the model's default, shown ticked
     )
     if form.validate_on_submit():
         round_ = Round(partnership_id=partnership.id)
