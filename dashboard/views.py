@@ -21,6 +21,7 @@ from flask_login import current_user, login_required
 
 import clock
 from auth.access import (
+    may_see,
     partnership_or_404,
     programme_or_404,
     round_or_404,
@@ -28,7 +29,7 @@ from auth.access import (
     visible_programmes,
 )
 from i18n import current_language
-from models import Partnership, database_id
+from models import Partnership, Role, database_id
 from surveys.instrument import Instrument, get_instrument
 from surveys.scoring import band
 
@@ -228,6 +229,7 @@ def partnership(slug: str):
     context = {
         "partnership": partnership,
         "results": results,
+        "may_lead": may_see(current_user, partnership, Role.LEADER),  # for the empty page's next step
         "instrument": instrument,
         "rounds_radar": charts.rounds_radar(instrument, [(r.round.title, r.total.means()) for r in shown], lang)
         if shown
