@@ -7,6 +7,7 @@ from wtforms import (
     DateField,
     EmailField,
     PasswordField,
+    RadioField,
     SelectField,
     StringField,
     TextAreaField,
@@ -62,8 +63,11 @@ class EmailForm(FlaskForm):
 
 
 class MemberForm(EmailForm):
-    role = SelectField(
+    # Radio buttons, not a select: a select cuts each role's explanation off on a phone.
+    role = RadioField(
         _l("Rol"),
+        default="leader",  # checked when the form shows, as the select's first option was
+        validators=[InputRequired()],  # but a post without a role is refused, never the default
         choices=choices(
             [
                 ("leader", _l("Projectleider: beheert metingen en ziet uitkomsten")),

@@ -739,12 +739,31 @@ BY_SPREAD = [URGENCY[3], URGENCY[4], URGENCY[1], URGENCY[0], URGENCY[2]]  # 2.0,
 def statement_rows(html: str, items) -> list[tuple[str, list[str]]]:
     """(statement, its cells) of `items` as they appear as table rows, in page order."""
     texts = {item.text.nl for item in items}
-    rows = re.findall(r'<tr>\s*<th scope="row">([^<]*?)(?: <span[^>]*>↺</span>)?</th>(.*?)</tr>', html, re.S)
+    reverse = r'(?: <span aria-hidden="true"[^>]*>↺</span><span class="visually-hidden">[^<]*</span>)?'
+    rows = re.findall(rf'<tr>\s*<th scope="row">([^<]*?){reverse}</th>(.*?)</tr>', html, re.S)
     return [(text, re.findall(r'<td class="num">([^<]*)</td>', cells)) for text, cells in rows if text in texts]
 
 
 def statement_order(html: str, items) -> list[str]:
     return [text for text, _cells in statement_rows(html, items)]
+
+
+def test_a_reverse_worded_statement_is_marked_in_words_a_screen_reader_reads(leader, rounds):
+    """The ↺ is hidden from screen readers (an aria-label on a plain span is not read out);
+    words in the row's header say it instead, in every statements table of the dashboard and
+    the report."""
+    slug, round_id = rounds["partnership"].slug, rounds["t0"].id
+    reverse = [item for item in INSTRUMENT.items if item.reverse]
+    assert reverse
+    for url in (f"/dashboard/{slug}/?round={round_id}", f"/dashboard/{slug}/rounds/{round_id}/report"):
+        html = leader.get(url).text
+        assert re.findall(r"<span(?=[^>]*aria-label)[^>]*>", html) == []
+        headers = re.findall(r'<th scope="row">(.*?)</th>', html, re.S)
+        for item in INSTRUMENT.items:
+            (header,) = [h for h in headers if h.startswith(item.text.nl)]
+            marked = '<span aria-hidden="true" title="omgekeerd geformuleerd">↺</span>'
+            marked += '<span class="visually-hidden">(omgekeerd geformuleerd)</span>'
+            assert header == item.text.nl + (" " + marked if item.reverse else ""), header
 
 
 def test_sorting_by_disagreement_puts_the_largest_spread_first(client, make_round, add_responses, make_user):

@@ -458,3 +458,16 @@ def test_new_dates_that_reopen_a_closed_round_count_as_reopening(running, add_re
     )
     # Reopening is nothing special for the results: the release of five stays shown, and its export.
     assert leader.get(f"/dashboard/{slug}/rounds/{round_.id}/export/statements.csv").status_code == 200
+
+
+def test_a_member_invitation_without_a_role_is_refused(running, session):
+    """The role's radio buttons show with Projectleider checked, but a post that leaves the
+    role out invites nobody: it never falls back to that default."""
+    round_, leader, _ = running
+    slug = round_.partnership.slug
+    page = leader.get(f"/beheer/{slug}/").text
+    assert re.search(r'<input[^>]*checked[^>]*value="leader"|<input[^>]*value="leader"[^>]*checked', page)
+    assert 'type="radio"' in page and "<select" not in page.split('id="members-title"')[1].split("</section>")[0]
+    refused = post(leader, f"/beheer/{slug}/", f"/beheer/{slug}/leden", {"email": "zonder.rol@p.example"})
+    assert "/welkom/" not in refused.text
+    assert "zonder.rol@p.example" not in leader.get(f"/beheer/{slug}/").text
