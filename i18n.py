@@ -3,7 +3,7 @@ or the switch button on a questionnaire page). The choice lives in the session."
 
 from urllib.parse import urlencode
 
-from flask import request, session
+from flask import has_request_context, request, session
 from flask_babel import get_locale
 
 LANGUAGES = ("nl", "en")
@@ -11,8 +11,8 @@ DEFAULT = "nl"
 
 
 def select_language() -> str:
-    """Flask-Babel's locale selector."""
-    return session.get("lang", DEFAULT)
+    """Flask-Babel's locale selector; Dutch for a command (its mails and log lines)."""
+    return session.get("lang", DEFAULT) if has_request_context() else DEFAULT
 
 
 def choose_language(language: str) -> None:

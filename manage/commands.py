@@ -10,6 +10,7 @@ from flask_babel import force_locale
 from sqlalchemy import func, select
 
 import clock
+import mailer
 from dashboard import queries
 from dashboard.releases import next_figures, release_if_due
 from extensions import db
@@ -22,6 +23,7 @@ from . import backup
 from .accounts import AccountError, create_user, grant
 from .demo import DEMO_LEADER_EMAIL, create_demo, reset_demo_leader
 from .round_dates import round_dates_problem
+from .survey_mail import send_due_reminders
 
 partnership_cli = AppGroup("partnership", help="Partnerships (samenwerkingsverbanden).")
 round_cli = AppGroup("round", help="Rounds (metingen) and their survey links.")
@@ -130,6 +132,20 @@ def purge_drafts_command():
     keep = current_app.config["PERMANENT_SESSION_LIFETIME"]
     deleted = purge_drafts(untouched_since=clock.today() - keep)
     click.echo(f"Deleted {deleted} unfinished questionnaire(s).")
+
+
+@click.command("daily")
+@with_appcontext
+def daily_command():
+    """The daily run, for cron: mail the reminders due today (each once, however often this
+    runs), then delete abandoned unfinished questionnaires. Rounds open and close on their
+    dates by themselves."""
+    if not mailer.mail_configured():
+        click.echo("No MAIL_SERVER set: no reminders sent (personal links go only by email).")
+    for round_, sent, failed in send_due_reminders(clock.today()):
+        click.echo(f"{round_.partnership.slug}: {round_.title}: {sent} reminder(s) sent, {failed} failed.")
+    keep = current_app.config["PERMANENT_SESSION_LIFETIME"]
+    click.echo(f"Deleted {purge_drafts(untouched_since=clock.today() - keep)} unfinished questionnaire(s).")
 
 
 @user_cli.command("create")
@@ -308,6 +324,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(release_command)
     app.cli.add_command(check_figures_command)
     app.cli.add_command(purge_drafts_command)
+    app.cli.add_command(daily_command)
     app.cli.add_command(partnership_cli)
     app.cli.add_command(round_cli)
     app.cli.add_command(user_cli)

@@ -1,6 +1,7 @@
 """Forms of the management pages (all with CSRF)."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -9,6 +10,7 @@ from wtforms import (
     PasswordField,
     RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -20,8 +22,10 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from models.round import REMINDER_DAYS
 from surveys.instrument import available_versions
 from text_rules import email_address, email_filter, multi_line, single_line, slug_rule, strip
 
@@ -81,6 +85,13 @@ class CoordinatorForm(EmailForm):
     pass
 
 
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as checkboxes (templates: checkbox_group)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
 class RoundForm(FlaskForm):
     title = StringField(
         _l("Titel"),
@@ -92,6 +103,18 @@ class RoundForm(FlaskForm):
     opens_on = DateField(_l("Open vanaf"), validators=[InputRequired(_l("Vul een datum in."))])
     closes_on = DateField(_l("Open tot en met"), validators=[InputRequired(_l("Vul een datum in."))])
     hide_results_while_open = BooleanField(_l("Uitkomsten pas tonen als de meting gesloten is"))
+    reminders = MultiCheckboxField(
+        _l("Herinneringen per e-mail"),
+        description=_l(
+            "Iedereen met een persoonlijke uitnodiging krijgt op deze dagen een herinnering met een nieuwe link, "
+            "ook wie al reageerde: zo ziet niemand wie dat was."
+        ),
+        coerce=int,
+        choices=[
+            (d, lazy_ngettext("%(num)d dag voor het sluiten", "%(num)d dagen voor het sluiten", d))
+            for d in REMINDER_DAYS
+        ],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

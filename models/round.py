@@ -11,6 +11,8 @@ from extensions import db
 # Public codes avoid look-alike characters (0/o, 1/l/i) so a link can be read aloud.
 CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 CODE_LENGTH = 10
+#: Days before the closing day a round can mail its invitees a reminder on (the round form).
+REMINDER_DAYS = (14, 7, 3, 2, 1)
 
 
 def new_public_code() -> str:
@@ -41,6 +43,10 @@ class Round(db.Model):
     #: Leaders see no results while the round is open, so early answers do not steer the rest.
     #: On by default, however the round is made (the management pages, the command line).
     hide_results_while_open: Mapped[bool] = mapped_column(default=True, server_default=true())
+    #: Days before closing on which `flask daily` mails every invitee a reminder ("7,2"), and
+    #: those already mailed: each goes once, however often the command runs.
+    reminder_days: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    reminders_sent: Mapped[str] = mapped_column(String(40), default="", server_default="")
     #: Random code in the public survey link.
     public_code: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_code)
 
@@ -54,6 +60,23 @@ class Round(db.Model):
     invitations: Mapped[list["Invitation"]] = relationship(  # noqa: F821
         back_populates="round", cascade="all, delete-orphan", passive_deletes=True, order_by="Invitation.email"
     )
+
+    @property
+    def reminders(self) -> list[int]:
+        """The chosen reminder days, most days before closing first (the round form's field)."""
+        return _days(self.reminder_days)
+
+    @reminders.setter
+    def reminders(self, days) -> None:
+        self.reminder_days = ",".join(str(d) for d in sorted({int(d) for d in days or ()}, reverse=True))
+
+    def reminders_due(self, today: date | None = None) -> list[int]:
+        """Chosen reminder days whose day has come and that were not mailed yet; none unless open."""
+        today = today or clock.today()
+        if self.state(today) is not RoundState.OPEN:
+            return []
+        sent = set(_days(self.reminders_sent))
+        return [d for d in self.reminders if d not in sent and self.closes_on - timedelta(days=d) <= today]
 
     def results_hidden(self, today: date | None = None) -> bool:
         return self.hide_results_while_open and self.state(today) is not RoundState.CLOSED
@@ -84,3 +107,7 @@ class Round(db.Model):
         if today < self.opens_on:
             return RoundState.NOT_YET_OPEN
         return RoundState.OPEN
+
+
+def _days(text: str) -> list[int]:
+    return [int(d) for d in text.split(",") if d.strip()]

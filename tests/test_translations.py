@@ -13,6 +13,7 @@ def source_messages() -> set:
     found = set()
     method_map = [("**.py", "python"), ("templates/**.html", "jinja2")]
     keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
+    keywords["lazy_ngettext"] = (1, 2)
     for filename, _line, message, _comments, _context in extract_from_dir(
         BASE_DIR, method_map, keywords=keywords, callback=None
     ):

@@ -1,13 +1,12 @@
-"""The two blueprints of the management pages and what their modules share: links for
-outside the app and the page that mails an account invitation."""
+"""The two blueprints of the management pages and what their modules share: form errors
+as one message and the page that mails an account invitation."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, render_template
 from flask_babel import gettext as _
 
 import mailer
-from models import Round
 
 bp = Blueprint("manage", __name__, url_prefix="/beheer")
 welcome = Blueprint("welcome", __name__)
@@ -16,18 +15,6 @@ welcome = Blueprint("welcome", __name__)
 def errors_of(form) -> str:
     """A form's errors as one message, for a form whose page is elsewhere."""
     return " ".join(str(error) for errors in form.errors.values() for error in errors)
-
-
-def public_url(endpoint: str, **values) -> str:
-    """An absolute link for outside the app (emails, the open link, the QR code), always on
-    PUBLIC_URL: the request's Host header is the client's to choose, so a forged one must
-    never end up in a link someone else will follow."""
-    path = current_app.url_map.bind("public.invalid", script_name="/").build(endpoint, values)
-    return current_app.config["PUBLIC_URL"] + path
-
-
-def survey_url(round_: Round) -> str:
-    return public_url("surveys.display_intro", code=round_.public_code)
 
 
 def account_invitation_page(email: str, link: str, name: str, back: str):

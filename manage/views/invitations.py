@@ -4,9 +4,9 @@ was not sent. Links go only by email, never to the leader's screen."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import login_required
 
 import mailer
@@ -14,49 +14,14 @@ from auth.access import partnership_or_404, round_or_404
 from auth.audit import record
 from dashboard.results import response_tracking
 from extensions import db
-from models import Invitation, Partnership, Role, Round, RoundState
-from surveys.invitations import invite, parse_emails, record_mail, remind, unsent
+from models import Partnership, Role, Round, RoundState
+from surveys.invitations import invite, parse_emails, remind, unsent
 
 from ..forms import ActionForm, InvitationsForm, RoundForm
-from .common import bp, public_url, survey_url
+from ..survey_mail import send_survey_links, survey_url
+from .common import bp
 
 MAX_INVITATIONS = 1000  # per paste
-
-
-def send_survey_links(round_: Round, links: list[tuple[Invitation, str]], reminder: bool) -> tuple[int, int]:
-    """Email each link (one connection for all) and record in the outbox what happened to
-    each mail. The links were committed before: a failing mail never loses an invitation,
-    and a link is never shown to the leader. Returns (sent, failed)."""
-    name = mailer.single_line(round_.partnership.name)
-    subject = _("Herinnering: vragenlijst %(name)s", name=name) if reminder else _("Vragenlijst %(name)s", name=name)
-    day = format_date(round_.closes_on, "long")
-    messages = []
-    for invitation, token in links:
-        url = public_url("personal.personal_link", token=token)
-        if reminder:
-            body = _(
-                "Heb je de vragenlijst over de samenwerking in %(name)s al ingevuld? "
-                "Dan hoef je niets te doen, dank je wel.\n\n"
-                "Nog niet? Hij is kort en anoniem (ongeveer 10 minuten) en staat open tot en met %(day)s. "
-                "Gebruik deze nieuwe link, je oude link werkt niet meer:\n\n%(url)s\n\n"
-                "Ben je al begonnen? Dan ga je met deze link verder waar je was.",
-                name=name,
-                day=day,
-                url=url,
-            )
-        else:
-            body = _(
-                "Hoe gaat het met de samenwerking in %(name)s? Vul de korte, anonieme vragenlijst in "
-                "(ongeveer 10 minuten, open tot en met %(day)s). "
-                "Deze link is persoonlijk en werkt één keer:\n\n%(url)s",
-                name=name,
-                day=day,
-                url=url,
-            )
-        messages.append((invitation.email, subject, body))
-    failed = set(mailer.send_many(messages))
-    record_mail([invitation for invitation, _token in links], failed)
-    return len(links) - len(failed), len(failed)
 
 
 def round_page_with_error(

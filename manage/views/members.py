@@ -14,7 +14,8 @@ from models import AccountInvitation, Membership, Role
 
 from ..accounts import invite_account, is_last_leader
 from ..forms import ActionForm, MemberForm
-from .common import account_invitation_page, bp, errors_of, public_url
+from ..survey_mail import public_url
+from .common import account_invitation_page, bp, errors_of
 
 
 @bp.post("/<slug>/leden")

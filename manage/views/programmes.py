@@ -13,7 +13,8 @@ from models import Programme
 
 from ..accounts import invite_account
 from ..forms import CoordinatorForm, ProgrammeForm
-from .common import account_invitation_page, bp, public_url
+from ..survey_mail import public_url
+from .common import account_invitation_page, bp
 
 
 @bp.route("/programmas/nieuw", methods=["GET", "POST"])

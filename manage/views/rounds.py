@@ -24,7 +24,8 @@ from models import Response as SurveyResponse
 from surveys.instrument import get_instrument
 
 from ..forms import ActionForm, ConfirmDeleteForm, InvitationsForm, RoundForm
-from .common import bp, survey_url
+from ..survey_mail import survey_url
+from .common import bp
 
 REOPEN_DAYS = 14
 

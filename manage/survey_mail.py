@@ -1,0 +1,108 @@
+"""Mail to respondents, from a page or from `flask daily`: absolute links on PUBLIC_URL and
+the survey links of a round. No views: the management pages and the commands share it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import current_app
+from flask_babel import format_date, ngettext
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+
+import mailer
+from auth.audit import record
+from extensions import db
+from models import Invitation, Round
+from surveys.invitations import record_mail, remind
+
+
+def public_url(endpoint: str, **values) -> str:
+    """An absolute link for outside the app (emails, the open link, the QR code), always on
+    PUBLIC_URL: the request's Host header is the client's to choose, so a forged one must
+    never end up in a link someone else will follow."""
+    path = current_app.url_map.bind("public.invalid", script_name="/").build(endpoint, values)
+    return current_app.config["PUBLIC_URL"] + path
+
+
+def survey_url(round_: Round) -> str:
+    return public_url("surveys.display_intro", code=round_.public_code)
+
+
+def send_survey_links(round_: Round, links: list[tuple[Invitation, str]], reminder: bool) -> tuple[int, int]:
+    """Email each link (one connection for all) and record in the outbox what happened to
+    each mail. The links were committed before: a failing mail never loses an invitation,
+    and a link is never shown to the leader. Returns (sent, failed)."""
+    name = mailer.single_line(round_.partnership.name)
+    subject = _("Herinnering: vragenlijst %(name)s", name=name) if reminder else _("Vragenlijst %(name)s", name=name)
+    day = format_date(round_.closes_on, "long")
+    messages = []
+    for invitation, token in links:
+        url = public_url("personal.personal_link", token=token)
+        if reminder:
+            body = _(
+                "Heb je de vragenlijst over de samenwerking in %(name)s al ingevuld? "
+                "Dan hoef je niets te doen, dank je wel.\n\n"
+                "Nog niet? Hij is kort en anoniem (ongeveer 10 minuten) en staat open tot en met %(day)s. "
+                "Gebruik deze nieuwe link, je oude link werkt niet meer:\n\n%(url)s\n\n"
+                "Ben je al begonnen? Dan ga je met deze link verder waar je was.",
+                name=name,
+                day=day,
+                url=url,
+            )
+        else:
+            body = _(
+                "Hoe gaat het met de samenwerking in %(name)s? Vul de korte, anonieme vragenlijst in "
+                "(ongeveer 10 minuten, open tot en met %(day)s). "
+                "Deze link is persoonlijk en werkt één keer:\n\n%(url)s",
+                name=name,
+                day=day,
+                url=url,
+            )
+        messages.append((invitation.email, subject, body))
+    failed = set(mailer.send_many(messages))
+    record_mail([invitation for invitation, _token in links], failed)
+    return len(links) - len(failed), len(failed)
+
+
+def send_due_reminders(today: date) -> list[tuple[Round, int, int]]:
+    """The reminders of every open round whose day has come (the days the leader chose), each
+    once: the days are claimed in the round before anything is mailed, with a check that no
+    other run claimed them first, so two runs at once or one run twice mail nobody twice. A
+    missed day goes out on the next run, as one reminder. Returns (round, sent, failed) per
+    round that reminded anyone. Nothing without a mail server (personal links go only by mail)."""
+    if not mailer.mail_configured():
+        return []
+    done = []
+    candidates = select(Round.id).where(Round.reminder_days != "", Round.closes_on >= today)
+    for round_id in db.session.scalars(candidates).all():
+        round_ = db.session.get(Round, round_id)
+        due = round_.reminders_due(today)
+        if not due:
+            continue
+        before = round_.reminders_sent
+        after = ",".join(str(d) for d in sorted({*due, *(int(d) for d in before.split(",") if d)}, reverse=True))
+        claimed = db.session.execute(
+            update(Round).where(Round.id == round_.id, Round.reminders_sent == before).values(reminders_sent=after)
+        ).rowcount
+        if claimed != 1:  # another run got there first
+            db.session.rollback()
+            continue
+        links = remind(round_)
+        if links:
+            record(
+                round_.partnership,
+                "invitations.reminded",
+                ngettext(
+                    "%(num)d herinnering voor %(title)s (automatisch, %(days)s dagen voor sluiten)",
+                    "%(num)d herinneringen voor %(title)s (automatisch, %(days)s dagen voor sluiten)",
+                    len(links),
+                    title=round_.title,
+                    days=", ".join(str(d) for d in due),
+                ),
+            )
+        db.session.commit()  # the links and the claim, before any mail goes out
+        if links:
+            sent, failed = send_survey_links(round_, links, reminder=True)
+            done.append((round_, sent, failed))
+    return done
