@@ -231,6 +231,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.register_blueprint(__import__("dashboard.followup", fromlist=["bp"]).bp)  # guide, actions, timeline
     app.add_url_rule("/", "home", lambda: render_template("home.html"))
+    app.add_url_rule("/privacy", "privacy", lambda: render_template("privacy.html"))  # every sentence tested
 
 
 def register_errorhandlers(app: Flask) -> None:
