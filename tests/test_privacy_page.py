@@ -115,6 +115,35 @@ def test_an_invitees_email_is_with_the_invitation_not_the_answers(page):
     assert "niet wie heeft gereageerd" in sentence(page, "invited-leader")
 
 
+def test_who_sees_the_results_is_who_the_page_names(app, session, make_round, add_responses, make_user):
+    """seen-groups: members (leaders, viewers) and administrators open the partnership's
+    dashboard; a programme's coordinator only the programme page, with whole-round figures."""
+    from models import Coordinatorship, Partnership, Programme, User
+
+    programme = Programme(slug="prog", name="Programma")
+    session.add(programme)
+    session.commit()
+    partnership = Partnership(slug="wie", name="Wie Ziet", region="Testregio", programme_id=programme.id)
+    today = clock.today()
+    round_ = make_round("T1", partnership=partnership, opens_on=today - timedelta(days=9), closes_on=today)
+    add_responses(round_, 5)
+    make_user("leider@wie.example", round_.partnership)
+    make_user("kijker@wie.example", round_.partnership, role="viewer")
+    make_user("beheer@wie.example", admin=True)
+    make_user("coord@wie.example")
+    coordinator = session.scalar(select(User).where(User.email == "coord@wie.example"))
+    session.add(Coordinatorship(user_id=coordinator.id, programme_id=programme.id))
+    session.commit()
+    for who, dashboard in (("leider", 200), ("kijker", 200), ("beheer", 200), ("coord", 404)):
+        client = app.test_client()
+        login(client, f"{who}@wie.example")
+        assert client.get("/dashboard/wie/").status_code == dashboard, who
+    programme_page = client.get("/dashboard/programma/prog/").text  # the coordinator's
+    assert "Wie Ziet" in programme_page and "Per niveau" not in programme_page
+    page = app.test_client().get("/privacy").text
+    assert "Een coördinator van een programma ziet alleen de uitkomsten van de hele groep" in page
+
+
 def test_the_threshold_on_the_page_is_the_one_the_app_applies(app, client):
     """seen-groups, seen-steps: the number is MIN_GROUP_SIZE, whatever it is set to (the rule
     itself: tests/test_anonymity*.py, tests/test_mutants_releases.py)."""
