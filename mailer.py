@@ -4,6 +4,7 @@ survey links are then unavailable (a leader never gets one to copy)."""
 import re
 import smtplib
 from email.message import EmailMessage
+from typing import NamedTuple
 
 from flask import current_app
 
@@ -22,18 +23,33 @@ def single_line(text: str) -> str:
     return " ".join(CONTROL.sub(" ", text).split())
 
 
-def build(sender: str, to: str, subject: str, body: str) -> EmailMessage:
-    message = EmailMessage()
-    message["From"], message["To"], message["Subject"] = single_line(sender), single_line(to), single_line(subject)
+class Mail(NamedTuple):
+    to: str
+    subject: str
+    text: str
+    html: str | None = None  # an alternative to the text, for mail programs that show HTML
+    reply_to: str | None = None  # whom a reply reaches (the leader who sent it)
+
+
+def _body(text: str) -> str:
     # Line breaks are fine in a body; other control characters are not.
-    message.set_content(
-        re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", " ", body.replace("\r\n", "\n").replace("\r", "\n"))
-    )
+    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", " ", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def build(sender: str, mail: Mail) -> EmailMessage:
+    message = EmailMessage()
+    message["From"], message["To"] = single_line(sender), single_line(mail.to)
+    message["Subject"] = single_line(mail.subject)
+    if mail.reply_to:
+        message["Reply-To"] = single_line(mail.reply_to)
+    message.set_content(_body(mail.text))
+    if mail.html:
+        message.add_alternative(_body(mail.html), subtype="html")
     return message
 
 
-def send_many(messages: list[tuple[str, str, str]]) -> list[str]:
-    """Send plain-text emails (to, subject, body) over one connection. Returns the addresses
+def send_many(messages: list[tuple]) -> list[str]:
+    """Send emails (Mail, or (to, subject, text)) over one connection. Returns the addresses
     that could not be mailed: all of them when the server is unreachable, none when no
     server is configured (then nothing is sent). Never raises for a bad message or server:
     the caller records what failed in its outbox; what failed is logged here."""
@@ -47,9 +63,10 @@ def send_many(messages: list[tuple[str, str, str]]) -> list[str]:
                 smtp.starttls()
             if config.get("MAIL_USERNAME"):
                 smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-            for to, subject, body in messages:
+            for mail in (Mail(*message) for message in messages):
+                to = mail.to
                 try:
-                    smtp.send_message(build(config["MAIL_FROM"], to, subject, body))
+                    smtp.send_message(build(config["MAIL_FROM"], mail))
                 except smtplib.SMTPServerDisconnected:
                     raise  # the rest cannot go either
                 except (smtplib.SMTPException, ValueError, UnicodeError) as error:
@@ -66,7 +83,7 @@ def send_many(messages: list[tuple[str, str, str]]) -> list[str]:
             len(failed) + unsent,
             len(messages),
         )
-        return failed + [to for to, _, _ in messages[tried:]]
+        return failed + [message[0] for message in messages[tried:]]
     if failed:
         current_app.logger.warning("%d of %d emails not sent (refused by the mail server).", len(failed), len(messages))
     return failed

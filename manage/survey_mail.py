@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app
+from flask import current_app, has_request_context, render_template
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select, update
 
 import mailer
 from auth.audit import record
 from extensions import db
-from models import Invitation, Round
+from models import Invitation, Membership, Partnership, Role, Round, User
+from surveys.instrument import get_instrument
 from surveys.invitations import record_mail, remind
 
 
@@ -29,37 +31,44 @@ def survey_url(round_: Round) -> str:
     return public_url("surveys.display_intro", code=round_.public_code)
 
 
+def contact(partnership: Partnership) -> User | None:
+    """Who a respondent can write to about a survey mail: the leader who sends it, or (for the
+    daily run) the partnership's first leader by email address."""
+    if has_request_context() and current_user.is_authenticated:
+        return current_user
+    return db.session.scalar(
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.partnership_id == partnership.id, Membership.role == Role.LEADER)
+        .order_by(User.email)
+        .limit(1)
+    )
+
+
 def send_survey_links(round_: Round, links: list[tuple[Invitation, str]], reminder: bool) -> tuple[int, int]:
-    """Email each link (one connection for all) and record in the outbox what happened to
-    each mail. The links were committed before: a failing mail never loses an invitation,
-    and a link is never shown to the leader. Returns (sent, failed)."""
+    """Email each link (one connection for all) as text with an HTML alternative, saying who
+    sends it and how to reach them, until when the round is open (the day in words), how
+    anonymity is kept and where the privacy statement is; and record in the outbox what
+    happened to each mail. The links were committed before: a failing mail never loses an
+    invitation, and a link is never shown to the leader. Returns (sent, failed)."""
     name = mailer.single_line(round_.partnership.name)
     subject = _("Herinnering: vragenlijst %(name)s", name=name) if reminder else _("Vragenlijst %(name)s", name=name)
-    day = format_date(round_.closes_on, "long")
+    sender = contact(round_.partnership)
+    context = {
+        "partnership": name,
+        "reminder": reminder,
+        "day": format_date(round_.closes_on, "long"),
+        "minutes": get_instrument(round_.instrument_version).minutes,
+        "min_size": current_app.config["MIN_GROUP_SIZE"],
+        "privacy_url": public_url("privacy"),
+        "sender": (mailer.single_line(sender.name or sender.email), sender.email) if sender else None,
+    }
     messages = []
     for invitation, token in links:
         url = public_url("personal.personal_link", token=token)
-        if reminder:
-            body = _(
-                "Heb je de vragenlijst over de samenwerking in %(name)s al ingevuld? "
-                "Dan hoef je niets te doen, dank je wel.\n\n"
-                "Nog niet? Hij is kort en anoniem (ongeveer 10 minuten) en staat open tot en met %(day)s. "
-                "Gebruik deze nieuwe link, je oude link werkt niet meer:\n\n%(url)s\n\n"
-                "Ben je al begonnen? Dan ga je met deze link verder waar je was.",
-                name=name,
-                day=day,
-                url=url,
-            )
-        else:
-            body = _(
-                "Hoe gaat het met de samenwerking in %(name)s? Vul de korte, anonieme vragenlijst in "
-                "(ongeveer 10 minuten, open tot en met %(day)s). "
-                "Deze link is persoonlijk en werkt één keer:\n\n%(url)s",
-                name=name,
-                day=day,
-                url=url,
-            )
-        messages.append((invitation.email, subject, body))
+        text = render_template("mail/survey_link.txt", url=url, **context)
+        html = render_template("mail/survey_link.html", url=url, **context)
+        messages.append(mailer.Mail(invitation.email, subject, text, html, sender.email if sender else None))
     failed = set(mailer.send_many(messages))
     record_mail([invitation for invitation, _token in links], failed)
     return len(links) - len(failed), len(failed)

@@ -36,7 +36,10 @@ def links(html: str, path: str) -> list[str]:
 def mailed_links(mailbox: list) -> dict[str, str]:
     """{recipient: path of the personal link in their latest mail (decoded)}."""
     texts = {
-        to: email.message_from_string(raw, policy=email.policy.default).get_body().get_content() for to, raw in mailbox
+        to: email.message_from_string(raw, policy=email.policy.default)
+        .get_body(preferencelist=("plain",))
+        .get_content()
+        for to, raw in mailbox
     }
     return {to: re.search(r"https?://[^/\s]+(/u/\S+)", text).group(1) for to, text in texts.items()}
 

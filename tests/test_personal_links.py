@@ -61,7 +61,7 @@ def inbox(mailbox) -> dict[str, str]:
 
 def text_of(raw: str) -> str:
     """The decoded text of a mail as received."""
-    return email.message_from_string(raw, policy=email.policy.default).get_body().get_content()
+    return email.message_from_string(raw, policy=email.policy.default).get_body(preferencelist=("plain",)).get_content()
 
 
 def invite(leader, url, emails: str):

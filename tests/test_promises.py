@@ -51,7 +51,10 @@ def mailed_personal_links(app, leader, round_, emails: str) -> list[str]:
         base = f"/beheer/{round_.partnership.slug}/metingen/{round_.id}/"
         assert form_post(leader, base, base + "uitnodigingen", {"emails": emails}).status_code == 200
     app.config["MAIL_SERVER"] = None
-    bodies = [email.message_from_string(raw, policy=email.policy.default).get_body().get_content() for _, raw in mails]
+    bodies = [
+        email.message_from_string(raw, policy=email.policy.default).get_body(preferencelist=("plain",)).get_content()
+        for _, raw in mails
+    ]
     return [re.search(r"https?://[^/\s]+(/u/\S+)", body).group(1) for body in bodies]
 
 

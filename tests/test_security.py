@@ -156,7 +156,7 @@ def personal_link(app, round_) -> str:
         base = f"/beheer/{round_.partnership.slug}/metingen/{round_.id}/"
         assert form_post(leader, base, base + "uitnodigingen", {"emails": "lid@p.example"}).status_code == 200
     ((_, raw),) = mails
-    body = email.message_from_string(raw, policy=email.policy.default).get_body().get_content()
+    body = email.message_from_string(raw, policy=email.policy.default).get_body(preferencelist=("plain",)).get_content()
     return re.search(r"https?://[^/\s]+(/u/\S+)", body).group(1)
 
 

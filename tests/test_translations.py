@@ -11,7 +11,7 @@ CATALOG = BASE_DIR / "translations" / "en" / "LC_MESSAGES"
 
 def source_messages() -> set:
     found = set()
-    method_map = [("**.py", "python"), ("templates/**.html", "jinja2")]
+    method_map = [("**.py", "python"), ("templates/**.html", "jinja2"), ("templates/**.txt", "jinja2")]
     keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
     keywords["lazy_ngettext"] = (1, 2)
     for filename, _line, message, _comments, _context in extract_from_dir(

@@ -122,7 +122,9 @@ def artifacts() -> Path:
 
 
 def body_text(content: bytes) -> str:
-    return email.message_from_bytes(content, policy=email.policy.default).get_body().get_content()
+    return (
+        email.message_from_bytes(content, policy=email.policy.default).get_body(preferencelist=("plain",)).get_content()
+    )
 
 
 @pytest.fixture

@@ -1,0 +1,93 @@
+"""The survey mails people trust, read back from a real SMTP server (aiosmtpd) part by part:
+plain text with an HTML alternative, the partnership, who sends it and how to reach them
+(Reply-To), the closing day in Dutch words, how anonymity is kept, the privacy statement's
+link; the same from the daily run, signed by the partnership's leader."""
+
+import email
+import email.policy
+import re
+from datetime import date
+
+from freezegun import freeze_time
+
+import clock
+from models import Partnership, Round
+
+from .conftest import login
+from .test_manage import post, smtp  # noqa: F401  (fixtures)
+
+PUBLIC = "https://monitor.example.nl"
+MONTHS = "januari februari maart april mei juni juli augustus september oktober november december".split()
+
+
+def in_words(day: date) -> str:
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def parts(raw: str) -> dict:
+    message = email.message_from_string(raw, policy=email.policy.default)
+    return {
+        "message": message,
+        "text": message.get_body(preferencelist=("plain",)).get_content(),
+        "html": message.get_body(preferencelist=("html",)).get_content(),
+    }
+
+
+def test_an_invitation_says_who_when_how_anonymous_and_where_to_read_more(app, session, smtp, make_round, make_user):  # noqa: F811
+    mailbox = smtp()
+    app.config["PUBLIC_URL"] = PUBLIC
+    partnership = Partnership(slug="twente", name="Samen <b>Twente</b>", region="Twente")
+    round_ = make_round("T1", partnership=partnership, opens_on=date(2026, 12, 1), closes_on=date(2026, 12, 20))
+    make_user("anna@twente.example", round_.partnership)
+    leader = app.test_client()
+    with freeze_time("2026-12-02"):
+        login(leader, "anna@twente.example")
+        url = f"/beheer/twente/metingen/{round_.id}/"
+        post(leader, url, url + "uitnodigingen", {"emails": "lid@twente.example"})
+    [(to, raw)] = mailbox
+    mail = parts(raw)
+    assert to == "lid@twente.example" and mail["message"].get_content_type() == "multipart/alternative"
+    assert mail["message"]["Reply-To"] == "anna@twente.example"
+    assert mail["message"]["Subject"] == "Vragenlijst Samen <b>Twente</b>"
+    text, html = mail["text"], mail["html"]
+    link = re.search(rf"{PUBLIC}/u/\S+", text).group(0)
+    assert f'href="{link}"' in html
+    assert in_words(date(2026, 12, 20)) == "20 december 2026"
+    for body in (text, html):
+        assert "open tot en met 20 december 2026" in body and "ongeveer 10 minuten" in body
+        assert "niemand ziet wie heeft gereageerd" in body and "minstens 5 mensen" in body
+        assert "anna (anna@twente.example)" in body
+    assert f"{PUBLIC}/privacy" in text and f'href="{PUBLIC}/privacy"' in html
+    assert "Samen <b>Twente</b>" in text and "Samen &lt;b&gt;Twente&lt;/b&gt;" in html and "<b>Twente" not in html
+
+
+def test_a_reminder_from_the_daily_run_is_signed_by_the_partnerships_leader(
+    app,
+    runner,
+    session,
+    smtp,
+    make_round,
+    make_user,  # noqa: F811
+):
+    mailbox = smtp()
+    app.config["PUBLIC_URL"] = PUBLIC
+    today = clock.today()
+    round_ = make_round("T1", opens_on=today, closes_on=date.fromordinal(today.toordinal() + 2))
+    make_user("zoe@p.example", round_.partnership)
+    make_user("bram@p.example", round_.partnership)
+    make_user("kijker@p.example", round_.partnership, role="viewer")
+    leader = app.test_client()
+    login(leader, "zoe@p.example")
+    url = f"/beheer/{round_.partnership.slug}/metingen/{round_.id}/"
+    post(leader, url, url + "uitnodigingen", {"emails": "lid@p.example"})
+    stored = session.get(Round, round_.id)
+    stored.reminders = [2]
+    session.commit()
+    mailbox.clear()
+    assert runner.invoke(args=["daily"]).exit_code == 0
+    [(to, raw)] = mailbox
+    mail = parts(raw)
+    assert mail["message"]["Subject"].startswith("Herinnering: vragenlijst")
+    assert mail["message"]["Reply-To"] == "bram@p.example"  # the first leader by address, not the viewer
+    assert "bram (bram@p.example)" in mail["text"] and "Gebruik deze nieuwe link" in mail["text"]
+    assert f"open tot en met {in_words(round_.closes_on)}" in mail["text"]
