@@ -238,7 +238,9 @@ def register_errorhandlers(app: Flask) -> None:
     def error_page(error):
         if request.blueprint == "api":
             return jsonify(error=error.name, status=error.code), error.code
-        return render_template("error.html", code=error.code), error.code
+        # A message of the app's own (abort(404, description=_(...))), not Werkzeug's English default.
+        detail = error.description if error.description != type(error).description else None
+        return render_template("error.html", code=error.code, detail=detail), error.code
 
     # 500 too: the API answers JSON whatever went wrong. Flask logs the traceback before this.
     for code in (400, 401, 403, 404, 405, 410, 413, 422, 429, 500):

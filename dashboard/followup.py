@@ -233,37 +233,45 @@ def delete_action(slug: str, action_id: int):
     return redirect(url_for(".actions", slug=slug))
 
 
-def action_table(partnership: Partnership) -> tuple[list[str], list[list]]:
+def action_columns() -> list[exports.Column]:
+    Column = exports.Column
+    return [
+        Column(_("Afspraak"), _("Wat er is afgesproken."), width=40),
+        Column(
+            _("Wat moet het verbeteren"),
+            _("De dimensies van de samenwerking die de afspraak moet verbeteren."),
+            width=40,
+        ),
+        Column(_("Wie trekt het"), _("Wie de afspraak trekt."), width=20),
+        Column(_("Klaar op"), _("De dag waarop de afspraak klaar moet zijn."), "date"),
+        Column(_("Stand van zaken"), _("Hoe ver de afspraak is."), width=16),
+        Column(_("Over tijd"), _("Ja als de afspraak niet klaar is en de dag van Klaar op voorbij is."), width=10),
+        Column(_("Afgesproken na meting"), _("De meting waarna de afspraak is gemaakt."), width=24),
+        Column(_("Wat is er gebeurd"), _("Wat er met de afspraak is gebeurd."), width=40),
+        Column(_("Aangemaakt (UTC)"), _("Wanneer de afspraak is vastgelegd, in UTC."), "datetime"),
+        Column(_("Gewijzigd (UTC)"), _("Wanneer de afspraak het laatst is gewijzigd, in UTC."), "datetime"),
+    ]
+
+
+def action_table(partnership: Partnership) -> tuple[list[exports.Column], list[list]]:
     """Every action, with headers and values in the interface language (labels, not keys)."""
     titles, statuses, today = dimension_titles(), status_labels(), clock.today()
-    header = [
-        _("Afspraak"),
-        _("Wat moet het verbeteren"),
-        _("Wie trekt het"),
-        _("Klaar op"),
-        _("Stand van zaken"),
-        _("Over tijd"),
-        _("Afgesproken na meting"),
-        _("Wat is er gebeurd"),
-        _("Aangemaakt (UTC)"),
-        _("Gewijzigd (UTC)"),
-    ]
     rows = [
         [
             action.title,
             "; ".join(titles[key] for key in action.dimensions),
             action.owner,
-            action.due_on.isoformat() if action.due_on else "",
+            action.due_on,
             str(statuses[action.status]),
             _("ja") if action.overdue(today) else _("nee"),
             action.round.title if action.round else "",
             action.note,
-            action.created_at.strftime("%Y-%m-%d %H:%M"),
-            action.updated_at.strftime("%Y-%m-%d %H:%M"),
+            action.created_at.replace(second=0, microsecond=0, tzinfo=None),
+            action.updated_at.replace(second=0, microsecond=0, tzinfo=None),
         ]
         for action in actions_of(partnership)
     ]
-    return header, rows
+    return action_columns(), rows
 
 
 @bp.get("/<slug>/afspraken/export.<fmt>")
@@ -272,7 +280,7 @@ def export_actions(slug: str, fmt: str):
     partnership = partnership_or_404(slug)
     table = lambda: action_table(partnership)  # noqa: E731
     filename = f"{partnership.slug}-{_('afspraken')}"
-    return exports.logged_download(partnership, "export.actions", fmt, table, fmt, filename, _("afspraken"))
+    return exports.logged_download(partnership, "export.actions", None, table, fmt, filename, _("afspraken"))
 
 
 # --- timeline notes ------------------------------------------------------------------------------

@@ -385,35 +385,89 @@ def programme_average(scores: list[dict[str, float | None]]) -> dict[str, float 
 # --- exports and API -----------------------------------------------------------------------
 
 
-def score_table(partnership: Partnership) -> tuple[list[str], list[list]]:
+def decimals(value: float | None) -> float | None:
+    return round(value, 3) if value is not None else None
+
+
+def score_columns() -> list[exports.Column]:
+    """The columns of the score export, in the interface language, with what each means."""
+    Column = exports.Column
+    return [
+        Column(_("Meting"), _("De titel van de meting."), width=24),
+        Column(_("Open vanaf"), _("De dag waarop de meting openging."), "date"),
+        Column(
+            _("Soort groep"),
+            _("Over wie de cijfers van deze regel gaan: de hele meting, één niveau of één domein."),
+            width=14,
+        ),
+        Column(
+            _("Groep"),
+            _(
+                "De groep: de hele meting, of het niveau of domein dat de respondenten kozen. Groepen met minder "
+                "dan %(n)d respondenten staan er niet in.",
+                n=min_group_size(),
+            ),
+            width=28,
+        ),
+        Column(_("Respondenten"), _("Hoeveel mensen van deze groep de vragenlijst invulden."), "count", width=14),
+        Column(_("Dimensie"), _("De dimensie van de samenwerking waar de score over gaat."), width=40),
+        Column(
+            _("Gemiddelde"),
+            _(
+                "De gemiddelde score op de dimensie, van 1 (helemaal oneens) tot 5 (helemaal eens); omgekeerd "
+                "geformuleerde stellingen zijn al omgerekend. Leeg als te weinig mensen een score hebben."
+            ),
+            "decimal",
+            width=12,
+        ),
+        Column(
+            _("Spreiding"),
+            _("De standaardafwijking van de scores: hoe ver ze gemiddeld van het gemiddelde liggen."),
+            "decimal",
+        ),
+        Column(
+            _("Aantal met een score"),
+            _(
+                "Hoeveel respondenten een score op deze dimensie hebben; wie alles met weet ik niet "
+                "beantwoordde, heeft er geen."
+            ),
+            "count",
+        ),
+    ]
+
+
+def score_table(partnership: Partnership) -> tuple[list[exports.Column], list[list]]:
     """Aggregate scores per round, and per level and domain within each round, as rows; each
-    round with the dimensions and profile options of its own instrument version."""
-    header = ["round", "opens_on", "group_type", "group", "respondents", "dimension", "mean", "sd", "n_scored"]
+    round with the dimensions and profile options of its own instrument version, all as
+    labels in the interface language."""
+    kinds = {"total": _("Hele meting"), "level": _("Per niveau"), "domain": _("Per domein")}
+    language = current_language()
     rows = []
     for result in round_results(partnership.rounds):
         if not result.shown:
             continue
         instrument = get_instrument(result.round.instrument_version)
-        groups = [("total", result.total)]
+        groups = [("total", _("Hele meting"), result.total)]
         for by in ("level", "domain"):
-            groups += [(by, g) for g in comparison(result, by, tuple(option_labels(instrument, by))).groups]
-        for group_type, group in groups:
+            labels = option_labels(instrument, by)
+            groups += [(by, labels[g.key], g) for g in comparison(result, by, tuple(labels)).groups]
+        for group_type, name, group in groups:
             for dimension in instrument.dimensions:
                 aggregate = group.scores.get(dimension.key)
                 rows.append(
                     [
                         result.round.title,
-                        result.round.opens_on.isoformat(),
-                        group_type,
-                        group.key,
+                        result.round.opens_on,
+                        kinds[group_type],
+                        name,
                         group.n,
-                        dimension.key,
-                        round(aggregate.mean, 3) if aggregate and aggregate.mean is not None else None,
-                        round(aggregate.sd, 3) if aggregate and aggregate.sd is not None else None,
+                        dimension.title.get(language),
+                        decimals(aggregate.mean) if aggregate else None,
+                        decimals(aggregate.sd) if aggregate else None,
                         aggregate.n if aggregate else None,
                     ]
                 )
-    return header, rows
+    return score_columns(), rows
 
 
 @bp.get("/<slug>/export/scores.<fmt>")
@@ -422,42 +476,89 @@ def export_scores(slug: str, fmt: str):
     partnership = partnership_or_404(slug)
     table = lambda: score_table(partnership)  # noqa: E731
     return exports.logged_download(
-        partnership, "export.scores", fmt, table, fmt, f"{partnership.slug}-scores", "scores"
+        partnership, "export.scores", None, table, fmt, f"{partnership.slug}-scores", _("Scores")
     )
 
 
-def statement_table(result: RoundResult, instrument: Instrument) -> tuple[list[str], list[list]]:
+def statement_columns(instrument: Instrument) -> list[exports.Column]:
+    """The columns of the statement export, in the interface language: the answer counts
+    named by the instrument's own scale."""
+    Column, language = exports.Column, current_language()
+    return [
+        Column(_("Stelling"), _("De stelling zoals de respondenten hem lazen."), width=60),
+        Column(_("Dimensie"), _("De dimensie van de samenwerking waar de stelling bij hoort."), width=40),
+        Column(
+            _("Omgekeerd geformuleerd"),
+            _(
+                "Ja als instemmen met de stelling op een zwakke samenwerking wijst; voor de score per dimensie "
+                "telt een antwoord dan als 6 min het antwoord."
+            ),
+        ),
+        Column(
+            _("Aantal antwoorden"), _("Hoeveel respondenten de stelling met 1 tot en met 5 beantwoordden."), "count"
+        ),
+        Column(
+            _("Gemiddelde"),
+            _("Het gemiddelde van de antwoorden zoals gegeven (1 tot en met 5, niet omgerekend)."),
+            "decimal",
+            width=12,
+        ),
+        Column(
+            _("Spreiding"),
+            _("De standaardafwijking van de antwoorden: hoe ver ze gemiddeld van het gemiddelde liggen."),
+            "decimal",
+        ),
+        *(
+            Column(
+                f"{option.value} {option.label.get(language)}",
+                _(
+                    "Hoeveel respondenten %(value)d (%(label)s) antwoordden.",
+                    value=option.value,
+                    label=option.label.get(language),
+                ),
+                "count",
+            )
+            for option in instrument.scale.options
+        ),
+        Column(
+            instrument.scale.unknown.get(language),
+            _("Hoeveel respondenten weet ik niet of niet van toepassing antwoordden; dat telt nergens mee."),
+            "count",
+        ),
+        Column(
+            _("Stand"),
+            _(
+                "Het nummer van de stand waaruit de cijfers van deze stelling komen. De uitkomsten verschijnen in "
+                "standen: een nieuwe stand komt er zodra er minstens %(n)d nieuwe respondenten zijn.",
+                n=min_group_size(),
+            ),
+            "count",
+        ),
+    ]
+
+
+def statement_table(result: RoundResult, instrument: Instrument) -> tuple[list[exports.Column], list[list]]:
     """Per statement of a round's latest release: n, mean, spread, counts per answer and
     "weet ik niet". Aggregates only: rows of answers beside group figures would let a leader
     match rows to groups."""
-    header = [
-        "statement",
-        "dimension",
-        "reverse_worded",
-        "n",
-        "mean",
-        "sd",
-        *(str(v) for v in range(1, 6)),
-        "unknown",
-        "release",
-    ]
+    language, titles = current_language(), dimension_titles(instrument)
     rows = []
     for item in item_results(result, instrument) or []:
         aggregate = item.aggregate
         rows.append(
             [
-                item.item.text.get(current_language()),
-                item.item.dimension,
-                item.item.reverse,
+                item.item.text.get(language),
+                titles[item.item.dimension],
+                _("ja") if item.item.reverse else _("nee"),
                 aggregate.n if aggregate else None,
-                round(aggregate.mean, 3) if aggregate and aggregate.mean is not None else None,
-                round(aggregate.sd, 3) if aggregate and aggregate.sd is not None else None,
+                decimals(aggregate.mean) if aggregate else None,
+                decimals(aggregate.sd) if aggregate else None,
                 *(item.counts or (None,) * 5),
                 item.unknown,
                 item.release,
             ]
         )
-    return header, rows
+    return statement_columns(instrument), rows
 
 
 @bp.get("/<slug>/rounds/<id:round_id>/export/statements.<fmt>")
@@ -471,7 +572,7 @@ def export_statements(slug: str, round_id: int, fmt: str):
     table = lambda: statement_table(result, get_instrument(round_.instrument_version))  # noqa: E731
     filename = f"{partnership.slug}-{round_.id}-statements"
     return exports.logged_download(
-        partnership, "export.statements", f"{round_.title} ({fmt})", table, fmt, filename, "statements"
+        partnership, "export.statements", round_.title, table, fmt, filename, _("Stellingen")
     )
 
 

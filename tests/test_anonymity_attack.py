@@ -131,7 +131,8 @@ def test_no_view_reveals_a_small_group(app, session, make_round, add_responses, 
             assert all(a["n"] >= MIN for a in body["total"].values())
             rows = list(csv.DictReader(io.StringIO(views["scores.csv"])))
             assert all(
-                int(row["respondents"]) >= MIN and (row["n_scored"] == "" or int(row["n_scored"]) >= MIN)
+                int(row["Respondenten"]) >= MIN
+                and (row["Aantal met een score"] == "" or int(row["Aantal met een score"]) >= MIN)
                 for row in rows
             )
         for name, text in views.items():

@@ -112,7 +112,7 @@ def test_exports_hold_no_rows_to_match_against_group_means(app, leader, session)
     statements = list(csv.reader(io.StringIO(taken["statements"].decode("utf-8-sig"))))
     assert len(statements) == 1 + len(INSTRUMENT.items)
     scores = list(csv.DictReader(io.StringIO(taken["scores"].decode("utf-8-sig"))))
-    assert {row["group_type"] for row in scores} <= {"total", "level", "domain"}
+    assert {row["Soort groep"] for row in scores} <= {"Hele meting", "Per niveau", "Per domein"}
     assert len(scores) <= len(INSTRUMENT.dimensions) * (1 + 2 + 2)
     for fmt in ("csv", "xlsx"):
         assert client.get(f"/dashboard/{slug}/rounds/{round_.id}/export/answers.{fmt}").status_code == 404

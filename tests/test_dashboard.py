@@ -233,31 +233,37 @@ def parse_csv(data: bytes) -> list[dict]:
     return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
 
 
+#: The Dutch labels of the instrument's profile options and dimensions, as the exports show them.
+OPTION = {o.key: o.label.nl for q in INSTRUMENT.profile for o in q.options}
+DIMENSION = {d.key: d.title.nl for d in INSTRUMENT.dimensions}
+
+
 def test_score_exports_hold_the_shown_groups_only(leader, rounds):
     slug = rounds["partnership"].slug
     response = leader.get(f"/dashboard/{slug}/export/scores.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
     rows = parse_csv(response.data)
-    groups = {(r["round"], r["group_type"], r["group"]) for r in rows}
+    groups = {(r["Meting"], r["Soort groep"], r["Groep"]) for r in rows}
     assert groups == {
-        ("T0 nulmeting", "total", "total"),
-        ("T0 nulmeting", "level", "werkvloer"),
-        ("T0 nulmeting", "level", "bestuur"),
-        ("T0 nulmeting", "domain", "onderwijs"),
-        ("T0 nulmeting", "domain", "gemeente"),
-        ("T1 najaar", "total", "total"),
-        ("T1 najaar", "level", "werkvloer"),
-        ("T1 najaar", "level", "bestuur"),
-        ("T1 najaar", "domain", "onderwijs"),
-        ("T1 najaar", "domain", "gemeente"),
+        ("T0 nulmeting", "Hele meting", "Hele meting"),
+        ("T0 nulmeting", "Per niveau", OPTION["werkvloer"]),
+        ("T0 nulmeting", "Per niveau", OPTION["bestuur"]),
+        ("T0 nulmeting", "Per domein", OPTION["onderwijs"]),
+        ("T0 nulmeting", "Per domein", OPTION["gemeente"]),
+        ("T1 najaar", "Hele meting", "Hele meting"),
+        ("T1 najaar", "Per niveau", OPTION["werkvloer"]),
+        ("T1 najaar", "Per niveau", OPTION["bestuur"]),
+        ("T1 najaar", "Per domein", OPTION["onderwijs"]),
+        ("T1 najaar", "Per domein", OPTION["gemeente"]),
     }
-    t0_total = [r for r in rows if r["round"] == "T0 nulmeting" and r["group_type"] == "total"]
-    assert len(t0_total) == 6 and {float(r["mean"]) for r in t0_total} == {3.4}
-    assert {r["respondents"] for r in t0_total} == {"15"}
+    t0_total = [r for r in rows if r["Meting"] == "T0 nulmeting" and r["Soort groep"] == "Hele meting"]
+    assert len(t0_total) == 6 and {float(r["Gemiddelde"]) for r in t0_total} == {3.4}
+    assert {r["Respondenten"] for r in t0_total} == {"15"}
+    assert [r["Dimensie"] for r in t0_total] == list(DIMENSION.values())
     # The stale werkvloer figure, as released: five people scoring 3.
-    t0_floor = [r for r in rows if r["round"] == "T0 nulmeting" and r["group"] == "werkvloer"]
-    assert {(r["respondents"], r["mean"], r["n_scored"]) for r in t0_floor} == {("5", "3.0", "5")}
+    t0_floor = [r for r in rows if r["Meting"] == "T0 nulmeting" and r["Groep"] == OPTION["werkvloer"]]
+    assert {(r["Respondenten"], r["Gemiddelde"], r["Aantal met een score"]) for r in t0_floor} == {("5", "3.0", "5")}
 
     workbook = load_workbook(io.BytesIO(leader.get(f"/dashboard/{slug}/export/scores.xlsx").data))
     sheet = list(workbook.active.values)
@@ -267,20 +273,21 @@ def test_score_exports_hold_the_shown_groups_only(leader, rounds):
 
 
 STATEMENTS_HEADER = [
-    "statement",
-    "dimension",
-    "reverse_worded",
-    "n",
-    "mean",
-    "sd",
-    "1",
-    "2",
-    "3",
-    "4",
-    "5",
-    "unknown",
-    "release",
+    "Stelling",
+    "Dimensie",
+    "Omgekeerd geformuleerd",
+    "Aantal antwoorden",
+    "Gemiddelde",
+    "Spreiding",
+    "1 Helemaal oneens",
+    "2 Oneens",
+    "3 Neutraal",
+    "4 Eens",
+    "5 Helemaal eens",
+    "Weet ik niet / n.v.t.",
+    "Stand",
 ]
+COUNTS = STATEMENTS_HEADER[6:11]
 
 
 @pytest.fixture
@@ -330,25 +337,26 @@ def test_statements_export_holds_aggregates_per_statement_only(client, statement
     assert len(rows) == len(INSTRUMENT.items)  # one row per statement, never one per respondent
     for index, (item, row) in enumerate(zip(INSTRUMENT.items, rows)):
         n, mean, sd, counts, unknown = expected_statement(index)
-        assert (row["statement"], row["dimension"], row["reverse_worded"]) == (
+        assert (row["Stelling"], row["Dimensie"], row["Omgekeerd geformuleerd"]) == (
             item.text.nl,
-            item.dimension,
-            str(item.reverse),
+            DIMENSION[item.dimension],
+            "ja" if item.reverse else "nee",
         )
-        assert (int(row["n"]), float(row["mean"]), float(row["sd"]), int(row["unknown"])) == (n, mean, sd, unknown), (
+        figures = (row["Aantal antwoorden"], row["Gemiddelde"], row["Spreiding"], row["Weet ik niet / n.v.t."])
+        assert (int(figures[0]), float(figures[1]), float(figures[2]), int(figures[3])) == (n, mean, sd, unknown), (
             item.key
         )
-        assert tuple(int(row[str(v)]) for v in range(1, 6)) == counts, item.key
+        assert tuple(int(row[count]) for count in COUNTS) == counts, item.key
         if index:
-            assert row["release"] == "2"  # the second release, with all ten
+            assert row["Stand"] == "2"  # the second release, with all ten
 
     workbook = load_workbook(io.BytesIO(client.get(f"/dashboard/{slug}/rounds/{round_id}/export/statements.xlsx").data))
-    assert workbook.sheetnames == ["statements"]
-    sheet = list(workbook["statements"].values)
+    assert workbook.sheetnames == ["Stellingen", "Toelichting"]
+    sheet = list(workbook["Stellingen"].values)
     assert list(sheet[0]) == STATEMENTS_HEADER and len(sheet) == len(INSTRUMENT.items) + 1
     for index, (item, row) in enumerate(zip(INSTRUMENT.items, sheet[1:])):
         n, mean, sd, counts, unknown = expected_statement(index)
-        assert row[:3] == (item.text.nl, item.dimension, item.reverse)
+        assert row[:3] == (item.text.nl, DIMENSION[item.dimension], "ja" if item.reverse else "nee")
         assert row[3:12] == (n, mean, sd, *counts, unknown), item.key
     assert (
         session.scalars(select(AuditEvent.action).where(AuditEvent.action == "export.statements")).all()
@@ -384,7 +392,7 @@ def test_formula_like_titles_are_neutralised_in_exports(leader, rounds, session)
     t1.title = '=HYPERLINK("http://evil")'
     session.commit()
     rows = parse_csv(leader.get(f"/dashboard/{rounds['partnership'].slug}/export/scores.csv").data)
-    assert '\'=HYPERLINK("http://evil")' in {r["round"] for r in rows}
+    assert '\'=HYPERLINK("http://evil")' in {r["Meting"] for r in rows}
     sheet = load_workbook(
         io.BytesIO(leader.get(f"/dashboard/{rounds['partnership'].slug}/export/scores.xlsx").data)
     ).active
@@ -522,11 +530,9 @@ def test_a_dimension_scored_by_too_few_people_is_not_shown_nor_derivable(make_ro
     momentum_statement = body["statements"][INSTRUMENT.dimension("momentum").items[0].key]
     assert (momentum_statement["n"], momentum_statement["release"]) == (5, 1)  # one answer in release 2: not added
     rows = parse_csv(client.get(f"/dashboard/{slug}/export/scores.csv").data)
-    assert [r["mean"] for r in rows if r["dimension"] == "momentum" and r["group"] in ("bestuur", "gemeente")] == [
-        "",
-        "",
-    ]
-    assert {r["n_scored"] for r in rows if r["dimension"] == "momentum" and r["mean"]} == {"5"}
+    momentum = [r for r in rows if r["Dimensie"] == DIMENSION["momentum"]]
+    assert [r["Gemiddelde"] for r in momentum if r["Groep"] in (OPTION["bestuur"], OPTION["gemeente"])] == ["", ""]
+    assert {r["Aantal met een score"] for r in momentum if r["Gemiddelde"]} == {"5"}
     page = client.get(f"/dashboard/{slug}/").text
     bestuur = figure(page, "levels-radar")["data"][1]
     assert bestuur["name"] == "Bestuur" and bestuur["r"][2] is None

@@ -55,13 +55,13 @@ def test_hostile_titles_are_text_in_every_cell_of_the_exports(client, hostile):
     texts = [cell.value for cell in cells if isinstance(cell.value, str)]
     assert not [text for text in texts if text.startswith(FORMULA_START)]
     # Each title as text: a quote before the formula-looking ones, markup as it was typed.
-    titles = {cell.value for cell in cells if cell.column == 1 and cell.row > 1 and cell.parent.title == "scores"}
+    titles = {cell.value for cell in cells if cell.column == 1 and cell.row > 1 and cell.parent.title == "Scores"}
     assert titles == {"'" + t if t.startswith(FORMULA_START) else t for t in HOSTILE_TITLES}
 
     rows = list(
         csv.DictReader(io.StringIO(client.get(f"/dashboard/{slug}/export/scores.csv").data.decode("utf-8-sig")))
     )
-    assert {row["round"] for row in rows} == titles
+    assert {row["Meting"] for row in rows} == titles
     assert not [
         value
         for row in rows

@@ -6,7 +6,7 @@ a coordinator and a stranger."""
 import csv
 import io
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -425,7 +425,7 @@ def test_actions_export_as_csv_and_xlsx_with_labels_in_the_interface_language(cl
     assert values[1][1:6] == [
         "Investing in the collaboration; Daring and doing",
         "projectleider",
-        "2000-01-03",
+        datetime(2000, 1, 3),  # a date, read back as openpyxl reads every date
         "planned",
         "yes",
     ]

@@ -64,8 +64,10 @@ def answered(make_round, add_responses, make_user, second_version):
 def test_the_scores_export_counts_a_round_with_its_own_version(client, answered):
     login(client, "leider@twee.example")
     rows = list(csv.DictReader(io.StringIO(client.get("/dashboard/twee-versies/export/scores.csv").text)))
-    level_groups = {(row["group"], row["respondents"]) for row in rows if row["group_type"] == "level"}
-    assert level_groups == {("werkvloer", "5")}  # the option of version 1, which version 2 no longer has
+    level_groups = {(row["Groep"], row["Respondenten"]) for row in rows if row["Soort groep"] == "Per niveau"}
+    # The option of version 1 (by its label), which version 2 no longer has; version 1's dimension titles.
+    assert level_groups == {("Uitvoerend / werkvloer", "5")}
+    assert V1_TITLE in {row["Dimensie"] for row in rows} and V2_TITLE not in {row["Dimensie"] for row in rows}
 
 
 def test_the_programme_view_labels_a_round_with_its_own_version(client, answered):

@@ -234,12 +234,17 @@ def check_exports_match(client, slug: str, round_: Round, body: dict) -> None:
     """Across views: the exports show the same figures as the API, and no row per person."""
     scores = list(csv.DictReader(io.StringIO(client.get(f"/dashboard/{slug}/export/scores.csv").text.lstrip("\ufeff"))))
     assert scores
-    for row in (row for row in scores if row["round"] == round_.title):
-        if row["group_type"] == "total" and row["mean"]:
-            assert float(row["mean"]) == pytest.approx(body["total"][row["dimension"]]["mean"], abs=1e-3)
-        elif row["group_type"] in ("level", "domain") and row["mean"]:
-            group = body[row["group_type"] + "s"][row["group"]]
-            assert float(row["mean"]) == pytest.approx(group["scores"][row["dimension"]]["mean"], abs=1e-3)
+    # The export names everything by its Dutch label: back to the API's keys through the instrument.
+    dimensions = {d.title.nl: d.key for d in INSTRUMENT.dimensions}
+    groupings = {"Per niveau": "levels", "Per domein": "domains"}
+    options = {o.label.nl: o.key for q in INSTRUMENT.profile for o in q.options}
+    for row in (row for row in scores if row["Meting"] == round_.title):
+        dimension = dimensions[row["Dimensie"]]
+        if row["Soort groep"] == "Hele meting" and row["Gemiddelde"]:
+            assert float(row["Gemiddelde"]) == pytest.approx(body["total"][dimension]["mean"], abs=1e-3)
+        elif row["Soort groep"] in groupings and row["Gemiddelde"]:
+            group = body[groupings[row["Soort groep"]]][options[row["Groep"]]]
+            assert float(row["Gemiddelde"]) == pytest.approx(group["scores"][dimension]["mean"], abs=1e-3)
     statements = list(
         csv.reader(
             io.StringIO(client.get(f"/dashboard/{slug}/rounds/{round_.id}/export/statements.csv").text.lstrip("\ufeff"))
