@@ -2,8 +2,9 @@
 niet", comments) read through the API, dashboard, report, round page and every export (CSV
 and XLSX, every cell).
 Only released responses appear anywhere (a comment of a waiting response is on no page and
-in no file), every group figure rests on at least 5 people, and no file carries an email,
-token, date or id. The rule itself is audited in test_release_audit.py."""
+in no file), every group figure rests on at least 5 people, and no file carries an email or
+a response's id (the only date in a file is a round's opening day). The rule itself is
+audited in test_release_audit.py."""
 
 import csv
 import io
