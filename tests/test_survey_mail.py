@@ -26,10 +26,11 @@ def in_words(day: date) -> str:
 
 def parts(raw: str) -> dict:
     message = email.message_from_string(raw, policy=email.policy.default)
+    html = message.get_body(preferencelist=("html",))
     return {
         "message": message,
         "text": message.get_body(preferencelist=("plain",)).get_content(),
-        "html": message.get_body(preferencelist=("html",)).get_content(),
+        "html": html.get_content() if html else None,
     }
 
 
@@ -91,3 +92,23 @@ def test_a_reminder_from_the_daily_run_is_signed_by_the_partnerships_leader(
     assert mail["message"]["Reply-To"] == "bram@p.example"  # the first leader by address, not the viewer
     assert "bram (bram@p.example)" in mail["text"] and "Gebruik deze nieuwe link" in mail["text"]
     assert f"open tot en met {in_words(round_.closes_on)}" in mail["text"]
+
+
+def test_an_account_invitation_says_what_the_tool_is_the_role_and_who_invites(
+    app, session, smtp, make_round, make_user
+):  # noqa: F811
+    mailbox = smtp()
+    partnership = Partnership(slug="noord", name="Samen Noord", region="Noord")
+    make_round("T1", partnership=partnership)
+    make_user("anna@noord.example", partnership)
+    leader = app.test_client()
+    login(leader, "anna@noord.example")
+    for email_address, role in (("kees@noord.example", "viewer"), ("lies@noord.example", "leader")):
+        post(leader, "/beheer/noord/", "/beheer/noord/leden", {"email": email_address, "role": role})
+    bodies = {to: parts(raw)["text"] for to, raw in mailbox}
+    for body in bodies.values():
+        assert "anna (anna@noord.example) nodigt je uit voor de Samenwerkingsmonitor van Samen Noord" in body
+        assert "korte, anonieme vragenlijst" in body and "zes dimensies" in body
+        assert "14 dagen geldig" in body and re.search(r"/welkom/\S+", body)
+    assert "Je rol: kijker: je ziet de uitkomsten." in bodies["kees@noord.example"]
+    assert "Je rol: projectleider: je maakt metingen" in bodies["lies@noord.example"]

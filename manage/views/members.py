@@ -30,7 +30,12 @@ def invite_member(slug: str):
     record(partnership, "member.invited", f"{form.email.data.strip().lower()} ({form.role.data})")
     db.session.commit()
     link = public_url("welcome.accept_invitation", token=token)
-    return account_invitation_page(form.email.data, link, partnership.name, url_for(".partnership", slug=slug))
+    role = (
+        _("projectleider: je maakt metingen, nodigt mensen uit en ziet de uitkomsten")
+        if form.data["role"] == Role.LEADER.value
+        else _("kijker: je ziet de uitkomsten")
+    )
+    return account_invitation_page(form.email.data, link, partnership.name, url_for(".partnership", slug=slug), role)
 
 
 @bp.post("/<slug>/leden/<id:user_id>/verwijderen")

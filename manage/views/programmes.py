@@ -43,7 +43,10 @@ def invite_coordinator(programme_slug: str):
         token = invite_account(form.email.data, None, programme=programme)
         db.session.commit()
         link = public_url("welcome.accept_invitation", token=token)
-        return account_invitation_page(form.email.data, link, programme.name, url_for(".index"))
+        role = _(
+            "programmacoördinator: je ziet per samenwerkingsverband in het programma de uitkomsten van de hele groep"
+        )
+        return account_invitation_page(form.email.data, link, programme.name, url_for(".index"), role)
     return render_template(
         "manage/form.html", form=form, title=_("Coördinator uitnodigen voor %(name)s", name=programme.name)
     ), 422 if form.errors else 200
