@@ -151,6 +151,7 @@ EXPECTED_GET = {
     "manage.create_round": LEADERS,
     "manage.round_page": LEADERS,
     "manage.qr_code": LEADERS,
+    "manage.poster": LEADERS,
     "manage.delete_round": LEADERS,
     "manage.delete_partnership": LEADERS,
     "surveys.display_intro": EVERYONE,

@@ -157,6 +157,18 @@ def qr_code(slug: str, round_id: int, fmt: str):
     )
 
 
+@bp.get("/<slug>/metingen/<id:round_id>/poster")
+@login_required
+def poster(slug: str, round_id: int):
+    """An A4 poster of the open link: a large QR code, the link in letters, what it is for."""
+    partnership = partnership_or_404(slug, Role.LEADER)
+    round_ = round_or_404(partnership, round_id)
+    minutes = get_instrument(round_.instrument_version).minutes
+    return render_template(
+        "manage/poster.html", partnership=partnership, round=round_, survey_url=survey_url(round_), minutes=minutes
+    )
+
+
 @bp.route("/<slug>/metingen/<id:round_id>/verwijderen", methods=["GET", "POST"])
 @login_required
 def delete_round(slug: str, round_id: int):

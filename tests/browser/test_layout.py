@@ -200,3 +200,49 @@ def test_the_a4_report_ends_on_a_page_with_real_content(browser, demo, artifacts
     assert last.rstrip().endswith(LAST_LINE)
     assert len(last.replace(LAST_LINE, "").strip()) >= 200, last
     page.context.close()
+
+
+def test_the_open_link_copies_with_a_button_where_the_browser_can(browser, demo, artifacts):
+    """Progressive enhancement: with JavaScript and a clipboard the button shows and copies
+    the link; without JavaScript there is no dead button, only the field to select."""
+    round_id = demo["rounds"]["T3 vierde meting"]
+    page = leader_page(browser, demo, PHONE)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=demo["base"])
+    page.goto(f"{demo['base']}/beheer/demo/metingen/{round_id}/")
+    button = page.locator("button[data-copy='open-link']")
+    expect(button).to_be_visible()
+    expect(button).to_have_text("Kopieer de link")
+    button.dispatch_event("click")  # (a mouse click through CDP did not reach the handler in headless Chromium)
+    expect(button).to_have_text("Gekopieerd")
+    assert page.evaluate("navigator.clipboard.readText()") == page.input_value("#open-link")
+    assert page.input_value("#open-link").endswith(f"/s/{demo['code']}")
+    page.screenshot(path=artifacts / "round-copy-phone.png")
+    page.context.close()
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    plain = context.new_page()
+    plain.goto(f"{demo['base']}/inloggen")
+    plain.fill("#email", DEMO_LEADER_EMAIL)
+    plain.fill("#password", demo["password"])
+    plain.get_by_role("button", name="Inloggen", exact=True).click()
+    plain.goto(f"{demo['base']}/beheer/demo/metingen/{round_id}/")
+    assert plain.locator("button[data-copy]").is_hidden() and plain.locator("#open-link").is_visible()
+    context.close()
+
+
+def test_the_poster_prints_on_one_a4_with_a_large_qr_code(browser, demo, artifacts):
+    round_id = demo["rounds"]["T3 vierde meting"]
+    page = leader_page(browser, demo, DESKTOP)
+    page.goto(f"{demo['base']}/beheer/demo/metingen/{round_id}/")
+    page.get_by_role("link", name="Poster om te printen (A4)").click()
+    page.wait_for_function("() => document.querySelector('img.poster-qr').complete")
+    assert page.evaluate("document.querySelector('img.poster-qr').naturalWidth") > 0
+    page.emulate_media(media="print")
+    qr_cm = page.evaluate("document.querySelector('img.poster-qr').getBoundingClientRect().width") / 96 * 2.54
+    assert qr_cm >= 12  # scannable from a few metres
+    pdf = page.pdf(format="A4", print_background=True)
+    (artifacts / "poster.pdf").write_bytes(pdf)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1
+    text = " ".join(reader.pages[0].extract_text().split())  # lines joined: the heading wraps
+    assert f"/s/{demo['code']}" in text and "Hoe gaat het met onze samenwerking?" in text and "Terug" not in text
+    page.context.close()
