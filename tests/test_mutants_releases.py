@@ -347,6 +347,17 @@ def set_hidden(client, round_, hidden: bool):
     assert client.post(url, data=data).status_code == 302
 
 
+def closed_and_read(session, client, make_user, round_, email: str) -> dict:
+    """Close the round (results hidden while open show now), sign its leader in, and read
+    what the API shows."""
+    stored = session.get(Round, round_.id)
+    stored.closed_early = True
+    session.commit()
+    make_user(email, round_.partnership)
+    login(client, email)
+    return client.get(f"/api/partnerships/{round_.partnership.slug}/rounds/{round_.id}").get_json()
+
+
 def answering_first_and_momentum(count: int):
     """The first `count` respondents of a batch answer the first statement and the momentum
     statements; the rest say "weet ik niet" on those (so they score no momentum)."""
@@ -432,16 +443,12 @@ def test_groups_replaced_unseen_move_together(app, client, session, make_round, 
     add_responses(round_, 3, level="werkvloer", release=False)
     add_responses(round_, 1, level="bestuur", release=False)
     add_responses(round_, 1, level="bestuur")  # release 2
-    stored = session.get(Round, round_.id)
-    stored.closed_early = True
-    session.commit()
-    make_user("leider@samen.example", round_.partnership)
-    login(client, "leider@samen.example")
-    body = client.get(f"/api/partnerships/{round_.partnership.slug}/rounds/{round_.id}").get_json()
+    body = closed_and_read(session, client, make_user, round_, "leider@samen.example")
     assert body["release"]["number"] == 2 and body["respondents"] == 15
     levels = body["levels"]
     assert (levels["werkvloer"]["respondents"], levels["werkvloer"]["release"]) == (8, 2)
     assert (levels["bestuur"]["respondents"], levels["bestuur"]["release"]) == (7, 2)
+    stored = session.get(Round, round_.id)
     stored.closed_early = False
     session.commit()
     add_responses(round_, 5, level="werkvloer")  # release 3, hidden again
@@ -469,12 +476,7 @@ def test_a_group_moving_alone_drops_its_own_unseen_set(app, client, session, mak
     add_responses(round_, 2, level="werkvloer", release=False)
     add_responses(round_, 2, level="bestuur", release=False)
     add_responses(round_, 1, level="bestuur")  # release 2: five more
-    stored = session.get(Round, round_.id)
-    stored.closed_early = True
-    session.commit()
-    make_user("leider@alleen.example", round_.partnership)
-    login(client, "leider@alleen.example")
-    body = client.get(f"/api/partnerships/{round_.partnership.slug}/rounds/{round_.id}").get_json()
+    body = closed_and_read(session, client, make_user, round_, "leider@alleen.example")
     assert body["release"]["number"] == 2 and body["respondents"] == 17
     assert set(body["levels"]) == {"werkvloer"}
     werkvloer = body["levels"]["werkvloer"]
@@ -536,12 +538,7 @@ def test_each_figure_of_groups_moving_together_is_judged_with_its_own_sets(
     add_responses(round_, 5, level="werkvloer", release=False)
     add_responses(round_, 1, nothing, level="bestuur", release=False)
     add_responses(round_, 1, nothing, level="bestuur")  # release 2
-    stored = session.get(Round, round_.id)
-    stored.closed_early = True
-    session.commit()
-    make_user("leider@tellen.example", round_.partnership)
-    login(client, "leider@tellen.example")
-    body = client.get(f"/api/partnerships/{round_.partnership.slug}/rounds/{round_.id}").get_json()
+    body = closed_and_read(session, client, make_user, round_, "leider@tellen.example")
     assert body["release"]["number"] == 2 and body["respondents"] == 17
     werkvloer, bestuur = body["levels"]["werkvloer"], body["levels"]["bestuur"]
     assert (werkvloer["respondents"], werkvloer["release"]) == (10, 2)

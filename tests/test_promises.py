@@ -312,7 +312,10 @@ def assert_security_headers(response, what) -> None:
     assert response.headers.get("Referrer-Policy"), (what, response.status_code)
 
 
-def test_security_headers_on_every_response(app, make_round, make_user, add_responses, session):
+@pytest.fixture
+def url_map_walk(app, make_round, make_user, add_responses, session):
+    """Every GET URL of the URL map for a partnership with a closed round of five responses
+    and an open one, its leader and an administrator: (closed, open round, urls)."""
     today = clock.today()
     closed = make_round("T1", opens_on=today - timedelta(days=30), closes_on=today - timedelta(days=1))
     open_round = make_round("T2", partnership=closed.partnership)
@@ -320,7 +323,11 @@ def test_security_headers_on_every_response(app, make_round, make_user, add_resp
     make_user("leider@p.example", closed.partnership)
     make_user("beheer@p.example", admin=True)
     user_id = session.scalar(text("SELECT id FROM user_account WHERE email = 'leider@p.example'"))
-    urls = every_get_url(app, closed, open_round, user_id)
+    return closed, open_round, every_get_url(app, closed, open_round, user_id)
+
+
+def test_security_headers_on_every_response(app, url_map_walk):
+    closed, open_round, urls = url_map_walk
     assert len(urls) >= 29
     clients = {
         "anonymous": app.test_client(),
@@ -358,22 +365,14 @@ class _Ids(HTMLParser):
         self.ids += [value for name, value in attrs if name == "id"]
 
 
-def test_no_page_repeats_an_id(app, make_round, make_user, add_responses, session):
+def test_no_page_repeats_an_id(app, url_map_walk):
     """Pages with several forms (the round page: close, invite, remind, settings) rendered
     each form's CSRF field with id="csrf_token": labels, links to errors and assistive
     technology need every id once. Every GET page of the URL map, as a leader and an
     administrator, with a mail server (so every form of the round page is there)."""
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=25, MAIL_USE_TLS=False)  # configured; GETs send nothing
-    today = clock.today()
-    closed = make_round("T1", opens_on=today - timedelta(days=30), closes_on=today - timedelta(days=1))
-    open_round = make_round("T2", partnership=closed.partnership)
-    add_responses(closed, 5)
-    make_user("leider@p.example", closed.partnership)
-    make_user("beheer@p.example", admin=True)
-    user_id = session.scalar(text("SELECT id FROM user_account WHERE email = 'leider@p.example'"))
-    urls = every_get_url(app, closed, open_round, user_id) + [
-        f"/beheer/{closed.partnership.slug}/metingen/{open_round.id}/"
-    ]
+    closed, open_round, urls = url_map_walk
+    urls = urls + [f"/beheer/{closed.partnership.slug}/metingen/{open_round.id}/"]
     pages = 0
     for who in ("leider@p.example", "beheer@p.example"):
         client = signed_in(app, who)

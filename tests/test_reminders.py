@@ -30,15 +30,23 @@ def choose_reminders(leader, url: str, round_: Round, days: list[str]):
     return leader.post(url, data=data)
 
 
-def test_chosen_reminders_go_out_once_on_their_days(app, runner, session, smtp, make_round, make_user):  # noqa: F811
-    mailbox = smtp()
+def invited_round(app, make_round, make_user, closes_in: int, emails: str):
+    """An open round closing in `closes_in` days, its leader signed in, `emails` invited
+    through the round page: (round, leader's client, round page URL)."""
     today = clock.today()
-    round_ = make_round("T1", opens_on=today - timedelta(days=3), closes_on=today + timedelta(days=10))
+    round_ = make_round("T1", opens_on=today - timedelta(days=3), closes_on=today + timedelta(days=closes_in))
     make_user("leider@p.example", round_.partnership)
     leader = app.test_client()
     login(leader, "leider@p.example")
     url = f"/beheer/{round_.partnership.slug}/metingen/{round_.id}/"
-    post(leader, url, url + "uitnodigingen", {"emails": "een@p.example\ntwee@p.example"})
+    post(leader, url, url + "uitnodigingen", {"emails": emails})
+    return round_, leader, url
+
+
+def test_chosen_reminders_go_out_once_on_their_days(app, runner, session, smtp, make_round, make_user):  # noqa: F811
+    mailbox = smtp()
+    today = clock.today()
+    round_, leader, url = invited_round(app, make_round, make_user, 10, "een@p.example\ntwee@p.example")
     assert choose_reminders(leader, url, round_, ["7", "2"]).status_code == 302
     page = leader.get(url).text
     assert re.search(r'<input checked[^>]*id="reminders-1"', page) and re.search(
@@ -84,13 +92,7 @@ def test_chosen_reminders_go_out_once_on_their_days(app, runner, session, smtp, 
 
 def test_no_reminders_without_a_choice_or_a_mail_server(app, runner, session, smtp, make_round, make_user):  # noqa: F811
     mailbox = smtp()
-    today = clock.today()
-    round_ = make_round("T1", opens_on=today - timedelta(days=3), closes_on=today + timedelta(days=2))
-    make_user("leider@p.example", round_.partnership)
-    leader = app.test_client()
-    login(leader, "leider@p.example")
-    url = f"/beheer/{round_.partnership.slug}/metingen/{round_.id}/"
-    post(leader, url, url + "uitnodigingen", {"emails": "een@p.example"})
+    round_, leader, url = invited_round(app, make_round, make_user, 2, "een@p.example")
     mailbox.clear()
     assert runner.invoke(args=["daily"]).exit_code == 0 and mailbox == []  # no days chosen
     assert choose_reminders(leader, url, round_, ["7"]).status_code == 302

@@ -39,8 +39,8 @@ def demo(live_app):
     }
 
 
-def leader_page(browser, demo, viewport):
-    context = browser.new_context(viewport=viewport)
+def leader_page(browser, demo, viewport, **options):
+    context = browser.new_context(viewport=viewport, **options)
     page = context.new_page()
     page.goto(f"{demo['base']}/inloggen")
     page.fill("#email", DEMO_LEADER_EMAIL)
@@ -218,15 +218,10 @@ def test_the_open_link_copies_with_a_button_where_the_browser_can(browser, demo,
     assert page.input_value("#open-link").endswith(f"/s/{demo['code']}")
     page.screenshot(path=artifacts / "round-copy-phone.png")
     page.context.close()
-    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
-    plain = context.new_page()
-    plain.goto(f"{demo['base']}/inloggen")
-    plain.fill("#email", DEMO_LEADER_EMAIL)
-    plain.fill("#password", demo["password"])
-    plain.get_by_role("button", name="Inloggen", exact=True).click()
+    plain = leader_page(browser, demo, PHONE, java_script_enabled=False)
     plain.goto(f"{demo['base']}/beheer/demo/metingen/{round_id}/")
     assert plain.locator("button[data-copy]").is_hidden() and plain.locator("#open-link").is_visible()
-    context.close()
+    plain.context.close()
 
 
 def test_the_poster_prints_on_one_a4_with_a_large_qr_code(browser, demo, artifacts):
