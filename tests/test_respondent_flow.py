@@ -431,3 +431,16 @@ def test_language_switch_on_a_questionnaire_page_saves_what_was_filled_in(respon
 def test_odd_query_arguments_never_cause_an_error(respondent, query):
     for path in ("/", f"/s/{respondent.code}", respondent.url(2), f"/s/{respondent.code}/bedankt", "/s/unknown"):
         assert respondent.client.get(f"{path}?{query}").status_code < 500
+
+
+def test_the_thank_you_page_explains_that_reverse_worded_statements_are_turned_round(respondent):
+    """The respondent who agreed with "Onze overleggen kosten veel tijd, maar leveren weinig
+    op" and sees a low score learns why, with a reverse-worded statement of their own round."""
+    finished = respondent.complete(uniform_answers("5"))
+    page = respondent.client.get(finished.headers["Location"]).text
+    explained = re.search(r'id="reverse-explained">(.*?)</p>', page, re.S).group(1)
+    first_reverse = next(item for item in INSTRUMENT.items if item.reverse)
+    assert html.unescape(explained).startswith(
+        f"Sommige stellingen zijn omgekeerd geformuleerd, zoals ‘{first_reverse.text.nl.rstrip('.')}’."
+    )
+    assert "een 5 telt als 1, een 4 als 2" in explained
