@@ -103,6 +103,22 @@ class RoundForm(FlaskForm):
     opens_on = DateField(_l("Open vanaf"), validators=[InputRequired(_l("Vul een datum in."))])
     closes_on = DateField(_l("Open tot en met"), validators=[InputRequired(_l("Vul een datum in."))])
     hide_results_while_open = BooleanField(_l("Uitkomsten pas tonen als de meting gesloten is"))
+    discussion = StringField(
+        _l("Wanneer en hoe worden de uitkomsten besproken?"),
+        description=_l(
+            "Staat op de eerste pagina van de vragenlijst, bijvoorbeeld ‘Op het partneroverleg van 15 januari’."
+        ),
+        filters=[strip],
+        validators=[Length(max=300), single_line],
+    )
+    mail_opening = TextAreaField(
+        _l("Eigen openingszin van de uitnodigingen en herinneringen"),
+        description=_l(
+            "Staat bovenaan elke e-mail met een persoonlijke link. Een voorbeeld van de e-mail zie je hieronder."
+        ),
+        filters=[strip],
+        validators=[Length(max=1000), multi_line],
+    )
     reminders = MultiCheckboxField(
         _l("Herinneringen per e-mail"),
         description=_l(

@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 import mailer
 from auth.audit import record
 from extensions import db
-from models import Invitation, Membership, Partnership, Role, Round, User
+from models import Invitation, Partnership, Round, User
 from surveys.instrument import get_instrument
 from surveys.invitations import record_mail, remind
 
@@ -33,42 +33,44 @@ def survey_url(round_: Round) -> str:
 
 def contact(partnership: Partnership) -> User | None:
     """Who a respondent can write to about a survey mail: the leader who sends it, or (for the
-    daily run) the partnership's first leader by email address."""
+    daily run) the partnership's first leader."""
     if has_request_context() and current_user.is_authenticated:
         return current_user
-    return db.session.scalar(
-        select(User)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.partnership_id == partnership.id, Membership.role == Role.LEADER)
-        .order_by(User.email)
-        .limit(1)
-    )
+    return partnership.first_leader()
 
 
-def send_survey_links(round_: Round, links: list[tuple[Invitation, str]], reminder: bool) -> tuple[int, int]:
-    """Email each link (one connection for all) as text with an HTML alternative, saying who
-    sends it and how to reach them, until when the round is open (the day in words), how
-    anonymity is kept and where the privacy statement is; and record in the outbox what
-    happened to each mail. The links were committed before: a failing mail never loses an
-    invitation, and a link is never shown to the leader. Returns (sent, failed)."""
+def survey_mail(round_: Round, reminder: bool, url: str) -> mailer.Mail:
+    """One survey mail, as text with an HTML alternative: the leader's own opening paragraph,
+    the partnership, until when the round is open (the day in words), the link, how anonymity
+    is kept and where the privacy statement is, and who sends it (Reply-To them). The recipient
+    is left empty: the caller fills it in."""
     name = mailer.single_line(round_.partnership.name)
     subject = _("Herinnering: vragenlijst %(name)s", name=name) if reminder else _("Vragenlijst %(name)s", name=name)
     sender = contact(round_.partnership)
     context = {
         "partnership": name,
+        "opening": round_.mail_opening,
         "reminder": reminder,
         "day": format_date(round_.closes_on, "long"),
         "minutes": get_instrument(round_.instrument_version).minutes,
         "min_size": current_app.config["MIN_GROUP_SIZE"],
         "privacy_url": public_url("privacy"),
         "sender": (mailer.single_line(sender.name or sender.email), sender.email) if sender else None,
+        "url": url,
     }
-    messages = []
-    for invitation, token in links:
-        url = public_url("personal.personal_link", token=token)
-        text = render_template("mail/survey_link.txt", url=url, **context)
-        html = render_template("mail/survey_link.html", url=url, **context)
-        messages.append(mailer.Mail(invitation.email, subject, text, html, sender.email if sender else None))
+    text = render_template("mail/survey_link.txt", **context)
+    html = render_template("mail/survey_link.html", **context)
+    return mailer.Mail("", subject, text, html, sender.email if sender else None)
+
+
+def send_survey_links(round_: Round, links: list[tuple[Invitation, str]], reminder: bool) -> tuple[int, int]:
+    """Email each link (one connection for all) and record in the outbox what happened to
+    each mail. The links were committed before: a failing mail never loses an invitation,
+    and a link is never shown to the leader. Returns (sent, failed)."""
+    messages = [
+        survey_mail(round_, reminder, public_url("personal.personal_link", token=token))._replace(to=invitation.email)
+        for invitation, token in links
+    ]
     failed = set(mailer.send_many(messages))
     record_mail([invitation for invitation, _token in links], failed)
     return len(links) - len(failed), len(failed)

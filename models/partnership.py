@@ -37,3 +37,15 @@ class Partnership(db.Model):
     rounds: Mapped[list["Round"]] = relationship(  # noqa: F821
         back_populates="partnership", cascade="all, delete-orphan", order_by="Round.opens_on"
     )
+
+    def first_leader(self):
+        """The partnership's contact for respondents: its first project leader by address."""
+        from .user import Membership, Role, User  # here, not at the top: user.py imports this module
+
+        return db.session.scalar(
+            db.select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.partnership_id == self.id, Membership.role == Role.LEADER)
+            .order_by(User.email)
+            .limit(1)
+        )

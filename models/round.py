@@ -47,6 +47,10 @@ class Round(db.Model):
     #: those already mailed: each goes once, however often the command runs.
     reminder_days: Mapped[str] = mapped_column(String(40), default="", server_default="")
     reminders_sent: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    #: When and how the results will be discussed, for the questionnaire's intro.
+    discussion: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    #: The leader's own opening paragraph of the round's invitations and reminders.
+    mail_opening: Mapped[str] = mapped_column(String(1000), default="", server_default="")
     #: Random code in the public survey link.
     public_code: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_code)
 

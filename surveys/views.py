@@ -173,6 +173,7 @@ def display_intro(code: str):
         "surveys/intro.html",
         round=round_,
         instrument=instrument,
+        contact=round_.partnership.first_leader(),
         resume_step=resume_step,
         already_submitted=has_submitted(code) and not data,
     )

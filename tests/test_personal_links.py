@@ -189,6 +189,7 @@ def normalised(html: str, round_: Round) -> str:
     html = re.sub(rf"round={round_.id}\b", "round=ID", html).replace(f"/rounds/{round_.id}", "/rounds/ID")
     html = re.sub(r"/leden/\d+/", "/leden/USER/", html).replace(f'<option value="{round_.id}"', '<option value="ID"')
     html = html.replace(f'"id":{round_.id},', '"id":"ID",')
+    html = re.sub(r"leider\d+", "LEIDER", html)  # the leader's name in the mail preview
     return re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d", "TIME", html)
 
 

@@ -45,13 +45,14 @@ def page_data(step: int) -> dict:
 
 
 def test_every_page_runs_one_query_and_a_save_two(app, respondent, session):
-    """Counted by hand: a page reads its round, partnership and draft in one SELECT; a save
+    """Counted by hand: a page reads its round, partnership and draft in one SELECT (the intro
+    one more, for the contact); a save
     adds the INSERT or UPDATE of the draft; the submission deletes the draft and inserts the
     response, its answers, its comments and its scores with one statement each."""
     client, code = respondent.client, respondent.code
     with statements(app) as seen:
         assert client.get(f"/s/{code}").status_code == 200
-    assert seen == ["SELECT"]
+    assert seen == ["SELECT", "SELECT"]  # the intro also reads the partnership's contact
     for step in range(1, STEPS + 1):
         with statements(app) as seen:
             page = client.get(f"/s/{code}/{step}")

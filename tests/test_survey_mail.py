@@ -13,7 +13,7 @@ from freezegun import freeze_time
 import clock
 from models import Partnership, Round
 
-from .conftest import login
+from .conftest import csrf_from, login
 from .test_manage import post, smtp  # noqa: F401  (fixtures)
 
 PUBLIC = "https://monitor.example.nl"
@@ -29,7 +29,7 @@ def parts(raw: str) -> dict:
     html = message.get_body(preferencelist=("html",))
     return {
         "message": message,
-        "text": message.get_body(preferencelist=("plain",)).get_content(),
+        "text": message.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n"),  # as sent
         "html": html.get_content() if html else None,
     }
 
@@ -112,3 +112,57 @@ def test_an_account_invitation_says_what_the_tool_is_the_role_and_who_invites(
         assert "14 dagen geldig" in body and re.search(r"/welkom/\S+", body)
     assert "Je rol: kijker: je ziet de uitkomsten." in bodies["kees@noord.example"]
     assert "Je rol: projectleider: je maakt metingen" in bodies["lies@noord.example"]
+
+
+def round_settings(leader, url: str, round_: Round, **fields):
+    page = leader.get(url)
+    data = {
+        "csrf_token": csrf_from(page.text),
+        "title": round_.title,
+        "instrument_version": "1",
+        "opens_on": round_.opens_on.isoformat(),
+        "closes_on": round_.closes_on.isoformat(),
+        **fields,
+    }
+    return leader.post(url, data=data)
+
+
+def test_the_leaders_opening_paragraph_starts_every_mail_and_is_previewed(app, session, smtp, make_round, make_user):  # noqa: F811
+    mailbox = smtp()
+    round_ = make_round("T1")
+    make_user("anna@p.example", round_.partnership)
+    leader = app.test_client()
+    login(leader, "anna@p.example")
+    url = f"/beheer/{round_.partnership.slug}/metingen/{round_.id}/"
+    opening = "Beste partners,\nwe horen graag hoe jullie <het> zien."
+    assert round_settings(leader, url, round_, mail_opening=opening).status_code == 302
+    page = leader.get(url).text
+    preview = page.split('id="mail-preview"')[1].split("</details>")[0]
+    assert "Beste partners,\nwe horen graag hoe jullie &lt;het&gt; zien." in preview
+    assert "(de persoonlijke link van wie de e-mail krijgt)" in preview and "/u/" not in preview
+    post(leader, url, url + "uitnodigingen", {"emails": "lid@p.example"})
+    [(to, raw)] = mailbox
+    mail = parts(raw)
+    assert mail["text"].startswith(opening + "\n\n")
+    assert "we horen graag hoe jullie &lt;het&gt; zien." in mail["html"] and "<het>" not in mail["html"]
+
+
+def test_the_intro_names_the_organiser_a_contact_and_when_results_are_discussed(
+    app, client, session, make_round, make_user
+):
+    round_ = make_round("T1")
+    make_user("zoe@p.example", round_.partnership)
+    make_user("bram@p.example", round_.partnership)
+    intro = client.get(f"/s/{round_.public_code}").text
+    organiser = re.search(r'id="organiser">(.*?)</li>', intro, re.S).group(1)
+    assert round_.partnership.name in organiser and 'href="mailto:bram@p.example"' in organiser
+    assert "de projectleiders bespreken de uitkomsten" in re.search(r'id="discussion">(.*?)</li>', intro, re.S).group(1)
+    leader = app.test_client()
+    login(leader, "zoe@p.example")
+    url = f"/beheer/{round_.partnership.slug}/metingen/{round_.id}/"
+    said = "Op het partneroverleg van 15 januari, met iedereen die meedeed."
+    assert round_settings(leader, url, round_, discussion=said).status_code == 302
+    intro = client.get(f"/s/{round_.public_code}").text
+    assert said in re.search(r'id="discussion">(.*?)</li>', intro, re.S).group(1)
+    too_long = round_settings(leader, url, round_, discussion="x" * 301)
+    assert too_long.status_code == 422

@@ -12,14 +12,14 @@ from flask_login import login_required
 import mailer
 from auth.access import partnership_or_404, round_or_404
 from auth.audit import record
-from dashboard.results import response_tracking
 from extensions import db
 from models import Partnership, Role, Round, RoundState
 from surveys.invitations import invite, parse_emails, remind, unsent
 
 from ..forms import ActionForm, InvitationsForm, RoundForm
-from ..survey_mail import send_survey_links, survey_url
+from ..survey_mail import send_survey_links
 from .common import bp
+from .rounds import render_round_page
 
 MAX_INVITATIONS = 1000  # per paste
 
@@ -30,17 +30,7 @@ def round_page_with_error(
     """The round page again, the pasted list still in the box and the problem named."""
     if message:
         form.emails.errors = [*form.emails.errors, message]
-    return render_template(
-        "manage/round.html",
-        partnership=partnership,
-        round=round_,
-        form=RoundForm(formdata=None, obj=round_),  # the stored settings, not this post's fields
-        action=ActionForm(),
-        invitations_form=form,
-        tracking=response_tracking(round_),
-        survey_url=survey_url(round_),
-        mail_configured=mailer.mail_configured(),
-    ), status
+    return render_round_page(partnership, round_, RoundForm(formdata=None, obj=round_), form, status)  # stored settings
 
 
 NO_MAIL = _l(

@@ -24,7 +24,7 @@ from models import Response as SurveyResponse
 from surveys.instrument import get_instrument
 
 from ..forms import ActionForm, ConfirmDeleteForm, InvitationsForm, RoundForm
-from ..survey_mail import survey_url
+from ..survey_mail import survey_mail, survey_url
 from .common import bp
 
 REOPEN_DAYS = 14
@@ -72,17 +72,25 @@ def round_page(slug: str, round_id: int):
         db.session.commit()
         flash(_("Opgeslagen."))
         return redirect(url_for(".round_page", slug=slug, round_id=round_id))
+    return render_round_page(partnership, round_, form, InvitationsForm(), 422 if form.errors else 200)
+
+
+def render_round_page(partnership, round_: Round, form: RoundForm, invitations_form: InvitationsForm, status: int):
+    """The round page with the forms given: after a post, the one that went wrong keeps what
+    was posted."""
+    preview = survey_mail(round_, reminder=False, url=_("(de persoonlijke link van wie de e-mail krijgt)"))
     return render_template(
         "manage/round.html",
         partnership=partnership,
         round=round_,
         form=form,
         action=ActionForm(),
-        invitations_form=InvitationsForm(),
+        invitations_form=invitations_form,
         tracking=response_tracking(round_),
         survey_url=survey_url(round_),
         mail_configured=mailer.mail_configured(),
-    ), 422 if form.errors else 200
+        mail_preview=preview,
+    ), status
 
 
 def answering_started(round_: Round) -> bool:
