@@ -215,6 +215,21 @@ def login(client, email: str, password: str = PASSWORD):
     return client.post("/inloggen", data={"email": email, "password": password, "csrf_token": csrf_from(page.text)})
 
 
+def post_round_settings(client, round_, **fields):
+    """The leader's settings form on the round page, as a browser posts it: the round's
+    title, version and dates, and `fields` on top (a checkbox left out is unticked)."""
+    url = f"/beheer/{round_.partnership.slug}/metingen/{round_.id}/"
+    data = {
+        "csrf_token": csrf_from(client.get(url).text),
+        "title": round_.title,
+        "instrument_version": str(round_.instrument_version),
+        "opens_on": round_.opens_on.isoformat(),
+        "closes_on": round_.closes_on.isoformat(),
+        **fields,
+    }
+    return client.post(url, data=data)
+
+
 @pytest.fixture
 def add_responses(app):
     """Store `count` responses in a round through the submission code, each committed and

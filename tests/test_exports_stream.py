@@ -23,6 +23,7 @@ from models import AuditEvent, Response
 from surveys.instrument import get_instrument
 
 from .conftest import login
+from .test_exports_office import DUTCH_SCORE_HEADER
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -252,17 +253,7 @@ def test_the_score_export_streams_the_same_table_as_csv_and_xlsx_and_is_logged(a
     assert as_csv.headers["Cache-Control"] == as_xlsx.headers["Cache-Control"] == "no-store"
 
     rows = read_csv(csv_data)
-    header = [
-        "Meting",
-        "Open vanaf",
-        "Soort groep",
-        "Groep",
-        "Respondenten",
-        "Dimensie",
-        "Gemiddelde",
-        "Spreiding",
-        "Aantal met een score",
-    ]
+    header = DUTCH_SCORE_HEADER
     assert rows[0] == header
     total = [row for row in rows[1:] if row[2] == "Hele meting"]
     opens = scored.opens_on.isoformat()

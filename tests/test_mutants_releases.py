@@ -329,22 +329,14 @@ def test_a_group_moves_alone_when_one_of_its_dimensions_rests_on_the_same_people
 
 # --- sets replaced before anyone saw them -------------------------------------------------------
 
-from .conftest import csrf_from  # noqa: E402
+from .conftest import post_round_settings  # noqa: E402
 
 
 def set_hidden(client, round_, hidden: bool):
     """The leader's settings form: results hidden while the round is open, or shown."""
-    url = f"/beheer/{round_.partnership.slug}/metingen/{round_.id}/"
-    data = {
-        "csrf_token": csrf_from(client.get(url).text),
-        "title": round_.title,
-        "instrument_version": "1",
-        "opens_on": round_.opens_on.isoformat(),
-        "closes_on": round_.closes_on.isoformat(),
-    }
-    if hidden:
-        data["hide_results_while_open"] = "y"
-    assert client.post(url, data=data).status_code == 302
+    assert (
+        post_round_settings(client, round_, **({"hide_results_while_open": "y"} if hidden else {})).status_code == 302
+    )
 
 
 def closed_and_read(session, client, make_user, round_, email: str) -> dict:

@@ -12,22 +12,9 @@ from sqlalchemy import select
 import clock
 from models import AuditEvent, Invitation, Round
 
-from .conftest import csrf_from, login
+from .conftest import login, post_round_settings
 from .test_manage import post, smtp  # noqa: F401  (fixtures)
 from .test_personal_links import inbox
-
-
-def choose_reminders(leader, url: str, round_: Round, days: list[str]):
-    page = leader.get(url)
-    data = {
-        "csrf_token": csrf_from(page.text),
-        "title": round_.title,
-        "instrument_version": "1",
-        "opens_on": round_.opens_on.isoformat(),
-        "closes_on": round_.closes_on.isoformat(),
-        "reminders": days,
-    }
-    return leader.post(url, data=data)
 
 
 def invited_round(app, make_round, make_user, closes_in: int, emails: str):
@@ -47,7 +34,7 @@ def test_chosen_reminders_go_out_once_on_their_days(app, runner, session, smtp, 
     mailbox = smtp()
     today = clock.today()
     round_, leader, url = invited_round(app, make_round, make_user, 10, "een@p.example\ntwee@p.example")
-    assert choose_reminders(leader, url, round_, ["7", "2"]).status_code == 302
+    assert post_round_settings(leader, round_, reminders=["7", "2"]).status_code == 302
     page = leader.get(url).text
     assert re.search(r'<input checked[^>]*id="reminders-1"', page) and re.search(
         r'<input checked[^>]*id="reminders-3"', page
@@ -95,7 +82,7 @@ def test_no_reminders_without_a_choice_or_a_mail_server(app, runner, session, sm
     round_, leader, url = invited_round(app, make_round, make_user, 2, "een@p.example")
     mailbox.clear()
     assert runner.invoke(args=["daily"]).exit_code == 0 and mailbox == []  # no days chosen
-    assert choose_reminders(leader, url, round_, ["7"]).status_code == 302
+    assert post_round_settings(leader, round_, reminders=["7"]).status_code == 302
     app.config["MAIL_SERVER"] = None
     output = runner.invoke(args=["daily"]).output
     assert "No MAIL_SERVER set" in output and mailbox == []
@@ -109,8 +96,7 @@ def test_a_bad_reminder_choice_is_refused_in_dutch(app, session, smtp, make_roun
     make_user("leider@p.example", round_.partnership)
     leader = app.test_client()
     login(leader, "leider@p.example")
-    url = f"/beheer/{round_.partnership.slug}/metingen/{round_.id}/"
-    refused = choose_reminders(leader, url, round_, ["5"])
+    refused = post_round_settings(leader, round_, reminders=["5"])
     assert refused.status_code == 422 and "&#39;5&#39; is een ongeldige keuze voor dit veld." in refused.text
     session.expire_all()
     assert session.get(Round, round_.id).reminder_days == ""

@@ -13,7 +13,7 @@ from freezegun import freeze_time
 import clock
 from models import Partnership, Round
 
-from .conftest import csrf_from, login
+from .conftest import login, post_round_settings
 from .test_manage import post, smtp  # noqa: F401  (fixtures)
 
 PUBLIC = "https://monitor.example.nl"
@@ -114,19 +114,6 @@ def test_an_account_invitation_says_what_the_tool_is_the_role_and_who_invites(
     assert "Je rol: projectleider: je maakt metingen" in bodies["lies@noord.example"]
 
 
-def round_settings(leader, url: str, round_: Round, **fields):
-    page = leader.get(url)
-    data = {
-        "csrf_token": csrf_from(page.text),
-        "title": round_.title,
-        "instrument_version": "1",
-        "opens_on": round_.opens_on.isoformat(),
-        "closes_on": round_.closes_on.isoformat(),
-        **fields,
-    }
-    return leader.post(url, data=data)
-
-
 def test_the_leaders_opening_paragraph_starts_every_mail_and_is_previewed(app, session, smtp, make_round, make_user):  # noqa: F811
     mailbox = smtp()
     round_ = make_round("T1")
@@ -135,7 +122,7 @@ def test_the_leaders_opening_paragraph_starts_every_mail_and_is_previewed(app, s
     login(leader, "anna@p.example")
     url = f"/beheer/{round_.partnership.slug}/metingen/{round_.id}/"
     opening = "Beste partners,\nwe horen graag hoe jullie <het> zien."
-    assert round_settings(leader, url, round_, mail_opening=opening).status_code == 302
+    assert post_round_settings(leader, round_, mail_opening=opening).status_code == 302
     page = leader.get(url).text
     preview = page.split('id="mail-preview"')[1].split("</details>")[0]
     assert "Beste partners,\nwe horen graag hoe jullie &lt;het&gt; zien." in preview
@@ -159,10 +146,9 @@ def test_the_intro_names_the_organiser_a_contact_and_when_results_are_discussed(
     assert "de projectleiders bespreken de uitkomsten" in re.search(r'id="discussion">(.*?)</li>', intro, re.S).group(1)
     leader = app.test_client()
     login(leader, "zoe@p.example")
-    url = f"/beheer/{round_.partnership.slug}/metingen/{round_.id}/"
     said = "Op het partneroverleg van 15 januari, met iedereen die meedeed."
-    assert round_settings(leader, url, round_, discussion=said).status_code == 302
+    assert post_round_settings(leader, round_, discussion=said).status_code == 302
     intro = client.get(f"/s/{round_.public_code}").text
     assert said in re.search(r'id="discussion">(.*?)</li>', intro, re.S).group(1)
-    too_long = round_settings(leader, url, round_, discussion="x" * 301)
+    too_long = post_round_settings(leader, round_, discussion="x" * 301)
     assert too_long.status_code == 422
