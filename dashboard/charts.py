@@ -202,6 +202,60 @@ def trend_chart(points: list[TrendPoint], title: str, notes: list[tuple[date, st
     return as_json_ready(figure)
 
 
+@dataclass(frozen=True)
+class Line:
+    """One partnership's (or the programme average's) course on a dimension."""
+
+    name: str
+    points: list[tuple[date, float, str]]  # (where on the time axis, score, what hover says of it)
+
+
+def lines_chart(lines: list[Line], title: str, reference: Line | None = None) -> dict:
+    """Several courses of one dimension on a time axis: each line its own colour, the
+    reference (the programme average) a dashed grey line with square markers, drawn last."""
+    styled = [(line, GROUP_COLORS[index % len(GROUP_COLORS)], "solid") for index, line in enumerate(lines)]
+    if reference is not None:
+        styled.append((reference, "#56656c", "dash"))
+    traces = [
+        go.Scatter(
+            x=[when.isoformat() for when, _score, _hover in line.points],
+            y=[score for _when, score, _hover in line.points],
+            customdata=[plain(hover) for _when, _score, hover in line.points],
+            mode="lines+markers",
+            line={"color": color, "width": 2.5 if dash == "solid" else 2, "dash": dash},
+            marker={"size": 8, "symbol": "circle" if dash == "solid" else "square"},
+            name=plain(line.name),
+            hovertemplate="%{customdata}: %{y:.2f}<extra>%{fullData.name}</extra>",
+        )
+        for line, color, dash in styled
+    ]
+    days = [when for line, _c, _d in styled for when, _s, _h in line.points]
+    figure = go.Figure(
+        traces,
+        layout={
+            "title": {"text": plain(title), "font": {"size": 14}, "x": 0, "xanchor": "left"},
+            "yaxis": {"range": [0.8, 5.2], "tickvals": [1, 2, 3, 4, 5], "fixedrange": True, "gridcolor": GRID},
+            "xaxis": {
+                "type": "date",
+                "fixedrange": True,
+                "showline": True,
+                "showgrid": False,
+                "linecolor": GRID,
+                "range": time_range(days),
+            },
+            "template": "none",
+            "height": 280,
+            "margin": {"l": 30, "r": 10, "t": 40, "b": 40},
+            "font": {"family": FONT},
+            "showlegend": True,
+            "legend": {"orientation": "h", "y": -0.2},
+            "paper_bgcolor": "rgba(0,0,0,0)",
+            "shapes": BAND_SHAPES,
+        },
+    )
+    return as_json_ready(figure)
+
+
 def time_range(days: list[date]) -> list[str] | None:
     """The days shown, with room at both ends for the first and last title (a tenth of the
     span, at least a month)."""

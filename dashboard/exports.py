@@ -76,6 +76,7 @@ KIND_FORMATS = {
     "datetime": ({"nl": "dd-mm-yyyy hh:mm", "en": "yyyy-mm-dd hh:mm"}, 17),
     "count": ("0", 10),
     "decimal": ("0.0", 10),
+    "percent": ("0%", 10),
 }
 
 Row = Sequence[object]
@@ -212,16 +213,21 @@ def chosen_dialect() -> str:
     return dialect
 
 
-def logged_download(partnership, what: str, detail: str | None, table, fmt: str, filename: str, sheet: str) -> Response:
+def logged_download(
+    partnerships, what: str, detail: str | None, table, fmt: str, filename: str, sheet: str
+) -> Response:
     """A download a leader asked for: a 404 for a format or CSV dialect there is none of,
     else the rows of `table()` as a file, recorded in the partnership's audit log first: the
-    format (with the dialect when it is not the default), after `detail` if there is one."""
+    format (with the dialect when it is not the default), after `detail` if there is one.
+    `partnerships`: the partnership whose figures these are, or a list of them (a programme's),
+    each of which logs the download."""
     if fmt not in FORMATS:
         not_found()
     dialect = chosen_dialect()
     header, rows = table()
     shape = f"{fmt}, {dialect}" if fmt == "csv" and dialect != DEFAULT_DIALECT else fmt
-    record(partnership, what, f"{detail} ({shape})" if detail else shape)
+    for partnership in partnerships if isinstance(partnerships, list) else [partnerships]:
+        record(partnership, what, f"{detail} ({shape})" if detail else shape)
     db.session.commit()
     return download(header, rows, fmt, filename, sheet, dialect=dialect)
 

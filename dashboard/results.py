@@ -120,11 +120,12 @@ def round_results(rounds: list[Round]) -> list[RoundResult]:
     return results
 
 
-def latest_shown(partnerships: list[Partnership]) -> dict[int, RoundResult]:
-    """Per partnership (by id), its latest round that may be shown, with only the whole
-    round's figures: for the programme view. Three queries whatever the number of
-    partnerships or rounds, reading the latest releases' totals and nothing else of their
-    figures (touching the rest raises, so no page reads more by accident)."""
+def shown_histories(partnerships: list[Partnership]) -> dict[int, list[RoundResult]]:
+    """Per partnership (by id), every round that may be shown, in order of opening (the one
+    made last last on the same day), with only the whole round's figures: for the programme
+    view. Three queries whatever the number of partnerships or rounds, reading the latest
+    releases' totals and nothing else of their figures (touching the rest raises, so no page
+    reads more by accident)."""
     ids = [partnership.id for partnership in partnerships]
     if not ids:
         return {}
@@ -140,22 +141,35 @@ def latest_shown(partnerships: list[Partnership]) -> dict[int, RoundResult]:
             .join(latest, (Release.round_id == latest.c.round_id) & (Release.number == latest.c.number))
         )
     }
-    chosen: dict[int, Round] = {}
-    for round_ in rounds:  # in order: a later round that may be shown replaces an earlier one
-        if round_.id in releases and not round_.results_hidden():
-            chosen[round_.partnership_id] = round_
-    release_ids = [releases[round_.id].id for round_ in chosen.values()]
+    shown = [round_ for round_ in rounds if round_.id in releases and not round_.results_hidden()]
+    release_ids = [releases[round_.id].id for round_ in shown]
     totals = dict(
         db.session.execute(select(Release.id, Release.figures["total"]).where(Release.id.in_(release_ids))).all()
         if release_ids
         else []
     )
-    results = {}
-    for partnership_id, round_ in chosen.items():
+    histories: dict[int, list[RoundResult]] = {}
+    for round_ in shown:
         release = releases[round_.id]
         scores = {d: _aggregate(a) for d, a in (totals[release.id] or {}).items()}
-        results[partnership_id] = RoundResult(round_, release, GroupResult(TOTAL, release.n, scores))
-    return results
+        histories.setdefault(round_.partnership_id, []).append(
+            RoundResult(round_, release, GroupResult(TOTAL, release.n, scores))
+        )
+    return histories
+
+
+def statement_means(results: list[RoundResult]) -> dict[int, dict[str, float]]:
+    """Per round (by id), the mean answer (as given, not flipped) of each statement its
+    latest release shows; a statement too few people answered is absent. Reads only the
+    statements' figures of those releases, in one query."""
+    rounds = {result.release.id: result.round.id for result in results if result.shown}
+    if not rounds:
+        return {}
+    rows = db.session.execute(select(Release.id, Release.figures["items"]).where(Release.id.in_(rounds)))
+    return {
+        rounds[release_id]: {key: figure["mean"] for key, figure in (items or {}).items() if figure is not None}
+        for release_id, items in rows
+    }
 
 
 def comparison(result: RoundResult, by: str, order: tuple[str, ...]) -> Comparison:

@@ -4,6 +4,7 @@ dashboard.results (which applies the anonymity threshold)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from flask import (
@@ -17,6 +18,7 @@ from flask import (
 )
 from flask_babel import format_decimal
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 import clock
@@ -37,16 +39,17 @@ from . import charts, exports
 from .actions import experiment_log, open_actions, timeline_notes
 from .followup_forms import status_labels
 from .labels import dimension_titles, option_labels
+from . import programme as programme_view
 from .results import (
     RoundResult,
     comments_page,
     comparison,
     item_results,
-    latest_shown,
     min_group_size,
     previous_shown,
     round_comments,
     round_results,
+    shown_histories,
 )
 from .summary import Change, changes, headline
 
@@ -324,62 +327,211 @@ def comments(slug: str, round_id: int, dimension: str):
 # --- programme view --------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ProgrammeChoice:
+    """What the coordinator asked for on the programme page."""
+
+    period: str
+    keys: list[str]  # partnerships for the radar, statements and trends
+    anonymous: bool
+
+    @classmethod
+    def from_request(cls, options: list[str]) -> ProgrammeChoice:
+        """From the query string; a period there is no round of is a 404 (as an unknown round)."""
+        period = request.args.get("periode", programme_view.LATEST)
+        if period not in options:
+            abort(404)
+        return cls(period, request.args.getlist("p"), request.args.get("anoniem") == "1")
+
+    def args(self) -> dict:
+        """The query string that shows the same choice (for the export and report links)."""
+        return {"periode": self.period, "p": self.keys, **({"anoniem": 1} if self.anonymous else {})}
+
+
+def programme_context(programme) -> tuple[dict, int]:
+    """Everything the programme page, its report and its export show, and the status: 400
+    (with the reason on the page) when more partnerships are chosen than a radar can show."""
+    lang = current_language()
+    partnerships = programme.partnerships
+    histories = shown_histories(partnerships)  # a constant number of queries, whatever the programme's size
+    options = programme_view.periods(histories)
+    choice = ProgrammeChoice.from_request(options)
+    letters = _("Samenwerkingsverband") if choice.anonymous else None
+    rows, left_out = programme_view.entries(partnerships, histories, choice.period, letters)
+    too_many = len(set(choice.keys) & {row.key for row in rows}) > programme_view.MAX_CHOSEN
+    picked = [] if too_many else programme_view.chosen(rows, choice.keys)
+    average = programme_view.average([row.result.total.means() for row in rows])
+    # Labels from the first chosen round's own version; every version has the same six dimension keys.
+    instrument = get_instrument(picked[0].result.round.instrument_version) if picked else get_instrument()
+    context = {
+        "programme": programme,
+        "today": clock.today(),
+        "instrument": instrument,
+        "choice": choice,
+        "periods": [(value, period_label(value)) for value in options],
+        "rows": rows,
+        "picked": picked,
+        "average": average,
+        "left_out": left_out,
+        "too_many": too_many,
+        "max_chosen": programme_view.MAX_CHOSEN,
+        "radar": charts.groups_radar(
+            instrument,
+            [(row.label, row.result.total.means()) for row in picked],
+            lang,
+            reference=(_("Programmagemiddelde"), average),
+        )
+        if picked
+        else None,
+        "statements": programme_view.statement_rows(rows, picked) if picked else [],
+        "trends": programme_trends(instrument, rows, [] if choice.anonymous else picked) if rows else {},
+    }
+    return context, 400 if too_many else 200
+
+
+def period_label(value: str) -> str:
+    return _("Laatste meting") if value == programme_view.LATEST else value
+
+
+def programme_trends(instrument: Instrument, rows: list, picked: list) -> dict:
+    """Per dimension: the chosen partnerships' rounds and the programme average per year."""
+    lang = current_language()
+    histories = [row.history for row in rows]
+    trends = {}
+    for dimension in instrument.dimensions:
+        lines = [
+            charts.Line(
+                row.label,
+                [
+                    (r.round.opens_on, mean, r.round.title)
+                    for r in row.history
+                    if (mean := r.total.mean(dimension.key)) is not None
+                ],
+            )
+            for row in picked
+        ]
+        yearly = programme_view.yearly_average(histories, dimension.key)
+        reference = charts.Line(
+            _("Programmagemiddelde"),
+            [
+                (
+                    programme_view.trend_day(year),
+                    mean,
+                    ngettext(
+                        "%(year)d, %(num)d samenwerkingsverband",
+                        "%(year)d, %(num)d samenwerkingsverbanden",
+                        n,
+                        year=year,
+                    ),
+                )
+                for year, mean, n in yearly
+            ],
+        )
+        trends[dimension.key] = charts.lines_chart(lines, dimension.title.get(lang), reference)
+    return trends
+
+
 @bp.get("/programma/<programme_slug>/")
 @login_required
 def programme(programme_slug: str):
-    """A programme's partnerships side by side (each with its latest round that may be
-    shown) and one partnership against the programme average. Partnerships without such a
-    round are left out of the table and the average; names can be hidden for a presentation."""
+    """A programme's partnerships side by side (each with its round of the chosen period),
+    two to four of them against the programme average on one radar, trends, statements and
+    response rates. Partnerships without a round that may be shown are named and left out;
+    names can be hidden for a presentation."""
+    context, status = programme_context(programme_or_404(programme_slug))
+    return render_template("dashboard/programme.html", **context), status
+
+
+@bp.get("/programma/<programme_slug>/rapport")
+@login_required
+def programme_report(programme_slug: str):
+    """The programme page's choice as a printable A4 report."""
+    context, status = programme_context(programme_or_404(programme_slug))
+    return render_template("dashboard/programme_report.html", **context), status
+
+
+@bp.get("/programma/<programme_slug>/export.<fmt>")
+@login_required
+def export_programme(programme_slug: str, fmt: str):
+    """The programme table as CSV or XLSX, recorded in the log of every partnership in it."""
     programme = programme_or_404(programme_slug)
-    lang = current_language()
-    anonymous = request.args.get("anoniem") == "1"
-    partnerships = programme.partnerships
-    shown = latest_shown(partnerships)  # a constant number of queries, whatever the programme's size
-    latest = [(partnership, shown[partnership.id]) for partnership in partnerships if partnership.id in shown]
-    if anonymous:
-        # Letters by overall score, keys by position: nothing that leads back to a name.
-        latest.sort(key=lambda pair: -overall(pair[1].total.means()))
-        rows = [(str(i), f"{_('Samenwerkingsverband')} {chr(65 + i)}", result) for i, (_p, result) in enumerate(latest)]
-    else:
-        rows = [(p.slug, p.name, result) for p, result in latest]
-    average = programme_average([result.total.means() for _key, _label, result in rows])
-    chosen = next((row for row in rows if row[0] == request.args.get("p")), rows[0] if rows else None)
-    # Labels from the chosen round's own version; every version has the same six dimension keys.
-    instrument = get_instrument(chosen[2].round.instrument_version) if chosen else get_instrument()
-    radar = (
-        charts.groups_radar(
-            instrument,
-            [(chosen[1], chosen[2].total.means()), (_("Programmagemiddelde"), average)],
-            lang,
+    context, status = programme_context(programme)
+    if status != 200:
+        abort(status)
+    detail = f"{programme.name}, {period_label(context['choice'].period)}"
+    return exports.logged_download(
+        [row.result.round.partnership for row in context["rows"]],
+        "export.programme",
+        detail,
+        lambda: programme_table(context),
+        fmt,
+        f"programma-{programme.slug}",
+        _("Programma"),
+    )
+
+
+def programme_columns(instrument: Instrument, anonymous: bool) -> list[exports.Column]:
+    Column = exports.Column
+    named = [
+        Column(_("Meting"), _("De meting van het samenwerkingsverband in de gekozen periode."), width=24),
+        Column(_("Open vanaf"), _("De dag waarop de meting openging."), "date"),
+        Column(
+            _("Respondenten"),
+            _("Hoeveel mensen de vragenlijst invulden, geteld per %(n)d of meer.", n=min_group_size()),
+            "count",
+            width=14,
+        ),
+        Column(
+            _("Gevraagd"),
+            _(
+                "Hoeveel mensen gevraagd zijn mee te doen: het aantal dat de leider opgaf, anders het aantal "
+                "persoonlijke uitnodigingen. Leeg als dat niet bekend is."
+            ),
+            "count",
+        ),
+        Column(_("Respons"), _("Respondenten gedeeld door gevraagd, als percentage."), "percent"),
+    ]
+    return [
+        Column(
+            _("Samenwerkingsverband"),
+            _("Met verborgen namen een letter, op volgorde van de gemiddelde score.") if anonymous else "",
+            width=28,
+        ),
+        *([] if anonymous else named),
+        *(
+            Column(
+                dimension.title.get(current_language()),
+                _("De gemiddelde score op deze dimensie, van 1 tot 5; leeg als te weinig mensen een score hebben."),
+                "decimal",
+                width=14,
+            )
+            for dimension in instrument.dimensions
+        ),
+    ]
+
+
+def programme_table(context: dict) -> tuple[list[exports.Column], list[list]]:
+    """One row per partnership in the comparison, then the programme average."""
+    instrument, anonymous = context["instrument"], context["choice"].anonymous
+    rows = []
+    for row in context["rows"]:
+        named = [row.result.round.title, row.result.round.opens_on, row.result.n, row.invited, row.response_rate]
+        rows.append(
+            [
+                row.label,
+                *([] if anonymous else named),
+                *(decimals(row.result.total.mean(d.key)) for d in instrument.dimensions),
+            ]
         )
-        if chosen
-        else None
+    average = context["average"]
+    rows.append(
+        [
+            _("Programmagemiddelde"),
+            *([] if anonymous else [None] * 5),
+            *(decimals(average.get(d.key)) for d in instrument.dimensions),
+        ]
     )
-    return render_template(
-        "dashboard/programme.html",
-        programme=programme,
-        instrument=instrument,
-        rows=rows,
-        average=average,
-        chosen=chosen,
-        radar=radar,
-        anonymous=anonymous,
-        left_out=len(partnerships) - len(rows),
-    )
-
-
-def overall(scores: dict[str, float | None]) -> float:
-    values = [v for v in scores.values() if v is not None]
-    return sum(values) / len(values) if values else 0.0
-
-
-def programme_average(scores: list[dict[str, float | None]]) -> dict[str, float | None]:
-    """Each partnership counts once, whatever its size."""
-    keys = {key for s in scores for key in s}
-    return {
-        key: (sum(values) / len(values) if (values := [s[key] for s in scores if s.get(key) is not None]) else None)
-        for key in keys
-    }
+    return programme_columns(instrument, anonymous), rows
 
 
 # --- exports and API -----------------------------------------------------------------------

@@ -21,7 +21,14 @@ from text_rules import is_slug
 
 from . import backup
 from .accounts import AccountError, create_user, grant
-from .demo import DEMO_LEADER_EMAIL, create_demo, reset_demo_leader
+from .demo import (
+    DEMO_COORDINATOR_EMAIL,
+    DEMO_LEADER_EMAIL,
+    create_demo,
+    create_demo_programme,
+    reset_demo_coordinator,
+    reset_demo_leader,
+)
 from .round_dates import round_dates_problem
 from .survey_mail import send_due_reminders
 
@@ -47,13 +54,19 @@ def get_partnership(slug: str) -> Partnership:
 def demo_command():
     """Create the demo partnership with three closed rounds and one open round (once)."""
     round_ = create_demo()
+    programme = create_demo_programme()
     password = reset_demo_leader()
+    coordinator_password = reset_demo_coordinator()
     click.echo(f"Demo partnership: {round_.partnership.name}")
     click.echo(f"Survey link of the open round '{round_.title}': {survey_link(round_)}")
     click.echo(
         f"Dashboard: {current_app.config['PUBLIC_URL']}/inloggen  email: {DEMO_LEADER_EMAIL}  password: {password}"
     )
-    click.echo("(the demo leader gets a new password every time this command runs)")
+    click.echo(
+        f"Programme '{programme.name}': {current_app.config['PUBLIC_URL']}/dashboard/programma/{programme.slug}/"
+        f"  email: {DEMO_COORDINATOR_EMAIL}  password: {coordinator_password}"
+    )
+    click.echo("(the demo accounts get a new password every time this command runs)")
 
 
 @partnership_cli.command("create")

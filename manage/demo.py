@@ -1,5 +1,6 @@
 """Demo data: a partnership with three closed rounds and one open round of synthetic but
-realistic responses, stored through the same code path as a real submission."""
+realistic responses, stored through the same code path as a real submission, and a
+programme with three neighbouring partnerships for the coordinators' view."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from flask import current_app
 import clock
 from dashboard.releases import release_if_due
 from extensions import db
-from models import Action, ActionStatus, Partnership, Role, Round, TimelineNote, find_user
+from models import Action, ActionStatus, Coordinatorship, Partnership, Programme, Role, Round, TimelineNote, find_user
 from surveys.instrument import Instrument, get_instrument
 from surveys.responses import add_response
 from surveys.scoring import flip
@@ -23,6 +24,16 @@ DEMO_SLUG = "demo"
 # The demo's leader account; `flask demo` gives it a fresh random password every run, so a
 # demo that ends up on a server never has a password known from this source.
 DEMO_LEADER_EMAIL = "leider@demo.example"
+DEMO_COORDINATOR_EMAIL = "coordinator@demo.example"
+DEMO_PROGRAMME_SLUG = "demo-programma"
+# The demo partnership's neighbours in its programme: (slug, name, how far each dimension sits
+# from the demo's base, responses in each of their two closed rounds, days before today
+# each opened). Few enough to build in seconds, enough to pass the threshold.
+NEIGHBOURS = [
+    ("demo-noord", "Regio Noord: Jong en Werk", -0.3, (18, 12), (400, 150)),
+    ("demo-oost", "Regio Oost: Samen naar Start", 0.3, (22, 16), (330, 60)),
+    ("demo-zuid", "Regio Zuid: Geen Jongere Buiten Beeld", 0.0, (9, 4), (300, 120)),  # the second round too small
+]
 
 # Days before today on which each round opens, its length in days and how many respond.
 ROUNDS = [
@@ -101,13 +112,13 @@ def _answers(rng: random.Random, instrument: Instrument, means: dict[str, float]
 
 
 def _add_round_responses(
-    rng: random.Random, instrument: Instrument, round_: Round, index: int, count: int, last_day: date
+    rng: random.Random, instrument: Instrument, round_: Round, index: int, count: int, last_day: date, shift: float = 0
 ):
     days = max(1, (min(round_.closes_on, last_day) - round_.opens_on).days + 1)
     for _ in range(count):
         level, domain = _pick(rng, LEVELS), _pick(rng, DOMAINS)
         personal = rng.gauss(0, 0.35)  # some people are more positive than others
-        means = {key: BASE[key] + index * GROWTH[key] + LEVEL_OFFSET[level][key] + personal for key in BASE}
+        means = {key: BASE[key] + shift + index * GROWTH[key] + LEVEL_OFFSET[level][key] + personal for key in BASE}
         comments = {key: rng.choice(texts) for key, texts in COMMENTS.items() if rng.random() < 0.12}
         add_response(
             round_.id,
@@ -191,6 +202,53 @@ def _add_followup(partnership: Partnership, today: date) -> None:
             ),
         ]
     )
+
+
+def create_demo_programme(today: date | None = None, seed: int = 2027) -> Programme:
+    """Put the demo partnership in a programme with three neighbours (once): two closed rounds
+    each, the last of one of them too small to be shown, for the coordinators' view."""
+    today = today or clock.today()
+    programme = db.session.scalar(db.select(Programme).where(Programme.slug == DEMO_PROGRAMME_SLUG))
+    if programme is not None:
+        return programme
+    rng = random.Random(seed)
+    instrument = get_instrument()
+    programme = Programme(slug=DEMO_PROGRAMME_SLUG, name="Programma Jongeren in Beeld")
+    db.session.add(programme)
+    create_demo(today).partnership.programme = programme
+    for slug, name, offset, counts, opened in NEIGHBOURS:
+        partnership = Partnership(slug=slug, name=name, region="Voorbeeldregio", programme=programme)
+        for index, (count, opens_ago) in enumerate(zip(counts, opened)):
+            opens_on = today - timedelta(days=opens_ago)
+            round_ = Round(
+                partnership=partnership,
+                title=f"T{index} {'nulmeting' if index == 0 else 'tweede meting'}",
+                instrument_version=instrument.version,
+                opens_on=opens_on,
+                closes_on=opens_on + timedelta(days=28),
+                audience=count + rng.randrange(4, 12),  # for the response rate
+            )
+            db.session.add(round_)
+            db.session.flush()
+            last_day = min(round_.closes_on, today)
+            _add_round_responses(rng, instrument, round_, index, count, last_day, shift=offset)
+    db.session.commit()
+    return programme
+
+
+def reset_demo_coordinator() -> str:
+    """Give the demo programme's coordinator (created when missing) a new random password."""
+    password = secrets.token_urlsafe(12)
+    coordinator = find_user(DEMO_COORDINATOR_EMAIL)
+    if coordinator is None:
+        coordinator = create_user(DEMO_COORDINATOR_EMAIL, password, name="Demo programmacoördinator")
+        db.session.flush()
+        programme = db.session.scalar(db.select(Programme).where(Programme.slug == DEMO_PROGRAMME_SLUG))
+        db.session.add(Coordinatorship(user_id=coordinator.id, programme_id=programme.id))
+    else:
+        coordinator.set_password(password)
+    db.session.commit()
+    return password
 
 
 def reset_demo_leader() -> str:

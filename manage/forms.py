@@ -7,6 +7,7 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
+    IntegerField,
     PasswordField,
     RadioField,
     SelectField,
@@ -19,6 +20,7 @@ from wtforms.validators import (
     EqualTo,
     InputRequired,
     Length,
+    NumberRange,
     Optional,
     ValidationError,
 )
@@ -110,6 +112,14 @@ class RoundForm(FlaskForm):
         ),
         filters=[strip],
         validators=[Length(max=300), single_line],
+    )
+    audience = IntegerField(
+        _l("Hoeveel mensen vragen jullie mee te doen? (niet verplicht)"),
+        description=_l(
+            "Voor het responspercentage, ook als je de open link deelt. Leeg: het aantal persoonlijke uitnodigingen."
+        ),
+        validators=[Optional(), NumberRange(1, 100_000, _l("Vul een aantal van 1 tot 100.000 in."))],
+        invalid_value_message=_l("Vul een aantal van 1 tot 100.000 in."),
     )
     mail_opening = TextAreaField(
         _l("Eigen openingszin van de uitnodigingen en herinneringen"),

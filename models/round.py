@@ -51,6 +51,9 @@ class Round(db.Model):
     discussion: Mapped[str] = mapped_column(String(300), default="", server_default="")
     #: The leader's own opening paragraph of the round's invitations and reminders.
     mail_opening: Mapped[str] = mapped_column(String(1000), default="", server_default="")
+    #: How many people the round asks to take part (a team, a mailing list, a meeting): the
+    #: denominator of its response rate. None: the number of personal invitations, if any.
+    audience: Mapped[int | None] = mapped_column(default=None)
     #: Random code in the public survey link.
     public_code: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_code)
 

@@ -142,6 +142,8 @@ EXPECTED_GET = {
     "api.round_aggregates": RESULTS,
     "dashboard.export_statements": RESULTS,  # aggregates only: no row-level answers for anyone
     "dashboard.programme": by_role(anonymous=SIGN_IN, coordinator=200, admin=200, rest=404),
+    "dashboard.programme_report": by_role(anonymous=SIGN_IN, coordinator=200, admin=200, rest=404),
+    "dashboard.export_programme": by_role(anonymous=SIGN_IN, coordinator=200, admin=200, rest=404),
     "manage.index": by_role(anonymous=SIGN_IN, rest=200),
     "manage.create_partnership": ADMINS,
     "manage.create_programme": ADMINS,
