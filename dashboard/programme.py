@@ -16,7 +16,7 @@ from extensions import db
 from models import Invitation, Partnership
 from surveys.instrument import get_instrument
 
-from .results import RoundResult, shown_histories, statement_means
+from .results import RoundResult, statement_means
 
 LATEST = "laatste"  # the period of each partnership's latest round that may be shown
 MAX_CHOSEN = 4  # partnerships on one radar: more is a tangle nobody reads

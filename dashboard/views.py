@@ -16,9 +16,8 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_decimal
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 import clock
@@ -36,10 +35,10 @@ from surveys.instrument import Instrument, get_instrument
 from surveys.scoring import band
 
 from . import charts, exports
+from . import programme as programme_view
 from .actions import experiment_log, open_actions, timeline_notes
 from .followup_forms import status_labels
 from .labels import dimension_titles, option_labels
-from . import programme as programme_view
 from .results import (
     RoundResult,
     comments_page,
