@@ -35,9 +35,10 @@ def test_demo_creates_three_closed_rounds_and_one_open_round_once(runner, sessio
 
     second = runner.invoke(args=["demo"])
     assert LINK.search(second.output).group(1) == code
-    assert session.scalar(select(func.count()).select_from(Partnership)) == 1
+    assert session.scalar(select(func.count()).select_from(Partnership)) == 4  # the demo and its programme's three
 
-    rounds = session.scalars(select(Round).order_by(Round.opens_on)).all()
+    demo = session.scalars(select(Partnership).where(Partnership.slug == "demo")).one()
+    rounds = session.scalars(select(Round).where(Round.partnership_id == demo.id).order_by(Round.opens_on)).all()
     assert [r.state() for r in rounds] == [RoundState.CLOSED] * 3 + [RoundState.OPEN]
     assert rounds[-1].public_code == code
     for round_ in rounds[:3]:
@@ -51,6 +52,19 @@ def test_demo_creates_three_closed_rounds_and_one_open_round_once(runner, sessio
     t0, t2 = rounds[0].id, rounds[2].id
     assert mean_score(session, t0, "momentum", "bestuur") > mean_score(session, t0, "momentum", "werkvloer") + 0.4
     assert mean_score(session, t2, "investment") > mean_score(session, t0, "investment") + 0.3
+
+
+def test_the_demo_coordinator_signs_in_with_the_printed_password_and_compares_four(runner, client):
+    """Zuid's second round has 4 responses, under the threshold: its first one is compared."""
+    output = runner.invoke(args=["demo"]).output
+    email, password = re.search(r"email: (coordinator@\S+)  password: (\S+)", output).groups()
+    page = client.get("/inloggen")
+    client.post("/inloggen", data={"email": email, "password": password, "csrf_token": csrf_from(page.text)})
+    page = client.get(re.search(r"http://\S+(/dashboard/programma/\S+/)", output).group(1))
+    assert page.status_code == 200
+    rows = re.findall(r'<tr><th scope="row">([^<]*)</th><td>([^<]*)</td>', page.text)
+    assert [title for _name, title in rows] == ["T1 tweede meting", "T1 tweede meting", "T3 vierde meting", "T0 nulmeting"]
+    assert "Niet opgenomen" not in page.text
 
 
 def test_demo_scores_are_the_scoring_of_the_stored_answers(runner, session):
