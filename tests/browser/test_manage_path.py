@@ -178,7 +178,10 @@ def test_a_new_leader_from_an_empty_database_to_a_closed_rounds_report(browser, 
     # On the partnership's page, where the leader is invited.
     expect(admin).to_have_url(f"{base}/beheer/regio-pad/")
     expect(admin.get_by_role("heading", level=1)).to_have_text("Regio Pad")
-    invite = admin.locator("form", has=admin.get_by_role("button", name="Uitnodigen"))
+    access = admin.locator("section", has=admin.get_by_role("heading", name="Wie heeft toegang"))
+    expect(access.get_by_role("table")).to_have_count(0)  # no table of headers without rows
+    expect(access).to_contain_text("Nog geen projectleiders of meekijkers. Nodig hieronder de projectleider uit")
+    invite = access.locator("form", has=admin.get_by_role("button", name="Uitnodigen"))
     expect(invite.get_by_label("Projectleider: beheert metingen en ziet uitkomsten")).to_be_checked()
     invite.get_by_label("E-mailadres", exact=True).fill(LEADER[0])
     walk.step(admin, "verband-gemaakt")
