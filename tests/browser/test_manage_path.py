@@ -11,14 +11,16 @@ member answers on a phone, the others over HTTP; the leader closes the round, op
 dashboard and the printable report, which shows the figures that follow from the answers (worked
 out by hand below); a coordinator compares the partnership with the programme. Every page a
 person stops on is checked for console errors and requests leaving the app, and photographed on
-a desktop and a phone (test-artifacts/path-*.png)."""
+a desktop and a phone (test-artifacts/path-*.png; PATH_SHOTS=<folder> copies a few there)."""
 
+import os
 import re
 import shutil
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
@@ -37,7 +39,7 @@ PHONE = {"width": 360, "height": 740}
 ADMIN = ("beheer@pad.example", "beheerder wachtwoord")
 LEADER = ("leider@pad.example", "leider wachtwoord")
 COORDINATOR = ("coord@pad.example", "coordinator wachtwoord")
-SHOTS = Path("/work/shots-path")  # a few of the screenshots, to look at outside the test run
+SHOTS = os.environ.get("PATH_SHOTS")  # a folder to copy a few of the screenshots to, when set
 
 INSTRUMENT = get_instrument(1)
 TITLES = {d.key: d.title.get("nl") for d in INSTRUMENT.dimensions}
@@ -63,6 +65,7 @@ PHONE_COMMENT = "Jongeren schuiven te weinig aan bij ons overleg."
 WAITING_COMMENT = "Deze toelichting wacht op de volgende stand."
 
 
+# Every chart drawn (and redrawn to a new width), and nothing wider than the screen.
 FITS = """() => [...document.querySelectorAll('.chart-canvas')].every(c => c.querySelector('.main-svg'))
   && document.documentElement.scrollWidth <= window.innerWidth"""
 
@@ -103,12 +106,20 @@ class Walk:
         size = page.viewport_size
         for label, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
             page.set_viewport_size(viewport)
-            # Every chart drawn, and redrawn to the new width: nothing wider than the screen.
-            page.wait_for_function(FITS, timeout=10_000)
+            try:
+                page.wait_for_function(FITS, timeout=10_000)
+            except PlaywrightTimeout as error:
+                raise AssertionError(f"{name}: a chart not drawn, or wider than a {label} screen") from error
             path = self.artifacts / f"path-{self.number:02d}-{name}-{label}.png"
             page.screenshot(path=path, full_page=True)
             self.shots.append(path)
         page.set_viewport_size(size)
+
+
+def round_row(page) -> list[str]:
+    """n and the six scores of T0 in the table of rounds (each cell without what screen readers get)."""
+    row = page.locator("table.rounds").get_by_role("row", name=re.compile("^T0 nulmeting"))
+    return [cell.split("\n")[0].split(" (")[0] for cell in row.locator("td").all_inner_texts()]
 
 
 def mails_to(mailbox, email: str) -> list[str]:
@@ -222,6 +233,9 @@ def test_a_new_leader_from_an_empty_database_to_a_closed_rounds_report(browser, 
 
     # The round page: open today, with the open link, its QR code and the invitation box.
     expect(leader.get_by_role("heading", level=1)).to_have_text("T0 nulmeting open")
+    expect(leader.locator("#responses-count")).to_have_text("0")
+    for heading in ("Open link", "Persoonlijke uitnodigingen"):
+        expect(leader.get_by_role("heading", name=heading, exact=True)).to_be_visible()
     leader.wait_for_function("() => document.querySelector('img.qr').complete")
     assert leader.evaluate("document.querySelector('img.qr').naturalWidth") > 0
     walk.step(leader, "meting-gemaakt")
@@ -289,7 +303,9 @@ def test_a_new_leader_from_an_empty_database_to_a_closed_rounds_report(browser, 
     leader.get_by_role("link", name="Uitkomsten").click()
     leader.wait_for_selector("#rounds-radar .main-svg")
     assert len(radar_axes(leader, "rounds-radar")) == 6
-    expect(leader.locator("#summary .card").first).to_contain_text("5")
+    expect(leader.locator("#summary .card").first).to_contain_text("Respondenten 5")
+    expect(leader.get_by_text("verborgen tot de meting sluit")).to_have_count(0)
+    assert round_row(leader) == ["5", *ROUND_SCORES]
     walk.step(leader, "dashboard")
     leader.get_by_role("link", name="Rapport om te printen: T0 nulmeting").click()
 
@@ -299,10 +315,8 @@ def test_a_new_leader_from_an_empty_database_to_a_closed_rounds_report(browser, 
     expect(cards.nth(0)).to_contain_text("Respondenten 5")
     expect(cards.nth(1)).to_contain_text(f"Sterkste dimensie 4,1 {TITLES['daring']}")
     expect(cards.nth(2)).to_contain_text(f"Zwakste dimensie 2,4 {TITLES['youth']}")
-    table = leader.locator("table.rounds")
-    assert table.locator("thead th").all_inner_texts() == ["Meting", "n", *TITLES.values()]
-    row = table.get_by_role("row", name=re.compile("^T0 nulmeting"))
-    assert [cell.split("\n")[0] for cell in row.locator("td").all_inner_texts()] == ["5", *ROUND_SCORES]
+    assert leader.locator("table.rounds thead th").all_inner_texts() == ["Meting", "n", *TITLES.values()]
+    assert round_row(leader) == ["5", *ROUND_SCORES]
     # Per statement, the answers as given: both a plain and the reverse-worded statement of
     # urgency got 5, 4, 5, 4, 5: mean 4,6; spread sqrt((3 * 0.4² + 2 * 0.6²) / 4) = 0.55; no
     # "weet ik niet"; two 4s and three 5s. (The dimension's 4,0 is where the reverse one flips.)
@@ -341,8 +355,8 @@ def test_a_new_leader_from_an_empty_database_to_a_closed_rounds_report(browser, 
     assert traces == ["Regio Pad", "Programmagemiddelde"]
     walk.step(coordinator, "programma")
 
-    if SHOTS.parent.is_dir():
-        SHOTS.mkdir(exist_ok=True)
+    if SHOTS:
+        Path(SHOTS).mkdir(exist_ok=True)
         for path in walk.shots:
             if any(step in path.name for step in ("leeg", "gemaakt", "welkom", "bedankt", "rapport", "uitnodigen")):
-                shutil.copy(path, SHOTS / path.name)
+                shutil.copy(path, Path(SHOTS) / path.name)
