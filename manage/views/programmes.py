@@ -48,5 +48,8 @@ def invite_coordinator(programme_slug: str):
         )
         return account_invitation_page(form.email.data, link, programme.name, url_for(".index"), role)
     return render_template(
-        "manage/form.html", form=form, title=_("Coördinator uitnodigen voor %(name)s", name=programme.name)
+        "manage/form.html",
+        form=form,
+        title=_("Coördinator uitnodigen voor %(name)s", name=programme.name),
+        submit=_("Uitnodigen"),
     ), 422 if form.errors else 200

@@ -5,6 +5,7 @@ import email
 import email.policy
 import os
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -30,20 +31,41 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
-def live_app(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'browser.db'}"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "browser-test", "MIN_GROUP_SIZE": 5})
-    with app.app_context():
-        upgrade()
+def app_on(path: Path):
+    url = f"sqlite:///{path}"
+    return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "browser-test", "MIN_GROUP_SIZE": 5})
+
+
+@contextmanager
+def serving(app):
+    """The app served on a free port of 127.0.0.1 (its address in LIVE_URL) while in the block."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     app.config["LIVE_URL"] = f"http://127.0.0.1:{server.server_port}"
-    yield app
-    server.shutdown()
+    try:
+        yield app
+    finally:
+        server.shutdown()
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory):
+    app = app_on(tmp_path_factory.mktemp("browser") / "browser.db")
     with app.app_context():
-        db.engine.dispose()
+        upgrade()
+    with serving(app):
+        yield app
+
+
+@pytest.fixture
+def new_app(tmp_path):
+    """A live app on a database file that does not exist yet, for one test: as an operator
+    finds it before `flask db upgrade`."""
+    with serving(app_on(tmp_path / "new.db")) as app:
+        yield app
 
 
 @pytest.fixture(scope="session")
@@ -127,10 +149,19 @@ def body_text(content: bytes) -> str:
     )
 
 
+@contextmanager
+def mail_through(app):
+    """A real SMTP server the app mails through while in the block; (recipient, decoded text) per mail."""
+    with smtp_server(read=body_text) as (port, received):
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False)
+        try:
+            yield received
+        finally:
+            app.config["MAIL_SERVER"] = None
+
+
 @pytest.fixture
 def mailbox(live_app):
     """A real SMTP server the live app mails through; (recipient, decoded text) per mail."""
-    with smtp_server(read=body_text) as (port, received):
-        live_app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False)
+    with mail_through(live_app) as received:
         yield received
-        live_app.config["MAIL_SERVER"] = None
