@@ -148,7 +148,9 @@ def group_radar(instrument: Instrument, current: RoundResult, comparison, names:
 @login_required
 def index():
     partnerships, programmes = visible_partnerships(current_user), visible_programmes(current_user)
-    if len(partnerships) + len(programmes) == 1:
+    # An administrator without partnerships stays here: the first-run steps say what comes next.
+    first_run = current_user.is_admin and not partnerships
+    if len(partnerships) + len(programmes) == 1 and not first_run:
         only = partnerships[0] if partnerships else programmes[0]
         endpoint, values = (
             (".partnership", {"slug": only.slug}) if partnerships else (".programme", {"programme_slug": only.slug})

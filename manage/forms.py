@@ -124,7 +124,8 @@ class RoundForm(FlaskForm):
     mail_opening = TextAreaField(
         _l("Eigen openingszin van de uitnodigingen en herinneringen"),
         description=_l(
-            "Staat bovenaan elke e-mail met een persoonlijke link. Een voorbeeld van de e-mail zie je hieronder."
+            "Staat bovenaan elke e-mail met een persoonlijke link. "
+            "Een voorbeeld van de e-mail staat op de pagina van de meting."
         ),
         filters=[strip],
         validators=[Length(max=1000), multi_line],

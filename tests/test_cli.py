@@ -63,7 +63,12 @@ def test_the_demo_coordinator_signs_in_with_the_printed_password_and_compares_fo
     page = client.get(re.search(r"http://\S+(/dashboard/programma/\S+/)", output).group(1))
     assert page.status_code == 200
     rows = re.findall(r'<tr><th scope="row">([^<]*)</th><td>([^<]*)</td>', page.text)
-    assert [title for _name, title in rows] == ["T1 tweede meting", "T1 tweede meting", "T3 vierde meting", "T0 nulmeting"]
+    assert [title for _name, title in rows] == [
+        "T1 tweede meting",
+        "T1 tweede meting",
+        "T3 vierde meting",
+        "T0 nulmeting",
+    ]
     assert "Niet opgenomen" not in page.text
 
 

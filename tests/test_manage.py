@@ -254,11 +254,30 @@ def test_reopening_a_round_past_its_closing_day_gives_it_new_days(app, admin, ma
     leader = app.test_client()
     login(leader, "leider@p.example")
     url = f"/beheer/{round_.partnership.slug}/metingen/{round_.id}/"
-    post(leader, url, url + "openen")
+    page = post(leader, url, url + "openen", follow=True).text
     session.expire_all()
     reopened = session.get(Round, round_.id)
     assert reopened.state().value == "open" and reopened.closes_on == clock.today() + timedelta(days=14)
     assert app.test_client().get(f"/s/{round_.public_code}").status_code == 200
+    day = reopened.closes_on
+    months = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+              "november", "december"]  # fmt: skip
+    assert f"De meting is open tot en met {day.day} {months[day.month - 1]} {day.year};" in page
+
+
+def test_closing_a_round_says_so_and_puts_the_results_first(app, make_round, make_user):
+    round_ = make_round("T0", opens_on=clock.today() - timedelta(days=3), closes_on=clock.today() + timedelta(days=10))
+    make_user("leider@p.example", round_.partnership)
+    leader = app.test_client()
+    login(leader, "leider@p.example")
+    url = f"/beheer/{round_.partnership.slug}/metingen/{round_.id}/"
+    before = leader.get(url).text
+    assert re.search(r'class="button secondary" href="/dashboard/[^"]*">Uitkomsten', before)
+    page = post(leader, url, url + "sluiten", follow=True).text
+    assert "De meting is gesloten: er kan niemand meer antwoorden." in page
+    assert "eerder gesloten" in page  # the closing day shown is the planned one
+    assert re.search(r'class="button primary" href="/dashboard/[^"]*">Uitkomsten', page)
+    assert re.search(r'class="button secondary">Meting heropenen', page)
 
 
 def test_round_form_refuses_a_closing_day_before_the_opening_day(running):

@@ -9,6 +9,8 @@ from flask_login import current_user
 
 import mailer
 
+from ..accounts import INVITATION_DAYS
+
 bp = Blueprint("manage", __name__, url_prefix="/beheer")
 welcome = Blueprint("welcome", __name__)
 
@@ -43,4 +45,6 @@ def account_invitation_page(email: str, link: str, name: str, back: str, role: s
         sent=int(sent),
         failed=len(failed),
         back=back,
+        account=email,
+        days=INVITATION_DAYS,
     )

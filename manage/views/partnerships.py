@@ -52,6 +52,7 @@ def create_partnership():
             db.session.flush()
             record(partnership, "partnership.created", partnership.name)
             db.session.commit()
+            flash(_("‘%(name)s’ is aangemaakt. Nodig nu de projectleider uit.", name=partnership.name))
             return redirect(url_for(".partnership", slug=partnership.slug))
     return render_template(
         "manage/form.html", form=form, title=_("Nieuw samenwerkingsverband")

@@ -28,7 +28,7 @@ def create_programme():
         else:
             db.session.add(Programme(name=form.name.data.strip(), slug=form.slug.data))
             db.session.commit()
-            flash(_("Programma %(name)s aangemaakt.", name=form.name.data))
+            flash(_("‘%(name)s’ is aangemaakt.", name=form.name.data))
             return redirect(url_for(".index"))
     return render_template("manage/form.html", form=form, title=_("Nieuw programma")), 422 if form.errors else 200
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import segno
 from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import delete, select
@@ -51,7 +52,7 @@ def create_round(slug: str):
         db.session.commit()
         return redirect(url_for(".round_page", slug=slug, round_id=round_.id))
     return render_template(
-        "manage/form.html", form=form, title=_("Nieuwe meting"), partnership=partnership
+        "manage/form.html", form=form, title=_("Nieuwe meting"), partnership=partnership, submit=_("Meting maken")
     ), 422 if form.errors else 200
 
 
@@ -126,12 +127,16 @@ def change_state(slug: str, round_id: int, opening: bool):
     if opening:
         if round_.reopen(clock.today(), REOPEN_DAYS):
             flash(
-                _("De meting is open tot en met %(day)s; pas de datum zo nodig aan.", day=round_.closes_on.isoformat())
+                _(
+                    "De meting is open tot en met %(day)s; pas de datum zo nodig aan.",
+                    day=format_date(round_.closes_on, "long"),
+                )
             )
         record(partnership, "round.opened", round_.title)
     else:
         round_.closed_early = True
         record(partnership, "round.closed", round_.title)
+        flash(_("De meting is gesloten: er kan niemand meer antwoorden. De uitkomsten staan onder ‘Uitkomsten’."))
     db.session.commit()
     return redirect(url_for(".round_page", slug=slug, round_id=round_id))
 

@@ -229,7 +229,7 @@ def test_a_new_leader_from_an_empty_database_to_a_closed_rounds_report(browser, 
     expect(leader.get_by_label("Uitkomsten pas tonen als de meting gesloten is")).to_be_checked()
     leader.get_by_label("Titel", exact=True).fill("T0 nulmeting")
     walk.step(leader, "meting-maken")
-    leader.get_by_role("button", name="Opslaan").click()
+    leader.get_by_role("button", name="Meting maken").click()
 
     # The round page: open today, with the open link, its QR code and the invitation box.
     expect(leader.get_by_role("heading", level=1)).to_have_text("T0 nulmeting open")
