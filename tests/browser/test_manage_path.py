@@ -172,7 +172,7 @@ def test_a_new_leader_from_an_empty_database_to_a_closed_rounds_report(browser, 
 
     # Back on the overview: the programme is there, and the next step is a link.
     expect(admin).to_have_url(f"{base}/beheer/")
-    expect(admin.locator(".flash")).to_have_text("Programma Programma Pad aangemaakt.")
+    expect(admin.locator(".flash")).to_have_text("‘Programma Pad’ is aangemaakt.")
     expect(admin.get_by_role("link", name="Programma Pad")).to_be_visible()
     expect(first_run.get_by_role("listitem").first).to_have_text("✓ Programma gemaakt: Programma Pad.")
     walk.step(admin, "programma-gemaakt")
@@ -189,6 +189,7 @@ def test_a_new_leader_from_an_empty_database_to_a_closed_rounds_report(browser, 
     # On the partnership's page, where the leader is invited.
     expect(admin).to_have_url(f"{base}/beheer/regio-pad/")
     expect(admin.get_by_role("heading", level=1)).to_have_text("Regio Pad")
+    expect(admin.locator(".flash")).to_have_text("‘Regio Pad’ is aangemaakt. Nodig nu de projectleider uit.")
     access = admin.locator("section", has=admin.get_by_role("heading", name="Wie heeft toegang"))
     expect(access.get_by_role("table")).to_have_count(0)  # no table of headers without rows
     expect(access).to_contain_text("Nog geen projectleiders of meekijkers. Nodig hieronder de projectleider uit")
