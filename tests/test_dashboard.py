@@ -464,6 +464,20 @@ def test_report_compares_a_round_with_the_previous_one(leader, rounds):
     assert "@media print" in (leader.get("/static/css/app.css").text)
 
 
+def test_the_report_says_when_the_round_ran_and_prints_no_empty_log_or_timeline(leader, rounds):
+    from babel.dates import format_date
+
+    t1 = rounds["t1"]
+    page = leader.get(f"/dashboard/{rounds['partnership'].slug}/rounds/{t1.id}/report").text
+    start, end = (format_date(day, "long", locale="nl") for day in (t1.opens_on, t1.closes_on))
+    period = re.search(r'<p id="round-period">(.*?)</p>', page, re.S).group(1)
+    assert period == f"Meting van {start} tot en met {end} · 10 respondenten"
+    # No agreed action, no timeline note: neither block is printed (the open actions say so).
+    assert "Nog geen afspraken bij een meting met uitkomsten." not in page
+    assert "Nog geen gebeurtenissen op de tijdlijn." not in page
+    assert "Geen lopende afspraken." in page
+
+
 def test_report_of_a_small_round_shows_nothing(leader, rounds):
     page = leader.get(f"/dashboard/{rounds['partnership'].slug}/rounds/{rounds['t2'].id}/report")
     assert page.status_code == 200

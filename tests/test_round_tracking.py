@@ -89,6 +89,11 @@ def test_the_round_page_shows_the_invitations_the_days_left_and_the_day_of_the_c
     page = client.get(f"/beheer/{tracked.partnership.slug}/metingen/{tracked.id}/").text
     invited = page.split(">Uitgenodigd<")[1]
     assert re.search(r'class="card-value">([^<]*)<', invited).group(1) == "3"
+    # The outbox: two columns (so the mail's state fits a phone), the day under each address.
+    outbox = page.split('id="outbox"')[1].split("</table>")[0]
+    assert re.findall(r'<th scope="col">([^<]*)</th>', outbox) == ["E-mailadres", "E-mail"]
+    day = format_date(clock.today(), "medium", locale="nl")
+    assert outbox.count(f'<small class="muted">uitgenodigd op {day}</small>') == 3
     # Closes in 10 days: today and those 10 are left (the closing day counts).
     assert "nog 11 dagen" in page
     # The count is that of the release made today by `flask release`.

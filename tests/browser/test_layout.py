@@ -107,6 +107,23 @@ def test_the_member_invitation_offers_both_roles_readable_on_a_phone(browser, de
     page.context.close()
 
 
+def test_on_a_phone_the_signed_in_header_leaves_the_screen_to_the_page(browser, demo):
+    """The name and the language switch share the first row, the account links the next
+    (the outbox's two columns are checked over HTTP in tests/test_round_tracking.py)."""
+    page = leader_page(browser, demo, PHONE)
+    tops = sorted(
+        page.evaluate(
+            """() => [...document.querySelectorAll('.site-header a, .site-header button, .brand')]
+                     .map(e => e.getBoundingClientRect().top)"""
+        )
+    )
+    rows = 1 + sum(1 for above, below in zip(tops, tops[1:]) if below - above > 12)
+    assert rows <= 3, rows  # brand + language, then the links (Uitloggen may wrap onto a third)
+    brand, language = page.locator(".brand").bounding_box(), page.locator(".language a").bounding_box()
+    assert abs(brand["y"] - language["y"]) < 10  # one row
+    page.context.close()
+
+
 # The words of an element's text that its lines split: a word laid out in more than one box.
 SPLIT_WORDS = """(element) => {
   const split = [];
