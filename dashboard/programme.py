@@ -133,8 +133,8 @@ def statement_rows(rows: list[Entry], picked: list[Entry]) -> list[StatementRow]
     """The statements of the first chosen partnership's version, side by side for the chosen
     ones, with the programme average over every partnership of the period. A statement is
     compared only where its key (so its wording) is the same in a round's version."""
-    means = statement_means([row.result for row in rows])
     instrument = get_instrument(picked[0].result.round.instrument_version)
+    means = statement_means([row.result for row in rows], [item.key for item in instrument.items])
     asked = {
         row.key: {item.key for item in get_instrument(row.result.round.instrument_version).items} for row in picked
     }

@@ -158,17 +158,19 @@ def shown_histories(partnerships: list[Partnership]) -> dict[int, list[RoundResu
     return histories
 
 
-def statement_means(results: list[RoundResult]) -> dict[int, dict[str, float]]:
-    """Per round (by id), the mean answer (as given, not flipped) of each statement its
-    latest release shows; a statement too few people answered is absent. Reads only the
-    statements' figures of those releases, in one query."""
+def statement_means(results: list[RoundResult], keys: list[str]) -> dict[int, dict[str, float]]:
+    """Per round (by id), the mean answer (as given, not flipped) of each statement of `keys`
+    its latest release shows; a statement too few people answered (or not asked) is absent.
+    One query, reading those means as numbers out of the releases' figures (no figures are
+    decoded in Python: a programme has hundreds of rounds)."""
     rounds = {result.release.id: result.round.id for result in results if result.shown}
-    if not rounds:
+    if not rounds or not keys:
         return {}
-    rows = db.session.execute(select(Release.id, Release.figures["items"]).where(Release.id.in_(rounds)))
+    means = [Release.figures[("items", key, "mean")].as_float() for key in keys]
+    rows = db.session.execute(select(Release.id, *means).where(Release.id.in_(rounds)))
     return {
-        rounds[release_id]: {key: figure["mean"] for key, figure in (items or {}).items() if figure is not None}
-        for release_id, items in rows
+        rounds[release_id]: {key: mean for key, mean in zip(keys, values) if mean is not None}
+        for release_id, *values in rows
     }
 
 

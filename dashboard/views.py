@@ -18,6 +18,7 @@ from flask import (
 )
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 import clock
@@ -783,8 +784,11 @@ bp.add_app_template_global(band, "band")
 bp.add_app_template_global(change_words, "change_words")
 
 
+BAND_LABELS = {"concern": _l("aandachtspunt"), "borderline": _l("middenmoot"), "strength": _l("sterk punt")}
+
+
 @bp.app_template_global()
 def band_label(score: float | None) -> str:
-    return {"concern": _("aandachtspunt"), "borderline": _("middenmoot"), "strength": _("sterk punt")}.get(
-        band(score), ""
-    )
+    """The band in words; one translation looked up per cell (a programme table has thousands)."""
+    label = BAND_LABELS.get(band(score))
+    return str(label) if label is not None else ""
