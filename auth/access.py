@@ -68,6 +68,17 @@ def programme_or_404(slug: str) -> Programme:
     return programme
 
 
+def sees_instrument_quality(user) -> bool:
+    """Administrators and programme coordinators (of any programme): the instrument's quality,
+    pooled over every partnership (dashboard/quality.py)."""
+    if not user.is_authenticated:
+        return False
+    return (
+        user.is_admin
+        or db.session.scalar(select(Coordinatorship.id).where(Coordinatorship.user_id == user.id).limit(1)) is not None
+    )
+
+
 def visible_programmes(user) -> list[Programme]:
     query = select(Programme).order_by(Programme.name)
     if not user.is_admin:

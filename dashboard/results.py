@@ -94,6 +94,14 @@ def _latest_numbers(round_ids):
     )
 
 
+def shown_release_numbers(rounds: list[Round]):
+    """(round id, number of its latest release) of the rounds that may be shown, as a
+    subquery: the responses up to that release are what leaders see of a round (the rule of
+    round_results), for figures pooled in SQL over many rounds (dashboard/quality.py). A
+    round without a release has no row."""
+    return _latest_numbers([round_.id for round_ in rounds if not round_.results_hidden()])
+
+
 def latest_releases(round_ids: list[int]) -> dict[int, Release]:
     """The latest release of each round, in one query: earlier releases (a big round has
     dozens) are never loaded."""

@@ -27,6 +27,7 @@ from auth.access import (
     partnership_or_404,
     programme_or_404,
     round_or_404,
+    sees_instrument_quality,
     visible_partnerships,
     visible_programmes,
 )
@@ -40,6 +41,7 @@ from . import programme as programme_view
 from .actions import experiment_log, open_actions, timeline_notes
 from .followup_forms import status_labels
 from .labels import dimension_titles, option_labels
+from .quality import instrument_quality
 from .results import (
     RoundResult,
     comments_page,
@@ -157,7 +159,12 @@ def index():
             (".partnership", {"slug": only.slug}) if partnerships else (".programme", {"programme_slug": only.slug})
         )
         return redirect(url_for(endpoint, **values))
-    return render_template("dashboard/index.html", partnerships=partnerships, programmes=programmes)
+    return render_template(
+        "dashboard/index.html",
+        partnerships=partnerships,
+        programmes=programmes,
+        sees_quality=sees_instrument_quality(current_user),
+    )
 
 
 def round_view(
@@ -792,3 +799,15 @@ def band_label(score: float | None) -> str:
     """The band in words; one translation looked up per cell (a programme table has thousands)."""
     label = BAND_LABELS.get(band(score))
     return str(label) if label is not None else ""
+
+
+@bp.get("/kwaliteit/")
+@login_required
+def quality():
+    """How good is the instrument: per version, alpha per dimension and per statement its
+    item-rest correlation, alpha without it and its "weet ik niet" share, pooled over every
+    partnership's released responses. For administrators and programme coordinators (404 for
+    everyone else, like the programme pages)."""
+    if not sees_instrument_quality(current_user):
+        abort(404)
+    return render_template("dashboard/quality.html", versions=instrument_quality())

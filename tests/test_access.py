@@ -144,6 +144,7 @@ EXPECTED_GET = {
     "dashboard.programme": by_role(anonymous=SIGN_IN, coordinator=200, admin=200, rest=404),
     "dashboard.programme_report": by_role(anonymous=SIGN_IN, coordinator=200, admin=200, rest=404),
     "dashboard.export_programme": by_role(anonymous=SIGN_IN, coordinator=200, admin=200, rest=404),
+    "dashboard.quality": by_role(anonymous=SIGN_IN, coordinator=200, admin=200, rest=404),  # pooled, all partnerships
     "manage.index": by_role(anonymous=SIGN_IN, rest=200),
     "manage.create_partnership": ADMINS,
     "manage.create_programme": ADMINS,

@@ -34,6 +34,7 @@ CORE = {
     "surveys.scoring",
     "surveys.radar",
     "surveys.stats",
+    "surveys.reliability",
     "surveys.guide",
     "dashboard.anonymity",
     "dashboard.summary",
@@ -43,6 +44,7 @@ CORE_MAY_IMPORT = {
     "__future__",
     "collections",
     "dataclasses",
+    "fractions",  # exact sums of squares and products (surveys.reliability)
     "datetime",  # dates as plain data (trend charts on a time axis); today is clock.today(), outside the core
     "functools",
     "itertools",
