@@ -110,12 +110,19 @@ def email_address(form, field):
 SLUG_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
 
 
+#: Slugs that name pages of the app beside /dashboard/<slug>/: a partnership by such a name
+#: would never be reached.
+RESERVED_SLUGS = frozenset({"kwaliteit", "programma"})
+
+
 def is_slug(text: str) -> bool:
     """fullmatch, never match(...$): `$` also matches before a final newline ("twente\\n")."""
     return SLUG_PATTERN.fullmatch(text) is not None
 
 
 def slug_rule(form, field):
-    """A WTForms validator: the field holds a slug."""
+    """A WTForms validator: the field holds a slug that no page of the app uses."""
     if isinstance(field.data, str) and field.data and not is_slug(field.data):
         raise ValidationError(_l("Alleen kleine letters, cijfers en streepjes."))
+    if field.data in RESERVED_SLUGS:
+        raise ValidationError(_l("Deze korte naam gebruikt de app zelf al; kies een andere."))

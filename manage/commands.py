@@ -17,7 +17,7 @@ from extensions import db
 from models import Partnership, Release, Role, Round, find_user
 from surveys.instrument import available_versions
 from surveys.responses import purge_drafts
-from text_rules import is_slug
+from text_rules import RESERVED_SLUGS, is_slug
 
 from . import backup
 from .accounts import AccountError, create_user, grant
@@ -77,6 +77,8 @@ def create_partnership(slug: str, name: str, region: str):
     """Create a partnership with a short SLUG (used in URLs) and a NAME."""
     if not is_slug(slug):
         raise click.ClickException("A slug is lowercase letters, digits and hyphens (at most 80).")
+    if slug in RESERVED_SLUGS:
+        raise click.ClickException(f"'{slug}' names a page of the app; choose another slug.")
     if db.session.scalar(db.select(Partnership).where(Partnership.slug == slug)):
         raise click.ClickException(f"Partnership '{slug}' exists already.")
     db.session.add(Partnership(slug=slug, name=name, region=region))

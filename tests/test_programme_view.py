@@ -77,6 +77,7 @@ def test_names_shown_in_order_of_name_with_round_and_n(client, programme):
         ("Programmagemiddelde", ["", "", "", *["3,0"] * 6]),
     ]
     assert "Niet opgenomen: Delta Regio." in page.text  # named, without its n
+    assert 'href="/dashboard/kwaliteit/"' in page.text  # the instrument's quality, for coordinators
 
 
 def test_names_hidden_lettered_by_score_without_n_or_round_titles(client, programme):

@@ -132,3 +132,16 @@ def test_the_forms_strip_a_final_newline_and_refuse_one_inside(bare_app, form_cl
 def test_the_command_line_refuses_what_is_no_slug(bare_app, text):
     result = bare_app.test_cli_runner().invoke(args=["partnership", "create", text, "Samen Twente"])
     assert result.exit_code != 0 and "A slug is lowercase letters, digits and hyphens" in result.output
+
+
+@pytest.mark.parametrize("slug", ["kwaliteit", "programma"])
+def test_a_slug_that_names_a_page_of_the_app_is_refused_by_form_and_command_line(bare_app, slug):
+    """/dashboard/kwaliteit/ is the instrument's quality page: a partnership by that slug
+    would never be reached at /dashboard/<slug>/; /dashboard/programma/... holds the
+    programme pages, whose paths a partnership "programma" would share."""
+    valid, form = submitted(bare_app, PartnershipForm, name="Samen", slug=slug)
+    assert not valid and form.slug.errors == ["Deze korte naam gebruikt de app zelf al; kies een andere."]
+    result = bare_app.test_cli_runner().invoke(args=["partnership", "create", slug, "Samen"])
+    assert result.exit_code != 0 and "names a page of the app" in result.output
+    if slug == "kwaliteit":
+        assert bare_app.url_map.bind("x").match("/dashboard/kwaliteit/")[0] == "dashboard.quality"
