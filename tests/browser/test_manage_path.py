@@ -172,7 +172,7 @@ def test_a_new_leader_from_an_empty_database_to_a_closed_rounds_report(browser, 
 
     # Back on the overview: the programme is there, and the next step is a link.
     expect(admin).to_have_url(f"{base}/beheer/")
-    expect(admin.locator(".flash")).to_have_text("Programma Programma Pad aangemaakt.")
+    expect(admin.locator(".flash")).to_have_text("‘Programma Pad’ is aangemaakt.")
     expect(admin.get_by_role("link", name="Programma Pad")).to_be_visible()
     expect(first_run.get_by_role("listitem").first).to_have_text("✓ Programma gemaakt: Programma Pad.")
     walk.step(admin, "programma-gemaakt")
