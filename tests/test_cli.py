@@ -97,7 +97,8 @@ def test_create_partnership_and_round_prints_a_working_link(runner, session, cli
     assert made.exit_code == 0, made.output
     code = LINK.search(made.output).group(1)
     round_ = session.scalars(select(Round)).one()
-    assert (round_.title, round_.instrument_version, round_.public_code) == ("T0 nulmeting", 1, code)
+    # A new round uses the latest instrument version.
+    assert (round_.title, round_.instrument_version, round_.public_code) == ("T0 nulmeting", 2, code)
     assert client.get(f"/s/{code}").status_code == 200
 
     listed = runner.invoke(args=["round", "list", "twente"])
