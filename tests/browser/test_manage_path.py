@@ -320,7 +320,7 @@ def test_a_new_leader_from_an_empty_database_to_a_closed_rounds_report(browser, 
 
     # The report: the round's own figures, from the five released answers only.
     expect(leader.get_by_role("heading", level=1)).to_have_text("Regio Pad: T0 nulmeting")
-    cards = leader.locator("#summary-title + .cards .card")
+    cards = leader.locator("#summary-title ~ .cards .card")
     expect(cards.nth(0)).to_contain_text("Respondenten 5")
     expect(cards.nth(1)).to_contain_text(f"Sterkste dimensie 4,2 {TITLES['daring']}")
     expect(cards.nth(2)).to_contain_text(f"Zwakste dimensie 2,3 {TITLES['youth']}")
