@@ -168,3 +168,11 @@ def test_the_programme_view_puts_statements_side_by_side_only_where_the_key_is_s
             assert row[:2] == [given, "2,0" if item.reverse else "4,0"], item.key
         else:
             assert row[:2] == [given, "niet gevraagd"], item.key
+
+
+def test_a_new_round_gets_version_two_and_an_existing_round_keeps_its_own(leader, history):
+    new = leader.get(f"/beheer/{history['slug']}/metingen/nieuw").text
+    options = {value: bool(chosen) for chosen, value in re.findall(r'<option( selected)? value="(\d+)">', new)}
+    assert options == {"1": False, "2": True}  # both versions offered, the latest chosen
+    existing = leader.get(f"/beheer/{history['slug']}/metingen/{history['t1'].id}/").text
+    assert re.search(r'<option selected value="1">Versie 1</option>', existing)
