@@ -75,7 +75,7 @@ def item_replaced(instrument: Instrument, item, **changes) -> Instrument:
 
 
 def test_version_two_is_the_default_for_new_rounds():
-    assert VERSIONS[-1] == 2 and get_instrument() is V2
+    assert VERSIONS[-1] == 2 and get_instrument() == V2
 
 
 def test_version_two_has_six_dimensions_in_order_each_with_five_or_six_statements_one_reverse():
