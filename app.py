@@ -256,11 +256,13 @@ def register_commands(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from assets import plotly_filename
+    from dashboard.versions import versions_sentence
     from surveys.scoring import CONCERN_BELOW, STRENGTH_FROM
 
     app.jinja_env.globals.update(
         SCORE_BANDS={"concern_below": CONCERN_BELOW, "strength_from": STRENGTH_FROM},  # the legend's numbers
         current_language=current_language,
+        versions_sentence=versions_sentence,  # rounds on different questionnaire versions compared
         language_url=language_url,
         format_date=format_date,
         format_decimal=format_decimal,

@@ -24,7 +24,8 @@ from .actions import actions_of, experiment_log, timeline_notes
 from .followup_forms import AgreedActionForm, NoteForm, TimelineNoteForm, status_labels
 from .guide import guide_points
 from .labels import dimension_titles, option_labels
-from .results import round_results
+from .results import previous_shown, round_results
+from .versions import versions_sentence
 
 bp = Blueprint("followup", __name__, url_prefix="/dashboard")
 
@@ -48,6 +49,8 @@ def guide_page(partnership: Partnership, round_id: int, failed: tuple[str, NoteF
     current = next(r for r in results if r.round.id == round_.id)
     instrument = get_instrument(round_.instrument_version)
     points = guide_points(results, current, instrument)
+    # The changes are since the previous round shown, which may have used another version.
+    previous = previous_shown(results, current) if any(p.kind == "change" for p in points) else None
     notes = {n.point_key: n.text for n in db.session.scalars(select(GuideNote).where(GuideNote.round_id == round_.id))}
     forms = {p.key: NoteForm(formdata=None, text=notes.get(p.key, ""), prefix=p.key) for p in points}
     if failed is not None:
@@ -59,6 +62,7 @@ def guide_page(partnership: Partnership, round_id: int, failed: tuple[str, NoteF
         current=current,
         instrument=instrument,
         points=points,
+        changes_versions=versions_sentence([previous.round, round_]) if previous else "",
         notes=notes,
         forms=forms,
         may_edit=may_edit(partnership),

@@ -1,6 +1,7 @@
-"""Demo data: a partnership with three closed rounds and one open round of synthetic but
-realistic responses, stored through the same code path as a real submission, and a
-programme with three neighbouring partnerships for the coordinators' view."""
+"""Demo data: a partnership with three closed rounds (instrument version 1) and one open round
+(the latest version) of synthetic but realistic responses, stored through the same code path
+as a real submission, and a programme with three neighbouring partnerships for the
+coordinators' view."""
 
 from __future__ import annotations
 
@@ -35,13 +36,17 @@ NEIGHBOURS = [
     ("demo-zuid", "Regio Zuid: Geen Jongere Buiten Beeld", 0.0, (9, 4), (300, 120)),  # the second round too small
 ]
 
-# Days before today on which each round opens, its length in days and how many respond.
+# Days before today on which each round opens, its length in days, how many respond and the
+# instrument version it uses (None: the latest, as a new round gets): the closed rounds on
+# version 1, the open one on the latest, so the demo shows a history across two versions.
 ROUNDS = [
-    ("T0 nulmeting", 540, 28, 52),
-    ("T1 tweede meting", 360, 28, 44),
-    ("T2 derde meting", 180, 28, 38),
-    ("T3 vierde meting", 7, 28, 14),  # still open
+    ("T0 nulmeting", 540, 28, 52, 1),
+    ("T1 tweede meting", 360, 28, 44, 1),
+    ("T2 derde meting", 180, 28, 38, 1),
+    ("T3 vierde meting", 7, 28, 14, None),  # still open
 ]
+# The neighbours' rounds, all closed before the latest version: on version 1.
+NEIGHBOUR_VERSION = 1
 
 # How each level tends to see each dimension (offset from the round's base), so that
 # governance and the work floor differ where they do in real partnerships.
@@ -139,12 +144,12 @@ def create_demo(today: date | None = None, seed: int = 2026) -> Round:
     partnership = db.session.scalar(db.select(Partnership).where(Partnership.slug == DEMO_SLUG))
     if partnership is None:
         rng = random.Random(seed)
-        instrument = get_instrument()
         partnership = Partnership(
             slug=DEMO_SLUG, name="Regio Voorbeeld: Samen Slim Slagvaardig", region="Voorbeeldregio"
         )
         db.session.add(partnership)
-        for index, (title, opens_ago, length, count) in enumerate(ROUNDS):
+        for index, (title, opens_ago, length, count, version) in enumerate(ROUNDS):
+            instrument = get_instrument(version)
             closes_on = today - timedelta(days=opens_ago) + timedelta(days=length)
             # As the app's default round runs: results hidden while people answer. Its
             # responses come in while it is open; a past round gets its closing day after.
@@ -212,7 +217,7 @@ def create_demo_programme(today: date | None = None, seed: int = 2027) -> Progra
     if programme is not None:
         return programme
     rng = random.Random(seed)
-    instrument = get_instrument()
+    instrument = get_instrument(NEIGHBOUR_VERSION)
     programme = Programme(slug=DEMO_PROGRAMME_SLUG, name="Programma Jongeren in Beeld")
     db.session.add(programme)
     create_demo(today).partnership.programme = programme

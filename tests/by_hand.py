@@ -8,9 +8,10 @@ import math
 import statistics
 from collections import defaultdict
 
-# The statements with `reverse = true` in surveys/instruments/v1.toml (one per dimension);
-# their answers count as 6 - x.
-REVERSE_WORDED = frozenset(
+# The statements with `reverse = true` in surveys/instruments/v1.toml and v2.toml (one per
+# dimension in each); their answers count as 6 - x. A key keeps its meaning in every version,
+# so the union serves rounds on either.
+REVERSE_WORDED_V1 = frozenset(
     {
         "urgency_differences_stall",
         "investment_meetings",
@@ -20,10 +21,21 @@ REVERSE_WORDED = frozenset(
         "daring_wait_for_plans",
     }
 )
+REVERSE_WORDED_V2 = frozenset(
+    {
+        "urgency_differences_stall",
+        "investment_right_people",
+        "momentum_uses_agreements",
+        "youth_offer_first",
+        "levels_side_by_side",
+        "daring_funding_first",
+    }
+)
+REVERSE_WORDED = REVERSE_WORDED_V1 | REVERSE_WORDED_V2
 
 
 def dimension_of(item_key: str) -> str:
-    """Every v1 item key starts with its dimension's key."""
+    """Every item key starts with its dimension's key (the loader refuses any other)."""
     return item_key.split("_", 1)[0]
 
 

@@ -114,10 +114,10 @@ def make_round(session):
             slug = f"p-{secrets.token_hex(3)}"
             partnership = Partnership(slug=slug, name=f"Regio {slug}", region="Testregio")
         fields.setdefault("hide_results_while_open", False)  # most tests read results while the round is open
+        fields.setdefault("instrument_version", 1)  # a test on a later version asks for it
         round_ = Round(
             partnership=partnership,
             title=title,
-            instrument_version=1,
             opens_on=opens_on or clock.today() - timedelta(days=1),
             closes_on=closes_on or clock.today() + timedelta(days=14),
             **fields,
@@ -140,11 +140,12 @@ def csrf_from(html: str) -> str:
 
 class Respondent:
     """A person answering the questionnaire through HTTP, like a browser without JavaScript:
-    every post carries the CSRF token of the page it came from."""
+    every post carries the CSRF token of the page it came from. `version` is the round's
+    instrument version (the conftest's rounds are on version 1)."""
 
-    def __init__(self, client, code: str):
+    def __init__(self, client, code: str, version: int = 1):
         self.client, self.code = client, code
-        self.instrument = get_instrument(1)
+        self.instrument = get_instrument(version)
 
     def url(self, step) -> str:
         return f"/s/{self.code}/{step}"
@@ -235,11 +236,10 @@ def add_responses(app):
     """Store `count` responses in a round through the submission code, each committed and
     followed by the release check as a submission is; `value(n, item)` gives respondent n's
     answer to an item (None for "weet ik niet"). `release=False` stores them without the
-    check, as responses stored before releases existed (`flask release` releases them)."""
+    check, as responses stored before releases existed (`flask release` releases them). Each
+    round is answered with its own instrument version."""
     from dashboard.releases import release_if_due
     from surveys.responses import add_response
-
-    instrument = get_instrument(1)
 
     def add(
         round_: Round,
@@ -250,6 +250,7 @@ def add_responses(app):
         comments=None,
         release=True,
     ):
+        instrument = get_instrument(round_.instrument_version)
         with app.app_context():
             for n in range(count):
                 answers = {item.key: value(n, item) for item in instrument.items}

@@ -41,6 +41,8 @@ def test_demo_creates_three_closed_rounds_and_one_open_round_once(runner, sessio
     rounds = session.scalars(select(Round).where(Round.partnership_id == demo.id).order_by(Round.opens_on)).all()
     assert [r.state() for r in rounds] == [RoundState.CLOSED] * 3 + [RoundState.OPEN]
     assert rounds[-1].public_code == code
+    # A history across two versions: the closed rounds on version 1, the open one on the latest (2).
+    assert [r.instrument_version for r in rounds] == [1, 1, 1, 2]
     for round_ in rounds[:3]:
         responses = session.scalars(select(Response).where(Response.round_id == round_.id)).all()
         assert 30 <= len(responses) <= 60
@@ -97,7 +99,8 @@ def test_create_partnership_and_round_prints_a_working_link(runner, session, cli
     assert made.exit_code == 0, made.output
     code = LINK.search(made.output).group(1)
     round_ = session.scalars(select(Round)).one()
-    assert (round_.title, round_.instrument_version, round_.public_code) == ("T0 nulmeting", 1, code)
+    # A new round uses the latest instrument version.
+    assert (round_.title, round_.instrument_version, round_.public_code) == ("T0 nulmeting", 2, code)
     assert client.get(f"/s/{code}").status_code == 200
 
     listed = runner.invoke(args=["round", "list", "twente"])

@@ -14,7 +14,7 @@ from extensions import db
 from models import Answer, Comment, Draft, Response, ResponseScore, Round
 from surveys.instrument import get_instrument
 
-from .by_hand import REVERSE_WORDED
+from .by_hand import REVERSE_WORDED_V1
 from .conftest import Respondent, csrf_from, uniform_answers
 
 INSTRUMENT = get_instrument(1)
@@ -54,7 +54,7 @@ VARIED_REVERSE = [
 def test_the_worked_example_uses_the_instruments_reverse_items():
     """The example above assumes these positions of the reverse-worded statements."""
     assert [item.key for item in INSTRUMENT.items if item.reverse] == VARIED_REVERSE
-    assert set(VARIED_REVERSE) == REVERSE_WORDED
+    assert set(VARIED_REVERSE) == REVERSE_WORDED_V1
     assert [n for n, item in enumerate(INSTRUMENT.items) if item.reverse] == [2, 7, 11, 15, 24, 29]
 
 

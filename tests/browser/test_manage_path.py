@@ -41,14 +41,18 @@ LEADER = ("leider@pad.example", "leider wachtwoord")
 COORDINATOR = ("coord@pad.example", "coordinator wachtwoord")
 SHOTS = os.environ.get("PATH_SHOTS")  # a folder to copy a few of the screenshots to, when set
 
-INSTRUMENT = get_instrument(1)
+# The leader makes the round with the form's default version: the latest.
+INSTRUMENT = get_instrument()
 TITLES = {d.key: d.title.get("nl") for d in INSTRUMENT.dimensions}
 LABELS = {o.value: o.label.get("nl") for o in INSTRUMENT.scale.options}  # 1 "Helemaal oneens" .. 5
+# Statements per dimension in version 2 (urgency and momentum five, the others six), one of
+# them reverse-worded.
+STATEMENTS = {"urgency": 5, "investment": 6, "momentum": 5, "youth": 6, "levels": 6, "daring": 6}
 
 # Each respondent answers every statement of a dimension with one value v, the reverse-worded
-# statement (one per dimension) too: it counts as 6 - v. So a dimension scores
-# (4v + 6 - v) / 5 = (3v + 6) / 5, and the round's mean over people whose mean value is m is
-# (3m + 6) / 5. Columns: urgency, investment, momentum, youth, levels, daring.
+# statement (one per dimension) too: it counts as 6 - v. So a dimension of k statements scores
+# ((k - 1)v + 6 - v) / k = ((k - 2)v + 6) / k, and the round's mean over people whose mean
+# value is m is ((k - 2)m + 6) / k. Columns: urgency, investment, momentum, youth, levels, daring.
 RELEASED = [
     (5, 4, 3, 2, 4, 5),  # on a phone, through the first personal link
     (4, 4, 3, 2, 5, 5),  # second personal link
@@ -58,9 +62,11 @@ RELEASED = [
 ]
 WAITING = (1, 1, 1, 1, 1, 1)  # open link: the sixth waits for a release of five more, which never comes
 # Sums per dimension 23, 20, 14, 10, 21, 24; means m 4.6, 4.0, 2.8, 2.0, 4.2, 4.8; scores
-# (3m + 6) / 5 = 3.96, 3.6, 2.88, 2.4, 3.72, 4.08, shown with one decimal:
-ROUND_SCORES = ["4,0", "3,6", "2,9", "2,4", "3,7", "4,1"]
-PHONE_SCORES = ["4,2", "3,6", "3,0", "2,4", "3,6", "4,2"]  # (3v + 6) / 5 of the first row
+# (3m + 6) / 5 for k = 5 and (4m + 6) / 6 for k = 6: 3.96, 3.67, 2.88, 2.33, 3.8, 4.2, shown
+# with one decimal:
+ROUND_SCORES = ["4,0", "3,7", "2,9", "2,3", "3,8", "4,2"]
+# The first row (5, 4, 3, 2, 4, 5) alone: 21/5, 22/6, 15/5, 14/6, 22/6, 26/6.
+PHONE_SCORES = ["4,2", "3,7", "3,0", "2,3", "3,7", "4,3"]
 PHONE_COMMENT = "Jongeren schuiven te weinig aan bij ons overleg."
 WAITING_COMMENT = "Deze toelichting wacht op de volgende stand."
 
@@ -137,6 +143,9 @@ def mailbox(new_app):
 
 
 def test_a_new_leader_from_an_empty_database_to_a_closed_rounds_report(browser, new_app, mailbox, artifacts):
+    # What the worked example assumes of the version the new round gets.
+    assert {d.key: len(d.items) for d in INSTRUMENT.dimensions} == STATEMENTS
+    assert all(sum(item.reverse for item in d.items) == 1 for d in INSTRUMENT.dimensions)
     base = new_app.config["LIVE_URL"]
     new_app.config["PUBLIC_URL"] = base  # every link the app gives out is built on it
     walk = Walk(browser, base, artifacts)
@@ -287,7 +296,7 @@ def test_a_new_leader_from_an_empty_database_to_a_closed_rounds_report(browser, 
         waiting = values == WAITING
         comments = {"youth": WAITING_COMMENT} if waiting else None
         profile = {"level": "werkvloer", "domain": "onderwijs"} if waiting else None
-        Respondent(client, code).complete(answers(values), comments, profile)
+        Respondent(client, code, INSTRUMENT.version).complete(answers(values), comments, profile)
 
     # The leader finds the round again by the links, follows the response and closes it.
     leader.get_by_role("navigation", name="Account").get_by_role("link", name="Beheer").click()
@@ -312,10 +321,10 @@ def test_a_new_leader_from_an_empty_database_to_a_closed_rounds_report(browser, 
 
     # The report: the round's own figures, from the five released answers only.
     expect(leader.get_by_role("heading", level=1)).to_have_text("Regio Pad: T0 nulmeting")
-    cards = leader.locator("#summary-title + .cards .card")
+    cards = leader.locator("#summary-title ~ .cards .card")
     expect(cards.nth(0)).to_contain_text("Respondenten 5")
-    expect(cards.nth(1)).to_contain_text(f"Sterkste dimensie 4,1 {TITLES['daring']}")
-    expect(cards.nth(2)).to_contain_text(f"Zwakste dimensie 2,4 {TITLES['youth']}")
+    expect(cards.nth(1)).to_contain_text(f"Sterkste dimensie 4,2 {TITLES['daring']}")
+    expect(cards.nth(2)).to_contain_text(f"Zwakste dimensie 2,3 {TITLES['youth']}")
     assert leader.locator("table.rounds thead th").all_inner_texts() == ["Meting", "n", *TITLES.values()]
     assert round_row(leader) == ["5", *ROUND_SCORES]
     # Per statement, the answers as given: both a plain and the reverse-worded statement of

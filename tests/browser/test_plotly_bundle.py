@@ -47,6 +47,7 @@ def demo(live_app):
         round_ = create_demo()
         live_app.config["DEMO_PASSWORD"] = reset_demo_leader()
         live_app.config["DEMO_SURVEY"] = f"/s/{round_.public_code}"
+        live_app.config["DEMO_SURVEY_VERSION"] = round_.instrument_version  # its own instrument
         db.session.remove()
     return live_app
 
@@ -152,9 +153,10 @@ def test_the_thank_you_radar_needs_no_plotly(browser, demo):
     page = context.new_page()
     watch = PageWatch(page, base)
     fetched = watch_bundle(page)
+    instrument = get_instrument(demo.config["DEMO_SURVEY_VERSION"])
     page.goto(base + demo.config["DEMO_SURVEY"])
     page.click("text=Begin met de vragenlijst")
-    for dimension in INSTRUMENT.dimensions:
+    for dimension in instrument.dimensions:
         for item in dimension.items:
             page.click(f"label[for='{item.key}-3']")  # "4" everywhere
         page.get_by_role("button", name="Volgende", exact=True).click()
@@ -162,10 +164,13 @@ def test_the_thank_you_radar_needs_no_plotly(browser, demo):
     page.check("#domain-0")
     page.get_by_role("button", name="Versturen", exact=True).click()
     assert fetched == [] and page.evaluate("typeof Plotly") == "undefined"
-    assert svg_radar_axes(page, "own-scores") == [d.title.nl for d in INSTRUMENT.dimensions]
-    # Every answer 4: in each dimension four statements count 4 and the one reverse-worded
-    # statement counts 6 - 4 = 2, so each dimension scores 18 / 5 = 3.6.
-    assert svg_radar_scores(page, "own-scores") == pytest.approx([3.6] * 6, abs=0.01)
+    assert svg_radar_axes(page, "own-scores") == [d.title.nl for d in instrument.dimensions]
+    # Every answer 4: in each dimension the one reverse-worded statement counts 6 - 4 = 2 and
+    # the others 4, so a dimension of five scores 18 / 5 = 3.6 and one of six 22 / 6 = 3.67
+    # (version 2: urgency and momentum have five).
+    assert [len(d.items) for d in instrument.dimensions] == [5, 6, 5, 6, 6, 6]
+    expected = [3.6, 22 / 6, 3.6, 22 / 6, 22 / 6, 22 / 6]
+    assert svg_radar_scores(page, "own-scores") == pytest.approx(expected, abs=0.01)
     assert watch.errors == [] and watch.foreign == []
     context.close()
 

@@ -13,19 +13,21 @@ from .conftest import PageWatch, svg_radar_axes, svg_radar_scores
 
 pytestmark = pytest.mark.browser
 
-INSTRUMENT = get_instrument(1)
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 # The option each statement gets, by position on the page: a mix with "weet ik niet".
 CHOICES = [4, 2, 5, 6, 3]  # 1..5 are the scale, 6 is "weet ik niet"
-# Those answers scored by hand: per dimension 4, 2, 5, dk, 3, where the reverse-worded
-# statement (position from surveys/instruments/v1.toml) counts as 6 - x and dk not at all.
-#   urgency, investment (reverse 3rd): 4, 2, 5->1, 3 = 10/4 = 2.5   (unflipped 3.5)
-#   momentum (reverse 2nd):            4, 2->4, 5, 3 = 16/4 = 4.0   (unflipped 3.5)
-#   youth (reverse 1st):               4->2, 2, 5, 3 = 12/4 = 3.0   (unflipped 3.5)
-#   levels, daring (reverse 5th):      4, 2, 5, 3->3 = 14/4 = 3.5
-EXPECTED_SCORES = {"urgency": 2.5, "investment": 2.5, "momentum": 4.0, "youth": 3.0, "levels": 3.5, "daring": 3.5}
-REVERSE_POSITIONS = {"urgency": 2, "investment": 2, "momentum": 1, "youth": 0, "levels": 4, "daring": 4}
+# The demo's open round is on version 2. Those answers scored by hand: per dimension 4, 2, 5,
+# dk, 3 and a sixth statement 4, where the reverse-worded statement (position from
+# surveys/instruments/v2.toml) counts as 6 - x and dk not at all.
+#   urgency (5, reverse 3rd):        4, 2, 5->1, 3    = 10/4 = 2.5   (unflipped 3.5)
+#   investment (6, reverse 3rd):     4, 2, 5->1, 3, 4 = 14/5 = 2.8   (unflipped 3.6)
+#   momentum (5, reverse 2nd):       4, 2->4, 5, 3    = 16/4 = 4.0   (unflipped 3.5)
+#   youth (6, reverse 1st):          4->2, 2, 5, 3, 4 = 16/5 = 3.2   (unflipped 3.6)
+#   levels, daring (6, reverse 6th): 4, 2, 5, 3, 4->2 = 16/5 = 3.2   (unflipped 3.6)
+EXPECTED_SCORES = {"urgency": 2.5, "investment": 2.8, "momentum": 4.0, "youth": 3.2, "levels": 3.2, "daring": 3.2}
+STATEMENTS = {"urgency": 5, "investment": 6, "momentum": 5, "youth": 6, "levels": 6, "daring": 6}
+REVERSE_POSITIONS = {"urgency": 2, "investment": 2, "momentum": 1, "youth": 0, "levels": 5, "daring": 5}
 
 TEXTS = {
     "nl": {
@@ -46,10 +48,21 @@ TEXTS = {
 
 
 @pytest.fixture(scope="module")
-def survey_url(live_app):
+def demo_round(live_app):
+    """The demo's open round: its link, and the instrument of its own version."""
     with live_app.app_context():
         round_ = create_demo()
-        return f"{live_app.config['LIVE_URL']}/s/{round_.public_code}"
+        return f"{live_app.config['LIVE_URL']}/s/{round_.public_code}", get_instrument(round_.instrument_version)
+
+
+@pytest.fixture(scope="module")
+def survey_url(demo_round):
+    return demo_round[0]
+
+
+@pytest.fixture(scope="module")
+def instrument(demo_round):
+    return demo_round[1]
 
 
 def expected_value(position: int) -> int | None:
@@ -68,8 +81,10 @@ def choose(page, item_key: str, position: int) -> None:
     ids=["phone-nl", "phone-en", "desktop-nl", "desktop-en"],
 )
 def test_complete_questionnaire_with_one_missing_answer_corrected(
-    browser, live_app, survey_url, artifacts, viewport, language
+    browser, live_app, survey_url, instrument, artifacts, viewport, language
 ):
+    # What the worked example assumes of the round's version.
+    assert {d.key: len(d.items) for d in instrument.dimensions} == STATEMENTS
     texts = TEXTS[language]
     context = browser.new_context(viewport=viewport, locale="nl-NL")
     page = context.new_page()
@@ -84,7 +99,7 @@ def test_complete_questionnaire_with_one_missing_answer_corrected(
     page.screenshot(path=artifacts / f"intro-{name}.png", full_page=True)
     page.click(f"text={texts['start']}")
 
-    for step, dimension in enumerate(INSTRUMENT.dimensions, start=1):
+    for step, dimension in enumerate(instrument.dimensions, start=1):
         assert page.locator("h1").inner_text() == dimension.title.get(language)
         for position, item in enumerate(dimension.items):
             if step == 1 and position == 0:
@@ -115,7 +130,7 @@ def test_complete_questionnaire_with_one_missing_answer_corrected(
     assert page.locator("h1").inner_text() == texts["thanks"]
     axes = svg_radar_axes(page, "own-scores")  # SVG in the page: there as it arrives
     page.screenshot(path=artifacts / f"thanks-{name}.png", full_page=True)
-    assert axes == [d.title.get(language) for d in INSTRUMENT.dimensions]  # each inside the chart
+    assert axes == [d.title.get(language) for d in instrument.dimensions]  # each inside the chart
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     assert watch.errors == [] and watch.foreign == []
 
@@ -125,29 +140,29 @@ def test_complete_questionnaire_with_one_missing_answer_corrected(
         stored = new[0]
         answers = {a.item_key: a.value for a in stored.answers}
         expected = {
-            item.key: expected_value(position) for d in INSTRUMENT.dimensions for position, item in enumerate(d.items)
+            item.key: expected_value(position) for d in instrument.dimensions for position, item in enumerate(d.items)
         }
         assert answers == expected
         assert (stored.level, stored.domain, stored.language) == ("bestuur", "gemeente", language)
         assert [c.text for c in stored.comments] == ["Meer met de jongere zelf praten."]
-        assert {d.key: [n for n, item in enumerate(d.items) if item.reverse] for d in INSTRUMENT.dimensions} == {
+        assert {d.key: [n for n, item in enumerate(d.items) if item.reverse] for d in instrument.dimensions} == {
             key: [position] for key, position in REVERSE_POSITIONS.items()
         }  # what the worked example assumes
         scores = {s.dimension: s.score for s in stored.scores}
         assert scores == pytest.approx(EXPECTED_SCORES)
         # The radar shows the respondent's own scores.
         drawn = svg_radar_scores(page, "own-scores")
-        assert drawn == pytest.approx([EXPECTED_SCORES[d.key] for d in INSTRUMENT.dimensions], abs=0.01)
+        assert drawn == pytest.approx([EXPECTED_SCORES[d.key] for d in instrument.dimensions], abs=0.01)
     context.close()
 
 
-def test_questionnaire_works_without_javascript(browser, live_app, survey_url):
+def test_questionnaire_works_without_javascript(browser, live_app, survey_url, instrument):
     context = browser.new_context(viewport=PHONE, java_script_enabled=False)
     page = context.new_page()
     page.goto(survey_url + "/1")
     page.get_by_role("button", name="Volgende", exact=True).click()
     assert page.locator(".error-summary").is_visible()
-    for dimension in INSTRUMENT.dimensions:
+    for dimension in instrument.dimensions:
         for item in dimension.items:
             page.click(f"label[for='{item.key}-2']")  # neutral: 3 either way round
         page.get_by_role("button", name="Volgende", exact=True).click()
@@ -159,14 +174,14 @@ def test_questionnaire_works_without_javascript(browser, live_app, survey_url):
     context.close()
 
 
-def test_switching_language_mid_page_keeps_the_answers(browser, live_app, survey_url):
+def test_switching_language_mid_page_keeps_the_answers(browser, live_app, survey_url, instrument):
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
     page.goto(survey_url + "/2")
-    items = INSTRUMENT.dimensions[1].items
+    items = instrument.dimensions[1].items
     page.click(f"label[for='{items[0].key}-4']")
     page.click(f"label[for='{items[1].key}-5']")
     page.get_by_role("button", name="English").click()
-    assert page.locator("h1").inner_text() == INSTRUMENT.dimensions[1].title.en
+    assert page.locator("h1").inner_text() == instrument.dimensions[1].title.en
     assert page.is_checked(f"#{items[0].key}-4") and page.is_checked(f"#{items[1].key}-5")
     context.close()
