@@ -17,12 +17,13 @@ from auth.access import may_see, partnership_or_404, programme_or_404, round_or_
 from auth.audit import record
 from extensions import db
 from models import Action, ActionStatus, GuideNote, Partnership, Role, TimelineNote
+from models.partner_map import map_on
 from surveys.instrument import get_instrument
 
 from . import exports
 from .actions import actions_of, experiment_log, timeline_notes
 from .followup_forms import AgreedActionForm, NoteForm, TimelineNoteForm, status_labels
-from .guide import guide_points
+from .guide import guide_points, table_prompt
 from .labels import dimension_titles, option_labels
 from .results import previous_shown, round_results
 from .versions import versions_sentence
@@ -63,6 +64,7 @@ def guide_page(partnership: Partnership, round_id: int, failed: tuple[str, NoteF
         instrument=instrument,
         points=points,
         changes_versions=versions_sentence([previous.round, round_]) if previous else "",
+        table_prompt=table_prompt(map_on(partnership.id), instrument),
         notes=notes,
         forms=forms,
         may_edit=may_edit(partnership),

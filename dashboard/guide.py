@@ -20,11 +20,14 @@ Thresholds, and why:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
-from surveys.guide import Question, get_guide
+from models import PartnerMap
+from surveys.guide import Point, Question, Thread, get_guide
 from surveys.instrument import Instrument, Item
 from surveys.stats import Difference, difference
 
+from .partners import coverage_of, partners_of
 from .results import GroupResult, RoundResult, comparison, item_results, previous_shown
 from .summary import change
 
@@ -160,3 +163,33 @@ def guide_points(results: list[RoundResult], current: RoundResult, instrument: I
         *unknown_shares(current, instrument),
     ]
     return [with_questions(point) for point in points]
+
+
+# --- "Wie moet er nog aan tafel?" ---------------------------------------------------------------
+
+#: The source's words on who sits at which table (thread 2, investing in the collaboration).
+TABLE_THREAD = 2
+TABLE_POINTS = ("investment_meetings", "investment_competence")
+
+
+@dataclass(frozen=True)
+class TablePrompt:
+    """The domains missing from each table on a version of the partner map, with the source's
+    points on who should be at the table."""
+
+    gaps: dict[str, tuple[str, ...]]  # per table with a missing domain, those domains
+    saved_on: date  # the version's day
+    thread: Thread
+    points: tuple[Point, ...]
+
+
+def table_prompt(version: PartnerMap | None, instrument: Instrument) -> TablePrompt | None:
+    """The prompt for a map (the current one: the guide prepares the next meeting); None
+    without a map or when every domain sits at every table."""
+    if version is None or not version.organisations:
+        return None  # no map, or an empty one: nothing recorded to point at
+    gaps = coverage_of(partners_of(version), instrument).gaps()
+    if not gaps:
+        return None
+    thread = get_guide().thread(TABLE_THREAD)
+    return TablePrompt(gaps, version.saved_on, thread, tuple(thread.point(key) for key in TABLE_POINTS))

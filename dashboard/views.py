@@ -42,6 +42,7 @@ from .actions import experiment_log, open_actions, timeline_notes
 from .followup_forms import status_labels
 from .labels import dimension_titles, option_labels
 from .quality import instrument_quality
+from .partners import partner_section
 from .results import (
     RoundResult,
     comments_page,
@@ -111,6 +112,16 @@ def change_words(change: Change | None) -> str:
     if change.real:
         return _("groter dan toeval (%(interval)s)", interval=interval(change))
     return _("binnen toeval (%(interval)s)", interval=interval(change))
+
+
+def map_compared(results: list[RoundResult], current: RoundResult, previous: RoundResult | None):
+    """The round whose partner map the dashboard compares with: the round compared with, else
+    (the map is no figure of respondents, so a round that is not shown has one too) the round
+    before `current`."""
+    if previous is not None:
+        return previous.round
+    index = results.index(current)
+    return results[index - 1].round if index else None
 
 
 def trend_point(result: RoundResult, dimension: str, change: Change | None) -> charts.TrendPoint:
@@ -201,6 +212,7 @@ def round_view(
         "items": items,
         "sort": sort,
         "comments": round_comments(current),
+        "partners": partner_section(partnership.id, current, map_compared(results, current, previous), instrument),
         "level_radar": group_radar(instrument, current, levels, level_names),
         "domain_radar": group_radar(instrument, current, domains, domain_names),
         "item_bars": {

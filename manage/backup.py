@@ -58,6 +58,7 @@ def _selection(table: Table, partnership_id: int | None):
     rounds = select(t["round"].c.id).where(t["round"].c.partnership_id == partnership_id)
     responses = select(t["response"].c.id).where(t["response"].c.round_id.in_(rounds))
     members = select(t["membership"].c.user_id).where(t["membership"].c.partnership_id == partnership_id)
+    maps = select(t["partner_map"].c.id).where(t["partner_map"].c.partnership_id == partnership_id)
     by_partnership = lambda: table.c.partnership_id == partnership_id  # noqa: E731
     by_response = lambda: table.c.response_id.in_(responses)  # noqa: E731
     conditions = {
@@ -77,6 +78,8 @@ def _selection(table: Table, partnership_id: int | None):
         "guide_note": lambda: table.c.round_id.in_(rounds),
         # A programme's notes are the programme's: only in a full backup, like the programme.
         "timeline_note": by_partnership,
+        "partner_map": by_partnership,
+        "partner_organisation": lambda: table.c.map_id.in_(maps),
     }
     condition = conditions.get(table.name)
     # Programmes and coordinators belong to no single partnership: only in a full backup.

@@ -14,7 +14,19 @@ from flask import current_app
 import clock
 from dashboard.releases import release_if_due
 from extensions import db
-from models import Action, ActionStatus, Coordinatorship, Partnership, Programme, Role, Round, TimelineNote, find_user
+from models import (
+    Action,
+    ActionStatus,
+    Coordinatorship,
+    PartnerMap,
+    PartnerOrganisation,
+    Partnership,
+    Programme,
+    Role,
+    Round,
+    TimelineNote,
+    find_user,
+)
 from surveys.instrument import Instrument, get_instrument
 from surveys.responses import add_response
 from surveys.scoring import flip
@@ -166,6 +178,7 @@ def create_demo(today: date | None = None, seed: int = 2026) -> Round:
             _add_round_responses(rng, instrument, round_, index, count, last_day=min(closes_on, today))
             round_.closes_on = closes_on
         _add_followup(partnership, today)
+        _add_partner_map(partnership)
         db.session.commit()
     return partnership.rounds[-1]
 
@@ -207,6 +220,30 @@ def _add_followup(partnership: Partnership, today: date) -> None:
             ),
         ]
     )
+
+
+# The demo's partner map in three versions: who sat at which table at T0, UWV and leerplicht
+# joining the casusoverleg after T0 (the first agreed action), young people on the policy
+# table after T2. (name, domain, seats)
+PARTNERS = [
+    ("ROC Voorbeeld", "onderwijs", {"werkvloer": "vast", "beleid": "soms", "bestuur": "vast"}),
+    ("Gemeente Voorbeeld", "gemeente", {"werkvloer": "soms", "beleid": "vast", "bestuur": "vast"}),
+    ("Jeugdteam Voorbeeld", "zorg_jeugdhulp", {"werkvloer": "vast", "beleid": "soms"}),
+    ("UWV", "werk_inkomen", {"werkvloer": "vast", "beleid": "soms"}),
+    ("RMC Voorbeeld", "leerplicht_rmc", {"werkvloer": "vast"}),
+    ("Jongerenraad", "jongere", {"beleid": "soms"}),
+]
+
+
+def _add_partner_map(partnership: Partnership) -> None:
+    t0, t2 = partnership.rounds[0], partnership.rounds[2]
+    versions = [(t0.opens_on, 3), (t0.closes_on + timedelta(days=40), 5), (t2.closes_on + timedelta(days=10), 6)]
+    for saved_on, count in versions:
+        organisations = [
+            PartnerOrganisation(number=number, name=name, domain=domain, seats=seats)
+            for number, (name, domain, seats) in enumerate(PARTNERS[:count], start=1)
+        ]
+        db.session.add(PartnerMap(partnership_id=partnership.id, saved_on=saved_on, organisations=organisations))
 
 
 def create_demo_programme(today: date | None = None, seed: int = 2027) -> Programme:

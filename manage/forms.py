@@ -17,6 +17,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
+    DataRequired,
     EqualTo,
     InputRequired,
     Length,
@@ -27,6 +28,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from models.partner_map import FREQUENCIES
 from models.round import REMINDER_DAYS
 from surveys.instrument import available_versions
 from text_rules import email_address, email_filter, multi_line, single_line, slug_rule, strip
@@ -201,3 +203,52 @@ class AcceptForm(FlaskForm):
     repeat = PasswordField(
         _l("Herhaal het wachtwoord"), validators=[EqualTo("password", _l("De wachtwoorden zijn niet gelijk."))]
     )
+
+
+#: How often an organisation sits at a table, in the model's order (strongest first).
+FREQUENCY_LABELS = {"vast": _l("Vast: bij elk overleg"), "soms": _l("Soms"), "niet": _l("Niet")}
+
+
+class PartnerForm(FlaskForm):
+    """An organisation on the partner map: its name, its domain and, per table, how often it
+    sits there. The domains and tables are the instrument's (given by the view); each table's
+    field is named `table_<key>`."""
+
+    name = StringField(
+        _l("Naam van de organisatie"),
+        description=_l("Bijvoorbeeld ‘ROC Midden’, ‘UWV’ of ‘Jongerenraad’."),
+        filters=[strip],
+        # DataRequired, not InputRequired: a name of spaces only is empty once stripped.
+        validators=[
+            DataRequired(_l("Vul de naam van de organisatie in.")),
+            Length(max=200, message=_l("Een naam heeft hoogstens 200 tekens.")),
+            single_line,
+        ],
+    )
+    domain = RadioField(_l("Domein"), validators=[InputRequired(_l("Kies het domein van de organisatie."))])
+
+    @classmethod
+    def build(cls, domains: list[tuple[str, str]], tables: list[tuple[str, str]], **kwargs) -> "PartnerForm":
+        """The form for these domains and tables ((key, label) pairs)."""
+
+        class Form(cls):
+            pass
+
+        for key, label in tables:
+            field = RadioField(
+                _l("Aan tafel bij %(table)s", table=label),
+                choices=choices((key, FREQUENCY_LABELS[key]) for key in FREQUENCIES),
+                default="niet",
+                validators=[InputRequired(_l("Kies hoe vaak de organisatie aan deze tafel zit."))],
+            )
+            setattr(Form, f"table_{key}", field)
+        form = Form(**kwargs)
+        form.domain.choices = choices(domains)
+        form.tables = [key for key, _label in tables]
+        return form
+
+    def table_fields(self) -> list:
+        return [self[f"table_{key}"] for key in self.tables]
+
+    def seats(self) -> dict[str, str]:
+        return {key: self[f"table_{key}"].data for key in self.tables}

@@ -8,6 +8,7 @@ from .audit import AuditEvent
 from .draft import Draft
 from .followup import Action, ActionStatus, GuideNote, TimelineNote
 from .invitation import AccountInvitation, Invitation, new_token, token_hash
+from .partner_map import PartnerMap, PartnerOrganisation
 from .partnership import Partnership, Programme
 from .password_reset import PasswordReset
 from .release import Release
@@ -27,6 +28,8 @@ __all__ = [
     "GuideNote",
     "Invitation",
     "Membership",
+    "PartnerMap",
+    "PartnerOrganisation",
     "Partnership",
     "PasswordReset",
     "Programme",

@@ -308,4 +308,5 @@ def route_values(round_, open_round) -> dict:
         "note_id": 1,
         "point_key": "weakest:investment",
         "dimension": "urgency",  # a comments page
+        "partner": 1,  # an organisation on the partner map (need not exist)
     }

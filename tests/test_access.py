@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 import clock
 from extensions import db
-from models import Action, Coordinatorship, Partnership, Programme, TimelineNote, User
+from models import Action, Coordinatorship, PartnerMap, PartnerOrganisation, Partnership, Programme, TimelineNote, User
 
 from .conftest import csrf_from, login, route_values
 from .test_dashboard import scored
@@ -157,6 +157,8 @@ EXPECTED_GET = {
     "manage.poster": LEADERS,
     "manage.delete_round": LEADERS,
     "manage.delete_partnership": LEADERS,
+    "manage.partner_map": LEADERS,  # who is at which table: viewers read it on the dashboard
+    "manage.edit_partner": LEADERS,
     "surveys.display_intro": EVERYONE,
     "surveys.display_step": EVERYONE,
     "surveys.display_thanks": by_role(rest=302),
@@ -183,6 +185,7 @@ def followup_values(app, endpoint: str) -> dict:
             "action_id": db.session.scalar(select(Action.id)),
             "note_id": db.session.scalar(select(TimelineNote.id).where(column.is_not(None))),
             "point_key": "weakest:urgency",
+            "partner": db.session.scalar(select(PartnerOrganisation.number)),
         }
 
 
@@ -209,6 +212,8 @@ def programme_world(app, make_round, add_responses, make_user, session):
         db.session.add(Action(partnership_id=ours.partnership_id, title="Afspraak", dimensions=["youth"]))
         db.session.add(TimelineNote(partnership_id=ours.partnership_id, happened_on=today, text="Convenant"))
         db.session.add(TimelineNote(programme_id=programme.id, happened_on=today, text="Landelijk pact"))
+        organisation = PartnerOrganisation(number=1, name="UWV", domain="werk_inkomen", seats={"werkvloer": "vast"})
+        db.session.add(PartnerMap(partnership_id=ours.partnership_id, saved_on=today, organisations=[organisation]))
         db.session.commit()
     return ours, open_round
 
@@ -287,6 +292,9 @@ EXPECTED_POST = {
     "manage.resend_invitations": POST_LEADERS,
     "manage.delete_round": POST_LEADERS,
     "manage.delete_partnership": POST_LEADERS,
+    "manage.partner_map": POST_LEADERS,
+    "manage.edit_partner": POST_LEADERS,
+    "manage.remove_partner": POST_LEADERS,
     "surveys.display_step": by_role(rest=ALLOWED),
     "surveys.display_restart": by_role(rest=ALLOWED),
     "welcome.accept_invitation": by_role(rest=404),
@@ -330,9 +338,10 @@ def test_every_post_route_for_every_role(app, programme_world, role):
             )
             for rule in rules
         ]
-    # Deleting the partnership last, so the other routes still find it; before it the actions and
-    # notes, which are deleted without a confirmation, so that their edit routes still find them.
-    urls.sort(key=lambda pair: (pair[0] == "manage.delete_partnership", pair[0].startswith("followup.delete")))
+    # Deleting the partnership last, so the other routes still find it; before it the actions,
+    # notes and partners, which are removed without a confirmation, after their edit routes.
+    removing = lambda endpoint: endpoint.startswith("followup.delete") or endpoint == "manage.remove_partner"  # noqa: E731
+    urls.sort(key=lambda pair: (pair[0] == "manage.delete_partnership", removing(pair[0])))
     for endpoint, url in urls:
         client = app.test_client()  # fresh, so signing out does not end the walk
         if role != "anonymous":

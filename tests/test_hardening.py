@@ -59,6 +59,7 @@ def every_route(app, round_) -> list[tuple[str, str, str]]:
         "filename": "css/app.css",
         "action_id": 1,
         "note_id": 1,
+        "partner": 1,
     }
     routes = []
     with app.test_request_context():

@@ -39,6 +39,7 @@ CORE = {
     "dashboard.anonymity",
     "dashboard.summary",
     "dashboard.charts",
+    "dashboard.coverage",
 }
 CORE_MAY_IMPORT = {
     "__future__",

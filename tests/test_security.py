@@ -36,6 +36,7 @@ SAMPLE = {
     "note_id": 1,
     "point_key": "weakest:investment",
     "dimension": "urgency",  # a comments page
+    "partner": 1,
 }
 
 
