@@ -41,8 +41,8 @@ from . import programme as programme_view
 from .actions import experiment_log, open_actions, timeline_notes
 from .followup_forms import status_labels
 from .labels import dimension_titles, option_labels
-from .quality import instrument_quality
 from .partners import partner_section
+from .quality import instrument_quality
 from .results import (
     RoundResult,
     comments_page,
