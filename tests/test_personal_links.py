@@ -187,7 +187,9 @@ def normalised(html: str, round_: Round) -> str:
     html = html.replace(round_.partnership.slug, "SLUG").replace(round_.partnership.name, "NAME")
     html = html.replace(round_.public_code, "CODE").replace(f"/metingen/{round_.id}/", "/metingen/ID/")
     html = re.sub(rf"round={round_.id}\b", "round=ID", html).replace(f"/rounds/{round_.id}", "/rounds/ID")
-    html = re.sub(r"/leden/\d+/", "/leden/USER/", html).replace(f'<option value="{round_.id}"', '<option value="ID"')
+    html = re.sub(r"/leden/\d+/", "/leden/USER/", html)
+    # A round picker's option, not the instrument version's (value 2 is "Versie 2").
+    html = re.sub(rf'<option value="{round_.id}"(?=[^>]*>(?!Versie ))', '<option value="ID"', html)
     html = html.replace(f'"id":{round_.id},', '"id":"ID",')
     html = re.sub(r"leider\d+", "LEIDER", html)  # the leader's name in the mail preview
     return re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d", "TIME", html)
