@@ -536,3 +536,30 @@ def test_each_figure_of_groups_moving_together_is_judged_with_its_own_sets(
     assert (werkvloer["respondents"], werkvloer["release"]) == (10, 2)
     assert werkvloer["scores"]["urgency"]["n"] == 5
     assert (bestuur["respondents"], bestuur["release"], bestuur["scores"]) == (7, 2, {})
+
+
+def test_the_next_release_leaves_the_previous_figures_as_they_were(app, make_round, add_responses):
+    """next_figures works on a deep copy: the previous release's figures (loaded, and on the
+    leaders' pages) are never changed in place, whatever the new release publishes. Kills the
+    shallow-copy mutant, which rewrote the earlier release's totals in memory."""
+    import copy
+
+    from sqlalchemy import update
+
+    from extensions import db
+
+    round_ = make_round("T1")
+    add_responses(round_, 5, lambda n, item: 2, level="werkvloer")  # release 1: everything 2
+    add_responses(round_, 5, lambda n, item: 5, level="bestuur", release=False)  # waiting
+    with app.app_context():
+        db.session.execute(
+            update(Response)
+            .where(Response.round_id == round_.id, Response.release_number.is_(None))
+            .values(release_number=2)
+        )
+        previous = releases.latest_release(round_.id).figures
+        before = copy.deepcopy(previous)
+        figures = releases.next_figures(db.session.get(Round, round_.id), 2, previous, releases.seen_sets(round_.id), 5)
+        assert figures["total"] != before["total"]  # the new release does publish new totals
+        assert previous == before
+        db.session.rollback()
