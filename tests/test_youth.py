@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 import clock
 from dashboard.youth import add_youth_response, release_youth_if_due
 from extensions import db
-from models import Response, YouthAnswer, YouthRelease, YouthResponse
+from models import Release, Response, YouthAnswer, YouthRelease, YouthResponse
 from surveys.instrument import InstrumentError
 from surveys.youth import YOUTH_FILE, get_youth_instrument, load_youth_instrument, parse_youth_instrument
 
@@ -195,9 +195,6 @@ def leader_round(client, make_round, add_responses, make_user):
     return round_
 
 
-CSRF_VALUE = re.compile(r'(name="csrf_token"[^>]*value=")[^"]+"|(value=")[^"]+("[^>]*name="csrf_token")')
-
-
 def professional_views(client, round_) -> dict[str, bytes]:
     """Every page, export and API answer of the professionals' figures, with the youth
     section and the form tokens (they change by the second) taken out."""
@@ -221,18 +218,14 @@ def professional_views(client, round_) -> dict[str, bytes]:
 
 def test_youth_answers_never_change_the_professionals_figures(app, client, leader_round, session):
     before = professional_views(client, leader_round)
-    releases_before = [
-        (r.number, r.n, r.figures) for r in session.scalars(select(db.Model.registry._class_registry["Release"]))
-    ]
+    releases_before = [(r.number, r.n, r.figures) for r in session.scalars(select(Release))]
     add_youth(app, leader_round, 10, value=1)
     session.expire_all()
     assert count(session, YouthRelease) == 2
     after = professional_views(client, leader_round)
     for url in before:
         assert after[url] == before[url], url
-    releases_after = [
-        (r.number, r.n, r.figures) for r in session.scalars(select(db.Model.registry._class_registry["Release"]))
-    ]
+    releases_after = [(r.number, r.n, r.figures) for r in session.scalars(select(Release))]
     assert releases_after == releases_before
     assert count(session, Response) == 6  # and the youth section itself does show them
     assert "Wat jongeren zeggen" in client.get(f"/dashboard/{leader_round.partnership.slug}/").text
