@@ -1,6 +1,7 @@
 """The youth questionnaire (de jongerenversie): its instrument file, its own link and thank-you,
 its answers kept apart from the professionals' figures, its release rule on the dashboard."""
 
+import json
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -278,3 +279,43 @@ def test_the_round_page_has_the_youth_link_and_its_qr_code(client, leader_round)
     qr = client.get(f"/beheer/{slug}/metingen/{leader_round.id}/jongeren-qr.svg")
     assert qr.status_code == 200 and qr.mimetype == "image/svg+xml"
     assert client.get(f"/beheer/{slug}/metingen/{leader_round.id}/jongeren-qr.gif").status_code == 404
+
+
+# --- anonymity audit and backups ------------------------------------------------------------
+
+
+def test_the_youth_tables_hold_nothing_that_identifies_a_young_person(app, make_round, session):
+    round_ = make_round()
+    client = app.test_client()
+    client.environ_base.update(REMOTE_ADDR="203.0.113.78", HTTP_USER_AGENT="Mozilla/5.0 (Jongfoon 3)")
+    assert send(client, round_.youth_code, youth_answers()).status_code == 302
+    for table in (YouthResponse, YouthAnswer, YouthRelease):
+        names = {c.name for c in table.__table__.columns}
+        assert not names & {"name", "email", "ip", "ip_address", "user_agent", "user_id", "invitation_id", "text"}
+        assert {fk.column.table.name for fk in table.__table__.foreign_keys} <= {"round", "youth_response"}
+    assert YouthResponse.__table__.c.submitted_on.type.python_type.__name__ == "date"  # the day only
+    for name in ("youth_response", "youth_answer"):
+        for row in session.execute(select(db.metadata.tables[name])).all():
+            assert "203.0.113.78" not in str(row) and "Jongfoon" not in str(row)
+    # The session cookie says only that this device sent the link's questionnaire: no answers.
+    cookie = client.get_cookie("session")
+    with app.test_request_context():
+        data = app.session_interface.get_signing_serializer(app).loads(cookie.value)
+    assert data.get("youth_sent") == {round_.youth_code: True}
+    assert not any(s.key in str(data) for s in INSTRUMENT.statements)
+
+
+def test_a_partnership_backup_takes_its_youth_answers(app, runner, make_round, tmp_path, session):
+    from manage.backup import tables
+
+    round_ = make_round()
+    other = make_round()
+    add_youth(app, round_, 5)
+    add_youth(app, other, 2)
+    file = tmp_path / "one.json"
+    exported = runner.invoke(args=["backup", "export", str(file), "--partnership", round_.partnership.slug])
+    assert exported.exit_code == 0, exported.output
+    content = json.loads(file.read_text())["content"]["tables"]
+    assert {t.name for t in tables()} >= {"youth_response", "youth_answer", "youth_release"}
+    assert len(content["youth_response"]) == 5 and len(content["youth_release"]) == 1
+    assert len(content["youth_answer"]) == 5 * len(INSTRUMENT.statements)
