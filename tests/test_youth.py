@@ -276,6 +276,7 @@ def test_the_round_page_has_the_youth_link_and_its_qr_code(client, leader_round)
     slug = leader_round.partnership.slug
     page = client.get(f"/beheer/{slug}/metingen/{leader_round.id}/")
     assert page.status_code == 200 and f"/j/{leader_round.youth_code}" in page.text
+    assert "Reacties van jongeren: nog geen 5." in page.text
     qr = client.get(f"/beheer/{slug}/metingen/{leader_round.id}/jongeren-qr.svg")
     assert qr.status_code == 200 and qr.mimetype == "image/svg+xml"
     assert client.get(f"/beheer/{slug}/metingen/{leader_round.id}/jongeren-qr.gif").status_code == 404
@@ -319,3 +320,23 @@ def test_a_partnership_backup_takes_its_youth_answers(app, runner, make_round, t
     assert {t.name for t in tables()} >= {"youth_response", "youth_answer", "youth_release"}
     assert len(content["youth_response"]) == 5 and len(content["youth_release"]) == 1
     assert len(content["youth_answer"]) == 5 * len(INSTRUMENT.statements)
+
+
+def test_the_round_page_counts_young_people_in_releases_only(app, client, leader_round):
+    add_youth(app, leader_round, 6)
+    page = client.get(f"/beheer/{leader_round.partnership.slug}/metingen/{leader_round.id}/").text
+    assert "Reacties van jongeren: 5," in page  # the sixth waits for four more
+
+
+def test_the_release_command_releases_waiting_youth_answers(app, runner, make_round, session):
+    round_ = make_round()
+    with app.app_context():
+        for _ in range(5):
+            add_youth_response(round_.id, youth_answers_values(), "nl", round_.opens_on)
+        db.session.commit()
+    assert "1 release(s) made." in runner.invoke(args=["release"]).output
+    assert count(session, YouthRelease) == 1
+
+
+def youth_answers_values() -> dict:
+    return {s.key: 3 for s in INSTRUMENT.statements}

@@ -19,7 +19,7 @@ from auth.access import partnership_or_404, round_or_404
 from auth.audit import record
 from dashboard.releases import mark_seen
 from dashboard.results import response_tracking
-from dashboard.youth import mark_youth_seen
+from dashboard.youth import latest_youth_release, mark_youth_seen
 from extensions import db
 from models import Draft, Role, Round
 from models import Response as SurveyResponse
@@ -92,6 +92,7 @@ def render_round_page(partnership, round_: Round, form: RoundForm, invitations_f
         tracking=response_tracking(round_),
         survey_url=survey_url(round_),
         youth_url=youth_url(round_),
+        youth_release=latest_youth_release(round_.id),
         mail_configured=mailer.mail_configured(),
         mail_preview=preview,
     ), status
