@@ -189,4 +189,11 @@ def test_the_dashboard_shows_what_young_people_say(browser, live_app, youth_site
         section.screenshot(path=str(SHOTS / "dashboard-youth-section-phone.png"))
     with live_app.app_context():
         assert db.session.scalar(select(func.count()).select_from(YouthAnswer)) > 0
+    # The round page: the youth link and its QR code beside the professionals' open link.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{youth_site['base']}/beheer/jong-test/metingen/{youth_site['round_id']}/")
+    assert youth_site["code"] in page.locator("#youth-link").input_value()
+    assert page.evaluate("() => document.querySelector('img[src*=jongeren-qr]').naturalWidth") > 0
+    if SHOTS:
+        page.locator("section[aria-labelledby=youth-link-title]").screenshot(path=str(SHOTS / "round-youth-link.png"))
     context.close()
