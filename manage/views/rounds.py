@@ -24,6 +24,7 @@ from extensions import db
 from models import Draft, Role, Round
 from models import Response as SurveyResponse
 from surveys.instrument import get_instrument
+from surveys.youth import get_youth_instrument
 
 from ..forms import ActionForm, ConfirmDeleteForm, InvitationsForm, RoundForm
 from ..survey_mail import survey_mail, survey_url, youth_url
@@ -93,6 +94,7 @@ def render_round_page(partnership, round_: Round, form: RoundForm, invitations_f
         survey_url=survey_url(round_),
         youth_url=youth_url(round_),
         youth_release=latest_youth_release(round_.id),
+        youth_statements=len(get_youth_instrument().statements),
         mail_configured=mailer.mail_configured(),
         mail_preview=preview,
     ), status
