@@ -160,4 +160,11 @@ def youth_view(round_: Round, professional_scores: dict, min_size: int) -> dict:
         }
         for statement in instrument.statements
     ]
-    return {"state": "shown", "n": release.n, "rows": rows, "instrument": instrument, "min_size": min_size}
+    return {
+        "state": "shown",
+        "n": release.n,
+        "number": release.number,
+        "rows": rows,
+        "instrument": instrument,
+        "min_size": min_size,
+    }

@@ -340,3 +340,19 @@ def test_the_release_command_releases_waiting_youth_answers(app, runner, make_ro
 
 def youth_answers_values() -> dict:
     return {s.key: 3 for s in INSTRUMENT.statements}
+
+
+def test_a_statement_whose_new_answers_are_too_few_keeps_its_earlier_figure(app, client, leader_round):
+    add_youth(app, leader_round, 5, value=2)
+    with app.app_context():  # five more, four of whom do not know the first statement
+        for n in range(5):
+            values = {s.key: 4 for s in INSTRUMENT.statements} | {"asked_needs": None if n else 4}
+            add_youth_response(leader_round.id, values, "nl", leader_round.opens_on)
+            db.session.commit()
+            release_youth_if_due(leader_round.id, app.config["MIN_GROUP_SIZE"])
+    section = youth_section(client, leader_round)
+    assert "10 jongeren vulden" in section
+    row = re.search(r"Ze vroegen mij wat ik nodig heb\.(.*?)</tr>", section, flags=re.S).group(1)
+    assert "(stand 1)" in row and ">2,0<" in row  # one new answer alone is never shown
+    other = re.search(r"Ze keken eerst naar mij.*?</th>(.*?)</tr>", section, flags=re.S).group(1)
+    assert ">3,0<" in other  # five 2s and five 4s
