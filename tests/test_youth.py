@@ -230,6 +230,8 @@ def test_youth_answers_never_change_the_professionals_figures(app, client, leade
     assert releases_after == releases_before
     assert count(session, Response) == 6  # and the youth section itself does show them
     assert "Wat jongeren zeggen" in client.get(f"/dashboard/{leader_round.partnership.slug}/").text
+    report = client.get(f"/dashboard/{leader_round.partnership.slug}/rounds/{leader_round.id}/report").text
+    assert 'id="youth-table"' in report  # the printed report has them too
 
 
 def youth_section(client, round_) -> str:
