@@ -228,8 +228,10 @@ def register_blueprints(app: Flask) -> None:
     from manage.views import welcome as welcome_bp
     from surveys.views import bp as surveys_bp
     from surveys.views import personal as personal_bp
+    from surveys.views_youth import bp as youth_bp
 
-    for blueprint in (assets_bp, auth_bp, dashboard_bp, api_bp, manage_bp, welcome_bp, surveys_bp, personal_bp):
+    blueprints = (assets_bp, auth_bp, dashboard_bp, api_bp, manage_bp, welcome_bp, surveys_bp, personal_bp, youth_bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     app.register_blueprint(__import__("dashboard.followup", fromlist=["bp"]).bp)  # guide, actions, timeline
     app.add_url_rule("/", "home", lambda: render_template("home.html"))

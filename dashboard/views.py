@@ -55,6 +55,7 @@ from .results import (
     shown_histories,
 )
 from .summary import Change, changes, headline
+from .youth import youth_view
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 api = Blueprint("api", __name__, url_prefix="/api")
@@ -213,6 +214,7 @@ def round_view(
         "sort": sort,
         "comments": round_comments(current),
         "partners": partner_section(partnership.id, current, map_compared(results, current, previous), instrument),
+        "youth": youth_view(current.round, current.total.scores if current.shown else {}, min_group_size()),
         "level_radar": group_radar(instrument, current, levels, level_names),
         "domain_radar": group_radar(instrument, current, domains, domain_names),
         "item_bars": {

@@ -59,6 +59,7 @@ def _selection(table: Table, partnership_id: int | None):
     responses = select(t["response"].c.id).where(t["response"].c.round_id.in_(rounds))
     members = select(t["membership"].c.user_id).where(t["membership"].c.partnership_id == partnership_id)
     maps = select(t["partner_map"].c.id).where(t["partner_map"].c.partnership_id == partnership_id)
+    youth = select(t["youth_response"].c.id).where(t["youth_response"].c.round_id.in_(rounds))
     by_partnership = lambda: table.c.partnership_id == partnership_id  # noqa: E731
     by_response = lambda: table.c.response_id.in_(responses)  # noqa: E731
     conditions = {
@@ -80,6 +81,9 @@ def _selection(table: Table, partnership_id: int | None):
         "timeline_note": by_partnership,
         "partner_map": by_partnership,
         "partner_organisation": lambda: table.c.map_id.in_(maps),
+        "youth_response": lambda: table.c.round_id.in_(rounds),
+        "youth_answer": lambda: table.c.response_id.in_(youth),
+        "youth_release": lambda: table.c.round_id.in_(rounds),
     }
     condition = conditions.get(table.name)
     # Programmes and coordinators belong to no single partnership: only in a full backup.

@@ -13,6 +13,7 @@ import clock
 import mailer
 from dashboard import queries
 from dashboard.releases import next_figures, release_if_due
+from dashboard.youth import release_youth_if_due
 from extensions import db
 from models import Partnership, Release, Role, Round, find_user
 from surveys.instrument import available_versions
@@ -256,6 +257,8 @@ def release_command():
     for round_id in db.session.scalars(select(Round.id)).all():
         while release_if_due(round_id, current_app.config["MIN_GROUP_SIZE"]) is not None:
             made += 1
+        while release_youth_if_due(round_id, current_app.config["MIN_GROUP_SIZE"]) is not None:
+            made += 1  # the youth questionnaire's releases, by the same rule
     click.echo(f"{made} release(s) made.")
 
 

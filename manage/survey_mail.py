@@ -31,6 +31,11 @@ def survey_url(round_: Round) -> str:
     return public_url("surveys.display_intro", code=round_.public_code)
 
 
+def youth_url(round_: Round) -> str:
+    """The open link of the youth questionnaire (de jongerenversie)."""
+    return public_url("youth.questionnaire", youth_code=round_.youth_code)
+
+
 def contact(partnership: Partnership) -> User | None:
     """Who a respondent can write to about a survey mail: the leader who sends it, or (for the
     daily run) the partnership's first leader."""

@@ -15,6 +15,7 @@ from .release import Release
 from .response import Answer, Comment, Response, ResponseScore
 from .round import Round, RoundState
 from .user import Coordinatorship, Membership, Role, User, find_user
+from .youth import YouthAnswer, YouthRelease, YouthResponse
 
 __all__ = [
     "AccountInvitation",
@@ -41,6 +42,9 @@ __all__ = [
     "RoundState",
     "TimelineNote",
     "User",
+    "YouthAnswer",
+    "YouthRelease",
+    "YouthResponse",
     "find_user",
     "new_token",
     "token_hash",

@@ -56,6 +56,9 @@ class Round(db.Model):
     audience: Mapped[int | None] = mapped_column(default=None)
     #: Random code in the public survey link.
     public_code: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_code)
+    #: Random code in the youth questionnaire's link (/j/<code>): the young people's answers
+    #: are stored apart (models/youth.py), never in the professionals' figures.
+    youth_code: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_code)
 
     partnership: Mapped["Partnership"] = relationship(back_populates="rounds")  # noqa: F821
     responses: Mapped[list["Response"]] = relationship(  # noqa: F821

@@ -299,6 +299,7 @@ def route_values(round_, open_round) -> dict:
         "fmt": "csv",
         "programme_slug": "prog",
         "code": open_round.public_code,
+        "youth_code": open_round.youth_code,  # the youth questionnaire's link
         "step": 1,
         "token": "x" * 43,
         "name": plotly_filename(),

@@ -31,6 +31,9 @@ def two_partnerships(make_round, add_responses, make_user):
     return ours, theirs
 
 
+QR_CODES = ("manage.qr_code", "manage.youth_qr_code")
+
+
 def protected_urls(app, round_, partnership=None):
     """Every URL of a rule that takes a partnership or round, filled in for `round_` (under
     the slug of `partnership` when given, to mix one partnership's round into another's URL)."""
@@ -43,7 +46,7 @@ def protected_urls(app, round_, partnership=None):
                 continue  # an action or note of its own: test_every_get_route_for_every_role walks those
             if rule.arguments & PROTECTED_ARGUMENTS and "GET" in rule.methods:
                 if partnership is None or "round_id" in rule.arguments:
-                    fmt = "png" if rule.endpoint == "manage.qr_code" else "csv"
+                    fmt = "png" if rule.endpoint in QR_CODES else "csv"
                     urls.append(
                         url_for(rule.endpoint, **{name: {**values, "fmt": fmt}[name] for name in rule.arguments})
                     )
@@ -154,6 +157,7 @@ EXPECTED_GET = {
     "manage.create_round": LEADERS,
     "manage.round_page": LEADERS,
     "manage.qr_code": LEADERS,
+    "manage.youth_qr_code": LEADERS,
     "manage.poster": LEADERS,
     "manage.delete_round": LEADERS,
     "manage.delete_partnership": LEADERS,
@@ -162,6 +166,8 @@ EXPECTED_GET = {
     "surveys.display_intro": EVERYONE,
     "surveys.display_step": EVERYONE,
     "surveys.display_thanks": by_role(rest=302),
+    "youth.questionnaire": EVERYONE,
+    "youth.thanks": by_role(rest=302),
     "personal.personal_link": by_role(rest=404),
     "welcome.accept_invitation": by_role(rest=404),
     "followup.guide": RESULTS,
@@ -242,10 +248,7 @@ def test_every_get_route_for_every_role(app, programme_world, role):
                 rule.endpoint,
                 url_for(
                     rule.endpoint,
-                    **{
-                        n: ("png" if rule.endpoint == "manage.qr_code" and n == "fmt" else values[n])
-                        for n in rule.arguments
-                    }
+                    **{n: ("png" if rule.endpoint in QR_CODES and n == "fmt" else values[n]) for n in rule.arguments}
                     | {n: v for n, v in followup_values(app, rule.endpoint).items() if n in rule.arguments},
                 ),
             )
@@ -297,6 +300,8 @@ EXPECTED_POST = {
     "manage.remove_partner": POST_LEADERS,
     "surveys.display_step": by_role(rest=ALLOWED),
     "surveys.display_restart": by_role(rest=ALLOWED),
+    "youth.questionnaire": by_role(rest=ALLOWED),
+    "youth.restart": by_role(rest=ALLOWED),
     "welcome.accept_invitation": by_role(rest=404),
     "followup.save_note": POST_LEADERS,
     "followup.new_action": POST_LEADERS,
@@ -319,6 +324,7 @@ def test_every_post_route_for_every_role(app, programme_world, role):
         "round_id": ours.id,
         "programme_slug": "prog",
         "code": open_round.public_code,
+        "youth_code": open_round.youth_code,
         "step": 1,
         "token": "x" * 43,
         "user_id": find_user_id("kijker@ons.example", app),

@@ -52,6 +52,7 @@ def every_route(app, round_) -> list[tuple[str, str, str]]:
         "user_id": 1,
         "invitation_id": 1,
         "code": round_.public_code,
+        "youth_code": round_.youth_code,
         "step": 1,
         "token": "x" * 43,
         "programme_slug": "p",

@@ -28,6 +28,7 @@ SAMPLE = {
     "user_id": 1,
     "invitation_id": 1,
     "code": None,
+    "youth_code": None,
     "step": 1,
     "token": "x" * 43,
     "programme_slug": "p",
@@ -51,6 +52,7 @@ def setup(make_round, make_user, add_responses):
 
 def post_urls(app, round_) -> list[str]:
     values = {**SAMPLE, "slug": round_.partnership.slug, "round_id": round_.id, "code": round_.public_code}
+    values["youth_code"] = round_.youth_code
     with app.test_request_context():
         return [
             url_for(rule.endpoint, **{name: values[name] for name in rule.arguments})
@@ -303,6 +305,7 @@ def test_no_get_changes_state(app, client, session, setup):
         "slug": setup.partnership.slug,
         "round_id": setup.id,
         "code": setup.public_code,
+        "youth_code": setup.youth_code,
         "name": "plotly.min.js",
         "filename": "css/app.css",
     }

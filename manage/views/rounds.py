@@ -19,13 +19,15 @@ from auth.access import partnership_or_404, round_or_404
 from auth.audit import record
 from dashboard.releases import mark_seen
 from dashboard.results import response_tracking
+from dashboard.youth import latest_youth_release, mark_youth_seen
 from extensions import db
 from models import Draft, Role, Round
 from models import Response as SurveyResponse
 from surveys.instrument import get_instrument
+from surveys.youth import get_youth_instrument
 
 from ..forms import ActionForm, ConfirmDeleteForm, InvitationsForm, RoundForm
-from ..survey_mail import survey_mail, survey_url
+from ..survey_mail import survey_mail, survey_url, youth_url
 from .common import bp
 
 REOPEN_DAYS = 14
@@ -66,6 +68,7 @@ def round_page(slug: str, round_id: int):
     if form.validate_on_submit() and not refuse_version_change(form, round_):
         previous = round_.state()
         mark_seen(round_)  # new dates or the hide option may hide what leaders see now
+        mark_youth_seen(round_)
         form.populate_obj(round_)
         if round_.reopened_since(previous):
             record(partnership, "round.opened", round_.title)  # new dates opened it again
@@ -89,6 +92,9 @@ def render_round_page(partnership, round_: Round, form: RoundForm, invitations_f
         invitations_form=invitations_form,
         tracking=response_tracking(round_),
         survey_url=survey_url(round_),
+        youth_url=youth_url(round_),
+        youth_release=latest_youth_release(round_.id),
+        youth_statements=len(get_youth_instrument().statements),
         mail_configured=mailer.mail_configured(),
         mail_preview=preview,
     ), status
@@ -124,6 +130,7 @@ def change_state(slug: str, round_id: int, opening: bool):
     if not ActionForm().validate_on_submit():
         abort(400)
     mark_seen(round_)  # reopening may hide what leaders see now
+    mark_youth_seen(round_)
     if opening:
         if round_.reopen(clock.today(), REOPEN_DAYS):
             flash(
@@ -160,11 +167,24 @@ def qr_code(slug: str, round_id: int, fmt: str):
     round_ = round_or_404(partnership_or_404(slug, Role.LEADER), round_id)
     if fmt not in ("png", "svg"):
         abort(404)
-    code = segno.make(survey_url(round_), error="m")
+    return qr_response(survey_url(round_), f"{slug}-{round_.public_code}.{fmt}", fmt)
+
+
+@bp.get("/<slug>/metingen/<id:round_id>/jongeren-qr.<fmt>")
+@login_required
+def youth_qr_code(slug: str, round_id: int, fmt: str):
+    """The youth questionnaire's open link as a QR code."""
+    round_ = round_or_404(partnership_or_404(slug, Role.LEADER), round_id)
+    if fmt not in ("png", "svg"):
+        abort(404)
+    return qr_response(youth_url(round_), f"{slug}-jongeren-{round_.youth_code}.{fmt}", fmt)
+
+
+def qr_response(url: str, filename: str, fmt: str) -> Response:
+    code = segno.make(url, error="m")
     buffer = io.BytesIO()
     code.save(buffer, kind=fmt, scale=10 if fmt == "png" else 4, border=2)
     mimetype = "image/png" if fmt == "png" else "image/svg+xml"
-    filename = f"{slug}-{round_.public_code}.{fmt}"
     return Response(
         buffer.getvalue(), mimetype=mimetype, headers={"Content-Disposition": f'inline; filename="{filename}"'}
     )

@@ -1,0 +1,170 @@
+"""The young people's figures ("Wat jongeren zeggen"): released in steps by the same rule as
+the professionals' (dashboard/releases.py), from their own tables (models/youth.py), so they
+never enter the professionals' scores.
+
+A youth release is made when at least MIN_GROUP_SIZE youth responses (and, in a big round, a
+tenth more than before) have arrived since the previous one. It holds, per statement, the
+distribution of the answers as given; a statement's figure moves to a new release only when
+the anonymity rule allows it together with every youth figure leaders have seen. There are
+no groups (no profile questions), so the only cells are releases. Hidden, like the
+professionals' results, while the round hides results.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+from datetime import date
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from extensions import db
+from models import Round, YouthAnswer, YouthRelease, YouthResponse
+from surveys.youth import YouthInstrument, get_youth_instrument
+
+from .releases import Rule, _entry, _item_aggregate, needed
+
+logger = logging.getLogger(__name__)
+MEMBERS = "members"
+
+
+def latest_youth_release(round_id: int) -> YouthRelease | None:
+    return db.session.scalar(
+        select(YouthRelease).where(YouthRelease.round_id == round_id).order_by(YouthRelease.number.desc()).limit(1)
+    )
+
+
+def waiting(round_id: int) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(YouthResponse)
+        .where(YouthResponse.round_id == round_id, YouthResponse.release_number.is_(None))
+    )
+
+
+def add_youth_response(round_id: int, answers: dict[str, int | None], language: str, on: date) -> None:
+    """Store one young person's answers (the caller commits)."""
+    response = YouthResponse(round_id=round_id, submitted_on=on, language=language, release_number=None)
+    response.answers = [YouthAnswer(item_key=key, value=value) for key, value in answers.items()]
+    db.session.add(response)
+
+
+def answer_counts(round_id: int, up_to: int) -> dict[str, dict[int, dict[int | None, int]]]:
+    """{item: {release: {value or None: count}}} of the youth releases up to `up_to`."""
+    rows = db.session.execute(
+        select(YouthAnswer.item_key, YouthResponse.release_number, YouthAnswer.value, func.count())
+        .join(YouthResponse, YouthAnswer.response_id == YouthResponse.id)
+        .where(
+            YouthResponse.round_id == round_id,
+            YouthResponse.release_number.is_not(None),
+            YouthResponse.release_number <= up_to,
+        )
+        .group_by(YouthAnswer.item_key, YouthResponse.release_number, YouthAnswer.value)
+    )
+    counts: dict = {}
+    for key, number, value, n in rows:
+        counts.setdefault(key, {}).setdefault(number, {})[value] = n
+    return counts
+
+
+def release_youth_if_due(round_id: int, min_size: int) -> YouthRelease | None:
+    """Make the next youth release when enough youth responses wait; commits."""
+    latest = latest_youth_release(round_id)
+    released = latest.n if latest else 0
+    if waiting(round_id) < needed(released, min_size):
+        return None
+    db.session.commit()
+    number = (latest.number if latest else 0) + 1
+    try:
+        moved = db.session.execute(
+            update(YouthResponse)
+            .where(YouthResponse.round_id == round_id, YouthResponse.release_number.is_(None))
+            .values(release_number=number)
+        ).rowcount
+        if moved < needed(released, min_size):
+            db.session.rollback()
+            return None
+        round_ = db.session.get(Round, round_id)
+        mark_youth_seen(round_)
+        figures = next_youth_figures(
+            get_youth_instrument(), round_id, number, latest.figures if latest else None, seen_sets(round_id), min_size
+        )
+        release = YouthRelease(round_id=round_id, number=number, n=released + moved, figures=figures)
+        db.session.add(release)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return None
+    except OperationalError:
+        db.session.rollback()
+        logger.warning("youth release of round %s postponed", round_id, exc_info=True)
+        return None
+    return release
+
+
+def mark_youth_seen(round_: Round) -> None:
+    """Like releases.mark_seen, for the youth release leaders can see now (the caller commits)."""
+    latest = latest_youth_release(round_.id)
+    if latest is not None and not round_.results_hidden():
+        latest.shown = True
+
+
+def seen_sets(round_id: int) -> dict[str, list]:
+    seen: dict[str, list] = {}
+    for release in db.session.scalars(
+        select(YouthRelease).where(YouthRelease.round_id == round_id, YouthRelease.shown.is_(True))
+    ):
+        for variable, entries in release.figures.get("displayed", {}).items():
+            seen.setdefault(variable, []).extend(entries)
+    return seen
+
+
+def next_youth_figures(
+    instrument: YouthInstrument, round_id: int, number: int, previous: dict | None, seen: dict, min_size: int
+) -> dict:
+    answers = answer_counts(round_id, number)
+    figures = copy.deepcopy(previous) if previous else {"items": {}, "displayed": {}}
+    rule = Rule(seen, figures["displayed"], min_size)
+    rule.move(MEMBERS, None, (None, None, number))
+    figures["unknown"] = {}
+    for statement in instrument.statements:
+        by_release = answers.get(statement.key, {})
+        figures["unknown"][statement.key] = sum(counts.get(None, 0) for counts in by_release.values())
+        cells = {
+            (n, "", ""): sum(c for value, c in counts.items() if value is not None) for n, counts in by_release.items()
+        }
+        variable, old = f"item:{statement.key}", _entry(figures["items"].get(statement.key))
+        if rule.changes(cells, old, (None, None, number)) and rule.allows(variable, cells, old, (None, None, number)):
+            rule.move(variable, old, (None, None, number))
+            figures["items"][statement.key] = _item_aggregate(by_release, number)
+    return figures
+
+
+def youth_view(round_: Round, professional_scores: dict, min_size: int) -> dict:
+    """What the dashboard shows of the round's youth answers: {"state": "hidden" | "too_few" |
+    "shown", ...}; per statement its figure and the professionals' score on its dimension
+    (`professional_scores`: {dimension: aggregate or None}, from the professionals' release)."""
+    instrument = get_youth_instrument()
+    if round_.results_hidden():
+        return {"state": "hidden", "min_size": min_size}
+    release = latest_youth_release(round_.id)
+    if release is None:
+        return {"state": "too_few", "min_size": min_size}
+    rows = [
+        {
+            "statement": statement,
+            "figure": release.figures["items"].get(statement.key),
+            "unknown": release.figures.get("unknown", {}).get(statement.key, 0),
+            "professionals": professional_scores.get(statement.dimension),
+        }
+        for statement in instrument.statements
+    ]
+    return {
+        "state": "shown",
+        "n": release.n,
+        "number": release.number,
+        "rows": rows,
+        "instrument": instrument,
+        "min_size": min_size,
+    }
