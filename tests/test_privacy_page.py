@@ -58,6 +58,24 @@ def test_stored_answers_profile_and_day(app, page, respondent, session):
     assert [c.text for c in stored.comments] == ["Een toelichting."]
 
 
+def test_a_young_persons_answers_hold_only_answers_language_and_day(page):
+    """stored-youth: the youth tables' columns, and nothing else about the young person."""
+    from models.youth import YouthAnswer, YouthResponse
+
+    assert "alleen je antwoorden, de taal en de dag" in sentence(page, "stored-youth")
+    assert {c.name for c in YouthResponse.__table__.columns} == {
+        "id",
+        "round_id",
+        "submitted_on",
+        "language",
+        "release_number",
+    }
+    assert {c.name for c in YouthAnswer.__table__.columns} == {"id", "response_id", "item_key", "value"}
+    assert isinstance(YouthResponse.__table__.c.submitted_on.type, Date)
+    foreign = {fk.column.table.name for t in (YouthResponse, YouthAnswer) for fk in t.__table__.foreign_keys}
+    assert foreign == {"round", "youth_response"}  # never tied to an invitation or account
+
+
 def test_no_name_email_ip_or_device_with_the_answers(app, page, make_round):
     """not-stored: a submission from a known address and browser leaves neither anywhere in the
     response tables, and they have no column for a person."""
