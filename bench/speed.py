@@ -80,9 +80,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-# No br: trees before the switch to gzip compressed pages with brotli, which segfaulted their
-# gunicorn workers now and then (see app.register_compression); timing asks the same of both.
-ACCEPT_ENCODING = "gzip, deflate"
+ACCEPT_ENCODING = "gzip, deflate, br"
 PROFILES = {
     "full": {
         "sizes": [1_000, 10_000, 100_000],
