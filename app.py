@@ -191,20 +191,18 @@ COMPRESSED_MIMETYPES = [
 
 
 def register_compression(app: Flask) -> None:
-    """gzip for bodies of 500 bytes and more. Not brotli: under gunicorn, brotli compressing
-    the pages corrupted the worker's memory (segfaults in later requests, about 1 in 10 with a
-    300-partnership programme page, Brotli 1.1.0 and 1.2.1 alike; gzip: none in 120). plotly.js,
-    compressed once per process, still goes out as brotli. Streamed bodies (static files
+    """Brotli, else gzip, for bodies of 500 bytes and more. Streamed bodies (static files
     through send_file, exports that stream) are compressed chunk by chunk as they go, never
     gathered first. Its after_request is registered before register_headers' one, so it runs
     after it (Flask runs them last-registered first) and sees the final headers. A response that
     has a Content-Encoding already (plotly.js, compressed once per process) passes untouched."""
     for key, value in {
         "COMPRESS_MIMETYPES": COMPRESSED_MIMETYPES,
-        "COMPRESS_ALGORITHM": ["gzip"],
-        "COMPRESS_ALGORITHM_STREAMING": ["gzip"],
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
+        "COMPRESS_ALGORITHM_STREAMING": ["br", "gzip"],
         "COMPRESS_STREAMS": True,
         "COMPRESS_MIN_SIZE": 500,
+        "COMPRESS_BR_LEVEL": 4,
         "COMPRESS_LEVEL": 6,
     }.items():
         app.config.setdefault(key, value)
