@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bench import speed
+from surveys.instrument import get_instrument
 
 pytestmark = pytest.mark.load
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,9 +40,12 @@ def test_the_fixture_releases_its_round_in_steps_through_the_apps_own_command(tm
             "SELECT number, n FROM release WHERE round_id = ? ORDER BY number", (round_id,)
         ).fetchall()
         assert releases == [(1, 50), (2, 100), (3, 120)]
-        # Every response has an answer to each of the 30 statements and a score per dimension
-        # it answered enough of; about 0.7 comments per response (12% of 6 dimensions).
-        assert one("SELECT count(*) FROM answer JOIN response r ON r.id = response_id WHERE r.round_id = ?") == 3600
+        # Every response has an answer to each statement of the latest version (the fixture's) and
+        # a score per dimension it answered enough of; about 0.7 comments per response.
+        statements = len(get_instrument().items)
+        assert one("SELECT count(*) FROM answer JOIN response r ON r.id = response_id WHERE r.round_id = ?") == (
+            120 * statements
+        )
         scores = one("SELECT count(*) FROM response_score JOIN response r ON r.id = response_id WHERE r.round_id = ?")
         assert 690 <= scores <= 720
         comments = one("SELECT count(*) FROM comment JOIN response r ON r.id = response_id WHERE r.round_id = ?")

@@ -139,7 +139,8 @@ def test_a_round_hides_its_results_while_open_however_it_is_made(runner, client,
         connection.execute(
             text(
                 "INSERT INTO round (partnership_id, title, instrument_version, opens_on, closes_on,"
-                " public_code, closed_early) SELECT id, 'T3', 1, :day, :day, 'rauw', :no FROM partnership"
+                " public_code, youth_code, closed_early)"
+                " SELECT id, 'T3', 1, :day, :day, 'rauw', 'rauwjong', :no FROM partnership"
             ),
             {"day": clock.today(), "no": False},
         )

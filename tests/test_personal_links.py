@@ -186,6 +186,7 @@ def normalised(html: str, round_: Round) -> str:
     html = re.sub(r'(name="csrf_token" (?:type="hidden" )?value=")[^"]+', r"\1CSRF", html)
     html = html.replace(round_.partnership.slug, "SLUG").replace(round_.partnership.name, "NAME")
     html = html.replace(round_.public_code, "CODE").replace(f"/metingen/{round_.id}/", "/metingen/ID/")
+    html = html.replace(round_.youth_code, "YOUTHCODE")  # random per round, like the open link
     html = re.sub(rf"round={round_.id}\b", "round=ID", html).replace(f"/rounds/{round_.id}", "/rounds/ID")
     html = re.sub(r"/leden/\d+/", "/leden/USER/", html)
     # A round picker's option, not the instrument version's (value 2 is "Versie 2").
