@@ -177,18 +177,25 @@ def next_figures(round_: Round, number: int, previous: dict | None, seen: Mappin
                     "scores": {d: _aggregate(scores[d], in_group, number) for d, _, _ in moves[1:]},
                 }
 
+    release_statements(figures, rule, answers, [item.key for item in instrument.items], number)
+    return figures
+
+
+def release_statements(figures: dict, rule: Rule, answers: Mapping, keys: list[str], number: int) -> None:
+    """In place: each statement's "weet ik niet" count, and its figure moved to release
+    `number` where that changes it and the rule allows it (else it keeps the earlier one).
+    The professionals' statements and the young people's go through this one rule."""
     figures["unknown"] = {}
-    for item in instrument.items:
-        by_release = answers.get(item.key, {})
-        figures["unknown"][item.key] = sum(counts.get(None, 0) for counts in by_release.values())
+    for key in keys:
+        by_release = answers.get(key, {})
+        figures["unknown"][key] = sum(counts.get(None, 0) for counts in by_release.values())
         cells = {
             (n, "", ""): sum(c for value, c in counts.items() if value is not None) for n, counts in by_release.items()
         }
-        variable, old = f"item:{item.key}", _entry(figures["items"].get(item.key))
+        variable, old = f"item:{key}", _entry(figures["items"].get(key))
         if rule.changes(cells, old, (None, None, number)) and rule.allows(variable, cells, old, (None, None, number)):
             rule.move(variable, old, (None, None, number))
-            figures["items"][item.key] = _item_aggregate(by_release, number)
-    return figures
+            figures["items"][key] = _item_aggregate(by_release, number)
 
 
 def _entry(figure: dict | None, by: str | None = None, key: str | None = None) -> tuple | None:

@@ -23,10 +23,9 @@ from extensions import db
 from models import Round, YouthAnswer, YouthRelease, YouthResponse
 from surveys.youth import YouthInstrument, get_youth_instrument
 
-from .releases import Rule, _entry, _item_aggregate, needed
+from .releases import MEMBERS, Rule, needed, release_statements
 
 logger = logging.getLogger(__name__)
-MEMBERS = "members"
 
 
 def latest_youth_release(round_id: int) -> YouthRelease | None:
@@ -127,17 +126,7 @@ def next_youth_figures(
     figures = copy.deepcopy(previous) if previous else {"items": {}, "displayed": {}}
     rule = Rule(seen, figures["displayed"], min_size)
     rule.move(MEMBERS, None, (None, None, number))
-    figures["unknown"] = {}
-    for statement in instrument.statements:
-        by_release = answers.get(statement.key, {})
-        figures["unknown"][statement.key] = sum(counts.get(None, 0) for counts in by_release.values())
-        cells = {
-            (n, "", ""): sum(c for value, c in counts.items() if value is not None) for n, counts in by_release.items()
-        }
-        variable, old = f"item:{statement.key}", _entry(figures["items"].get(statement.key))
-        if rule.changes(cells, old, (None, None, number)) and rule.allows(variable, cells, old, (None, None, number)):
-            rule.move(variable, old, (None, None, number))
-            figures["items"][statement.key] = _item_aggregate(by_release, number)
+    release_statements(figures, rule, answers, [statement.key for statement in instrument.statements], number)
     return figures
 
 
