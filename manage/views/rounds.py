@@ -164,20 +164,24 @@ def close_round(slug: str, round_id: int):
 @login_required
 def qr_code(slug: str, round_id: int, fmt: str):
     """The open link as a QR code, for slides and posters."""
-    round_ = round_or_404(partnership_or_404(slug, Role.LEADER), round_id)
-    if fmt not in ("png", "svg"):
-        abort(404)
-    return qr_response(survey_url(round_), f"{slug}-{round_.public_code}.{fmt}", fmt)
+    return round_qr(slug, round_id, fmt, lambda round_: (survey_url(round_), round_.public_code))
 
 
 @bp.get("/<slug>/metingen/<id:round_id>/jongeren-qr.<fmt>")
 @login_required
 def youth_qr_code(slug: str, round_id: int, fmt: str):
     """The youth questionnaire's open link as a QR code."""
+    return round_qr(slug, round_id, fmt, lambda round_: (youth_url(round_), f"jongeren-{round_.youth_code}"))
+
+
+def round_qr(slug: str, round_id: int, fmt: str, link):
+    """One of a round's open links as a QR code (PNG or SVG, else 404), for its leaders;
+    `link(round)` gives the URL and the file name's part after the slug."""
     round_ = round_or_404(partnership_or_404(slug, Role.LEADER), round_id)
     if fmt not in ("png", "svg"):
         abort(404)
-    return qr_response(youth_url(round_), f"{slug}-jongeren-{round_.youth_code}.{fmt}", fmt)
+    url, name = link(round_)
+    return qr_response(url, f"{slug}-{name}.{fmt}", fmt)
 
 
 def qr_response(url: str, filename: str, fmt: str) -> Response:
