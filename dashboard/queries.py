@@ -25,15 +25,6 @@ def _released(round_id: int, up_to: int):
     return (Response.round_id == round_id, Response.release_number.is_not(None), Response.release_number <= up_to)
 
 
-def waiting(round_id: int) -> int:
-    """Responses not yet in any release."""
-    return db.session.scalar(
-        select(func.count())
-        .select_from(Response)
-        .where(Response.round_id == round_id, Response.release_number.is_(None))
-    )
-
-
 def members(round_id: int, up_to: int) -> dict[Cell, int]:
     """{cell: respondents} of the releases up to `up_to`."""
     rows = db.session.execute(

@@ -24,8 +24,9 @@ import copy
 import logging
 import math
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from extensions import db
@@ -43,10 +44,22 @@ GROUPINGS = ("level", "domain")
 MEMBERS = "members"  # the variable behind respondent counts
 
 
-def latest_release(round_id: int) -> Release | None:
-    return db.session.scalar(
-        select(Release).where(Release.round_id == round_id).order_by(Release.number.desc()).limit(1)
-    )
+@dataclass(frozen=True)
+class Track:
+    """One stream of a round's answers released in steps by this rule: the professionals'
+    (Response, Release) or the young people's (dashboard/youth.py). Each has its own tables,
+    so one never counts in the other's figures."""
+
+    name: str
+    response: type  # a model with round_id and release_number
+    release: type  # a model with ReleaseColumns
+    #: (round, number, previous figures, seen sets, min_size) -> the figures of release `number`
+    figures: Callable[[Round, int, dict | None, Mapping[str, list], int], dict]
+
+
+def latest_release(round_id: int, track: Track | None = None) -> Release | None:
+    model = (track or PROFESSIONALS).release
+    return db.session.scalar(select(model).where(model.round_id == round_id).order_by(model.number.desc()).limit(1))
 
 
 def needed(released: int, min_size: int) -> int:
@@ -54,28 +67,39 @@ def needed(released: int, min_size: int) -> int:
     return max(min_size, math.ceil(released * GROWTH))
 
 
-def release_if_due(round_id: int, min_size: int) -> Release | None:
+def waiting(round_id: int, track: Track | None = None) -> int:
+    """Responses not yet in any release."""
+    model = (track or PROFESSIONALS).response
+    return db.session.scalar(
+        select(func.count()).select_from(model).where(model.round_id == round_id, model.release_number.is_(None))
+    )
+
+
+def release_if_due(round_id: int, min_size: int, track: Track | None = None) -> Release | None:
     """Make the next release when enough responses wait; commits. None when not due, or
     when a simultaneous request made it first."""
-    latest = latest_release(round_id)
+    track = track or PROFESSIONALS
+    latest = latest_release(round_id, track)
     released = latest.n if latest else 0
-    if queries.waiting(round_id) < needed(released, min_size):
+    if waiting(round_id, track) < needed(released, min_size):
         return None
     db.session.commit()  # end the read (callers have committed their own work): the UPDATE below starts the write
     number = (latest.number if latest else 0) + 1
     try:
         moved = db.session.execute(
-            update(Response)
-            .where(Response.round_id == round_id, Response.release_number.is_(None))
+            update(track.response)
+            .where(track.response.round_id == round_id, track.response.release_number.is_(None))
             .values(release_number=number)
         ).rowcount
         if moved < needed(released, min_size):
             db.session.rollback()
             return None
         round_ = db.session.get(Round, round_id)
-        mark_seen(round_)  # the release being replaced is on the leaders' pages right now
-        figures = next_figures(round_, number, latest.figures if latest else None, seen_sets(round_id), min_size)
-        release = Release(round_id=round_id, number=number, n=released + moved, figures=figures)
+        mark_seen(round_, track)  # the release being replaced is on the leaders' pages right now
+        figures = track.figures(
+            round_, number, latest.figures if latest else None, seen_sets(round_id, track), min_size
+        )
+        release = track.release(round_id=round_id, number=number, n=released + moved, figures=figures)
         db.session.add(release)
         db.session.commit()
     except IntegrityError:  # the same release number, made by a simultaneous submission
@@ -83,25 +107,26 @@ def release_if_due(round_id: int, min_size: int) -> Release | None:
         return None
     except OperationalError:  # a locked or lost database: the response is stored, the next submission releases
         db.session.rollback()
-        logger.warning("release of round %s postponed", round_id, exc_info=True)
+        logger.warning("%s of round %s postponed", track.name, round_id, exc_info=True)
         return None
     return release
 
 
-def mark_seen(round_: Round) -> None:
+def mark_seen(round_: Round, track: Track | None = None) -> None:
     """Remember that leaders can see the latest release now (the caller commits). Called
     before anything could hide it: a new release, closing or reopening, the hide option.
     Releases made and replaced while results were hidden were never seen, so they do not
     hold back what later releases may show."""
-    latest = latest_release(round_.id)
+    latest = latest_release(round_.id, track)
     if latest is not None and not round_.results_hidden():
         latest.shown = True
 
 
-def seen_sets(round_id: int) -> dict[str, list]:
+def seen_sets(round_id: int, track: Track | None = None) -> dict[str, list]:
     """Every set behind a figure of a release leaders have seen, per variable."""
+    model = (track or PROFESSIONALS).release
     seen: dict[str, list] = {}
-    for release in db.session.scalars(select(Release).where(Release.round_id == round_id, Release.shown.is_(True))):
+    for release in db.session.scalars(select(model).where(model.round_id == round_id, model.shown.is_(True))):
         for variable, entries in release.figures.get("displayed", release.figures.get("published", {})).items():
             seen.setdefault(variable, []).extend(entries)
     return seen
@@ -179,6 +204,9 @@ def next_figures(round_: Round, number: int, previous: dict | None, seen: Mappin
 
     release_statements(figures, rule, answers, [item.key for item in instrument.items], number)
     return figures
+
+
+PROFESSIONALS = Track("release", Response, Release, next_figures)
 
 
 def release_statements(figures: dict, rule: Rule, answers: Mapping, keys: list[str], number: int) -> None:

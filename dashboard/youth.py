@@ -13,33 +13,20 @@ professionals' results, while the round hides results.
 from __future__ import annotations
 
 import copy
-import logging
+from collections.abc import Mapping
 from datetime import date
 
-from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy import func, select
 
 from extensions import db
 from models import Round, YouthAnswer, YouthRelease, YouthResponse
-from surveys.youth import YouthInstrument, get_youth_instrument
+from surveys.youth import get_youth_instrument
 
-from .releases import MEMBERS, Rule, needed, release_statements
-
-logger = logging.getLogger(__name__)
+from .releases import MEMBERS, Rule, Track, latest_release, release_if_due, release_statements
 
 
 def latest_youth_release(round_id: int) -> YouthRelease | None:
-    return db.session.scalar(
-        select(YouthRelease).where(YouthRelease.round_id == round_id).order_by(YouthRelease.number.desc()).limit(1)
-    )
-
-
-def waiting(round_id: int) -> int:
-    return db.session.scalar(
-        select(func.count())
-        .select_from(YouthResponse)
-        .where(YouthResponse.round_id == round_id, YouthResponse.release_number.is_(None))
-    )
+    return latest_release(round_id, YOUTH)
 
 
 def add_youth_response(round_id: int, answers: dict[str, int | None], language: str, on: date) -> None:
@@ -69,60 +56,15 @@ def answer_counts(round_id: int, up_to: int) -> dict[str, dict[int, dict[int | N
 
 def release_youth_if_due(round_id: int, min_size: int) -> YouthRelease | None:
     """Make the next youth release when enough youth responses wait; commits."""
-    latest = latest_youth_release(round_id)
-    released = latest.n if latest else 0
-    if waiting(round_id) < needed(released, min_size):
-        return None
-    db.session.commit()
-    number = (latest.number if latest else 0) + 1
-    try:
-        moved = db.session.execute(
-            update(YouthResponse)
-            .where(YouthResponse.round_id == round_id, YouthResponse.release_number.is_(None))
-            .values(release_number=number)
-        ).rowcount
-        if moved < needed(released, min_size):
-            db.session.rollback()
-            return None
-        round_ = db.session.get(Round, round_id)
-        mark_youth_seen(round_)
-        figures = next_youth_figures(
-            get_youth_instrument(), round_id, number, latest.figures if latest else None, seen_sets(round_id), min_size
-        )
-        release = YouthRelease(round_id=round_id, number=number, n=released + moved, figures=figures)
-        db.session.add(release)
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        return None
-    except OperationalError:
-        db.session.rollback()
-        logger.warning("youth release of round %s postponed", round_id, exc_info=True)
-        return None
-    return release
-
-
-def mark_youth_seen(round_: Round) -> None:
-    """Like releases.mark_seen, for the youth release leaders can see now (the caller commits)."""
-    latest = latest_youth_release(round_.id)
-    if latest is not None and not round_.results_hidden():
-        latest.shown = True
-
-
-def seen_sets(round_id: int) -> dict[str, list]:
-    seen: dict[str, list] = {}
-    for release in db.session.scalars(
-        select(YouthRelease).where(YouthRelease.round_id == round_id, YouthRelease.shown.is_(True))
-    ):
-        for variable, entries in release.figures.get("displayed", {}).items():
-            seen.setdefault(variable, []).extend(entries)
-    return seen
+    return release_if_due(round_id, min_size, YOUTH)
 
 
 def next_youth_figures(
-    instrument: YouthInstrument, round_id: int, number: int, previous: dict | None, seen: dict, min_size: int
+    round_: Round, number: int, previous: dict | None, seen: Mapping[str, list], min_size: int
 ) -> dict:
-    answers = answer_counts(round_id, number)
+    """The youth figures of release `number` (see releases.next_figures)."""
+    instrument = get_youth_instrument()
+    answers = answer_counts(round_.id, number)
     figures = copy.deepcopy(previous) if previous else {"items": {}, "displayed": {}}
     rule = Rule(seen, figures["displayed"], min_size)
     rule.move(MEMBERS, None, (None, None, number))
@@ -157,3 +99,6 @@ def youth_view(round_: Round, professional_scores: dict, min_size: int) -> dict:
         "instrument": instrument,
         "min_size": min_size,
     }
+
+
+YOUTH = Track("youth release", YouthResponse, YouthRelease, next_youth_figures)

@@ -7,15 +7,19 @@ page shows the same numbers whenever it is opened until the next release."""
 from datetime import date
 
 from sqlalchemy import JSON, ForeignKey, UniqueConstraint, false
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 import clock
 from extensions import db
 
 
-class Release(db.Model):
-    __tablename__ = "release"
-    __table_args__ = (UniqueConstraint("round_id", "number"),)
+class ReleaseColumns:
+    """What every release has, the professionals' (Release) and the young people's
+    (YouthRelease): one release rule works on both (dashboard/releases.py)."""
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple:
+        return (UniqueConstraint("round_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"), index=True)
@@ -29,5 +33,9 @@ class Release(db.Model):
     #: Leaders could see it (results not hidden while it was the latest). Releases replaced
     #: while results were hidden were never seen and do not constrain later ones.
     shown: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+
+class Release(ReleaseColumns, db.Model):
+    __tablename__ = "release"
 
     round: Mapped["Round"] = relationship(back_populates="releases")  # noqa: F821

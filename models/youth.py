@@ -8,12 +8,12 @@ Youth figures are released in steps by the same rule as the professionals'
 
 from datetime import date
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, SmallInteger, String, UniqueConstraint, false
+from sqlalchemy import CheckConstraint, ForeignKey, SmallInteger, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-import clock
 from extensions import db
 
+from .release import ReleaseColumns
 from .response import RESPONSE_ID, random_response_id
 
 
@@ -46,17 +46,8 @@ class YouthAnswer(db.Model):
     value: Mapped[int | None] = mapped_column(SmallInteger)
 
 
-class YouthRelease(db.Model):
+class YouthRelease(ReleaseColumns, db.Model):
     """A release of a round's youth figures: {"items": {key: aggregate}, "unknown": {key: n},
     "displayed": {...}}, laid out like Release.figures' items."""
 
     __tablename__ = "youth_release"
-    __table_args__ = (UniqueConstraint("round_id", "number"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"), index=True)
-    number: Mapped[int]
-    released_on: Mapped[date] = mapped_column(default=clock.today)
-    n: Mapped[int]
-    figures: Mapped[dict] = mapped_column(JSON)
-    shown: Mapped[bool] = mapped_column(default=False, server_default=false())

@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from dashboard import queries
-from dashboard.releases import latest_release
+from dashboard.releases import latest_release, waiting
 from surveys.instrument import get_instrument
 from surveys.scoring import aggregate_from_sums
 
@@ -32,7 +32,7 @@ def test_sql_aggregates_match_python_scoring(app, make_round, add_responses, see
     scores = [scores_by_hand(given) for given in answers]  # a dimension left out: fewer than half answered
 
     with app.app_context():
-        assert queries.waiting(round_.id) == 3
+        assert waiting(round_.id) == 3
         latest = latest_release(round_.id)
         assert (latest.number, latest.n) == (4, 20)
         members = queries.members(round_.id, 4)

@@ -2,6 +2,7 @@
 found alive (`.venv/bin/python -m mutation`). The helpers are pure; the last tests make
 releases in a database, as submissions do."""
 
+import dataclasses
 import logging
 import math
 import statistics
@@ -179,7 +180,7 @@ def test_a_postponed_release_is_logged_with_its_round_and_cause(app, make_round,
     def locked(*args):
         raise OperationalError("UPDATE", {}, Exception("database is locked"))
 
-    monkeypatch.setattr(releases, "next_figures", locked)
+    monkeypatch.setattr(releases, "PROFESSIONALS", dataclasses.replace(releases.PROFESSIONALS, figures=locked))
     with caplog.at_level(logging.WARNING, logger="dashboard.releases"):
         add_responses(round_, 1)  # due now, but the database refuses
     [entry] = [r for r in caplog.records if r.name == "dashboard.releases"]

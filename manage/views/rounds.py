@@ -17,9 +17,9 @@ import clock
 import mailer
 from auth.access import partnership_or_404, round_or_404
 from auth.audit import record
-from dashboard.releases import mark_seen
+from dashboard.releases import PROFESSIONALS, mark_seen
 from dashboard.results import response_tracking
-from dashboard.youth import latest_youth_release, mark_youth_seen
+from dashboard.youth import YOUTH, latest_youth_release
 from extensions import db
 from models import Draft, Role, Round
 from models import Response as SurveyResponse
@@ -67,8 +67,7 @@ def round_page(slug: str, round_id: int):
     form = RoundForm(obj=round_)
     if form.validate_on_submit() and not refuse_version_change(form, round_):
         previous = round_.state()
-        mark_seen(round_)  # new dates or the hide option may hide what leaders see now
-        mark_youth_seen(round_)
+        mark_all_seen(round_)  # new dates or the hide option may hide what leaders see now
         form.populate_obj(round_)
         if round_.reopened_since(previous):
             record(partnership, "round.opened", round_.title)  # new dates opened it again
@@ -124,13 +123,18 @@ def refuse_version_change(form: RoundForm, round_: Round) -> bool:
     return True
 
 
+def mark_all_seen(round_: Round) -> None:
+    """Both the professionals' and the young people's latest release, before a change may hide them."""
+    for track in (PROFESSIONALS, YOUTH):
+        mark_seen(round_, track)
+
+
 def change_state(slug: str, round_id: int, opening: bool):
     partnership = partnership_or_404(slug, Role.LEADER)
     round_ = round_or_404(partnership, round_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    mark_seen(round_)  # reopening may hide what leaders see now
-    mark_youth_seen(round_)
+    mark_all_seen(round_)  # reopening may hide what leaders see now
     if opening:
         if round_.reopen(clock.today(), REOPEN_DAYS):
             flash(
