@@ -415,3 +415,52 @@ def xlsx_text(data: bytes) -> str:
 
     workbook = load_workbook(io.BytesIO(data))
     return " ".join(str(cell.value) for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row)
+
+
+def statement_table(page: str) -> dict[str, list[str]]:
+    """{statement text: the text of its cells} of the programme's statements table."""
+    body = page.split('id="programme-statements"')[1].split("</table>")[0]
+    rows = re.findall(r'<th scope="row" class="statement">(.*?)</th>(.*?)</tr>', body, re.S)
+    return {
+        html.unescape(re.sub(r"<span.*?</span>|<[^>]+>", "", text)).strip(): [
+            re.sub(r'<span class="visually-hidden">.*?</span>|<[^>]+>', "", cell).strip()
+            for cell in re.findall(r"<td[^>]*>(.*?)</td>", rest, re.S)
+        ]
+        for text, rest in rows
+    }
+
+
+def statements_of(version: int) -> dict[str, tuple[str, bool]]:
+    """{key: (Dutch text, reverse)} read straight from the instrument file."""
+    import tomllib
+    from pathlib import Path
+
+    data = tomllib.loads((Path(__file__).parents[1] / "surveys" / "instruments" / f"v{version}.toml").read_text())
+    return {item["key"]: (item["text"]["nl"], item["reverse"]) for d in data["dimensions"] for item in d["items"]}
+
+
+def test_statements_follow_the_first_chosen_partnerships_version(client, programme, session):
+    """Alfa's round ran on v1, Beta's on v2: the table lists the statements of the first
+    chosen partnership's version, and a statement the other round's version did not have
+    says "niet gevraagd" instead of a number."""
+    from models import Round
+
+    beta = session.query(Round).filter_by(title="Ronde van Beta").one()
+    beta.instrument_version = 2  # the fixture's answers are keyed by v1: give Beta v2's keys
+    session.commit()
+    v1, v2 = statements_of(1), statements_of(2)
+    shared = v1.keys() & v2.keys()
+    assert shared and v1.keys() - v2.keys() and v2.keys() - v1.keys()  # the case is real
+    login(client, "coord@prog.example")
+
+    only_beta = statement_table(client.get("/dashboard/programma/prog/?p=beta-regio").text)
+    assert set(only_beta) == {text for text, _ in v2.values()}  # v2's statements, not v1's
+
+    both = statement_table(client.get("/dashboard/programma/prog/?p=beta-regio&p=alfa-regio").text)
+    assert set(both) == {text for text, _ in v1.values()}  # Alfa comes first in the table: v1
+    for key, (text, reverse) in v1.items():
+        alfa, beta_cell, _average = both[text]
+        assert alfa == ("4,0" if reverse else "2,0")  # everyone answered 2, reverse items 6 - 2
+        # Beta's answers were given on v1's keys, so a shared key has Beta's 4 (2 when reverse);
+        # a key v2 does not have was never asked of Beta.
+        assert beta_cell == (("2,0" if reverse else "4,0") if key in shared else "niet gevraagd")
