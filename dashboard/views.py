@@ -55,7 +55,7 @@ from .results import (
     shown_histories,
 )
 from .summary import Change, changes, headline
-from .youth import youth_view
+from .youth import youth_json, youth_view
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 api = Blueprint("api", __name__, url_prefix="/api")
@@ -770,6 +770,7 @@ def round_aggregates(slug: str, round_id: int):
             "title": round_.title,
             "opens_on": round_.opens_on.isoformat(),
             "closes_on": round_.closes_on.isoformat(),
+            "instrument_version": round_.instrument_version,
         },
         "min_group_size": min_group_size(),
         "respondents": result.n if result.shown else None,
@@ -798,6 +799,8 @@ def round_aggregates(slug: str, round_id: int):
             }
             for item in item_results(result, instrument)
         }
+    # The young people's figures as the dashboard shows them, never merged into the above.
+    body["youth"] = youth_json(youth_view(round_, {}, min_group_size()))
     return jsonify(body)
 
 
