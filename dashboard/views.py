@@ -34,7 +34,7 @@ from auth.access import (
 from i18n import current_language
 from models import Partnership, Role, database_id
 from surveys.instrument import Instrument, get_instrument
-from surveys.scoring import band
+from surveys.scoring import Aggregate, band
 
 from . import charts, exports
 from . import programme as programme_view
@@ -55,7 +55,7 @@ from .results import (
     shown_histories,
 )
 from .summary import Change, changes, headline
-from .youth import youth_view
+from .youth import youth_json, youth_view
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 api = Blueprint("api", __name__, url_prefix="/api")
@@ -530,6 +530,8 @@ def programme_columns(instrument: Instrument, anonymous: bool) -> list[exports.C
             )
             for dimension in instrument.dimensions
         ),
+        # Like a round's title and date, its version could name a partnership: only with names shown.
+        *([] if anonymous else [version_column()]),
     ]
 
 
@@ -544,6 +546,7 @@ def programme_table(context: dict) -> tuple[list[exports.Column], list[list]]:
                 row.label,
                 *([] if anonymous else named),
                 *(decimals(row.result.total.mean(d.key)) for d in instrument.dimensions),
+                *([] if anonymous else [row.result.round.instrument_version]),
             ]
         )
     average = context["average"]
@@ -552,6 +555,7 @@ def programme_table(context: dict) -> tuple[list[exports.Column], list[list]]:
             _("Programmagemiddelde"),
             *([] if anonymous else [None] * 5),
             *(decimals(average.get(d.key)) for d in instrument.dimensions),
+            *([] if anonymous else [None]),
         ]
     )
     return programme_columns(instrument, anonymous), rows
@@ -608,6 +612,7 @@ def score_columns() -> list[exports.Column]:
             ),
             "count",
         ),
+        version_column(),
     ]
 
 
@@ -640,6 +645,7 @@ def score_table(partnership: Partnership) -> tuple[list[exports.Column], list[li
                         decimals(aggregate.mean) if aggregate else None,
                         decimals(aggregate.sd) if aggregate else None,
                         aggregate.n if aggregate else None,
+                        result.round.instrument_version,
                     ]
                 )
     return score_columns(), rows
@@ -655,20 +661,25 @@ def export_scores(slug: str, fmt: str):
     )
 
 
-def statement_columns(instrument: Instrument) -> list[exports.Column]:
-    """The columns of the statement export, in the interface language: the answer counts
-    named by the instrument's own scale."""
+def version_column() -> exports.Column:
+    """The instrument version of a row's round, so rows of rounds on different versions can be
+    told apart (the score, programme and statement exports)."""
+    return exports.Column(
+        _("Instrumentversie"),
+        _(
+            "De versie van de vragenlijst waarmee de meting is gehouden. Metingen op verschillende versies zijn "
+            "per dimensie te vergelijken, per stelling alleen waar de stelling in beide versies staat."
+        ),
+        "count",
+    )
+
+
+def answer_columns(scale) -> list[exports.Column]:
+    """The figure columns of a statement, the professionals' and the young people's alike: n,
+    mean, spread, the count of each answer (named by the questionnaire's own scale), "weet ik
+    niet" and the release the figure comes from."""
     Column, language = exports.Column, current_language()
     return [
-        Column(_("Stelling"), _("De stelling zoals de respondenten hem lazen."), width=60),
-        Column(_("Dimensie"), _("De dimensie van de samenwerking waar de stelling bij hoort."), width=40),
-        Column(
-            _("Omgekeerd geformuleerd"),
-            _(
-                "Ja als instemmen met de stelling op een zwakke samenwerking wijst; voor de score per dimensie "
-                "telt een antwoord dan als 6 min het antwoord."
-            ),
-        ),
         Column(
             _("Aantal antwoorden"), _("Hoeveel respondenten de stelling met 1 tot en met 5 beantwoordden."), "count"
         ),
@@ -693,10 +704,10 @@ def statement_columns(instrument: Instrument) -> list[exports.Column]:
                 ),
                 "count",
             )
-            for option in instrument.scale.options
+            for option in scale.options
         ),
         Column(
-            instrument.scale.unknown.get(language),
+            scale.unknown.get(language),
             _("Hoeveel respondenten weet ik niet of niet van toepassing antwoordden; dat telt nergens mee."),
             "count",
         ),
@@ -712,28 +723,77 @@ def statement_columns(instrument: Instrument) -> list[exports.Column]:
     ]
 
 
+def answer_cells(aggregate, unknown: int | None, release: int | None, options: int) -> list:
+    """The cells under answer_columns: empty where no figure is shown."""
+    if aggregate is None:
+        return [None, None, None, *(None,) * options, unknown, release]
+    return [aggregate.n, decimals(aggregate.mean), decimals(aggregate.sd), *aggregate.distribution, unknown, release]
+
+
+def statement_columns(instrument: Instrument) -> list[exports.Column]:
+    """The columns of the statement export, in the interface language."""
+    Column = exports.Column
+    return [
+        Column(_("Stelling"), _("De stelling zoals de respondenten hem lazen."), width=60),
+        Column(_("Dimensie"), _("De dimensie van de samenwerking waar de stelling bij hoort."), width=40),
+        Column(
+            _("Omgekeerd geformuleerd"),
+            _(
+                "Ja als instemmen met de stelling op een zwakke samenwerking wijst; voor de score per dimensie "
+                "telt een antwoord dan als 6 min het antwoord."
+            ),
+        ),
+        *answer_columns(instrument.scale),
+        version_column(),
+    ]
+
+
 def statement_table(result: RoundResult, instrument: Instrument) -> tuple[list[exports.Column], list[list]]:
     """Per statement of a round's latest release: n, mean, spread, counts per answer and
     "weet ik niet". Aggregates only: rows of answers beside group figures would let a leader
     match rows to groups."""
     language, titles = current_language(), dimension_titles(instrument)
-    rows = []
-    for item in item_results(result, instrument) or []:
-        aggregate = item.aggregate
-        rows.append(
-            [
-                item.item.text.get(language),
-                titles[item.item.dimension],
-                _("ja") if item.item.reverse else _("nee"),
-                aggregate.n if aggregate else None,
-                decimals(aggregate.mean) if aggregate else None,
-                decimals(aggregate.sd) if aggregate else None,
-                *(item.counts or (None,) * 5),
-                item.unknown,
-                item.release,
-            ]
-        )
+    options = len(instrument.scale.options)
+    rows = [
+        [
+            item.item.text.get(language),
+            titles[item.item.dimension],
+            _("ja") if item.item.reverse else _("nee"),
+            *answer_cells(item.aggregate, item.unknown, item.release, options),
+            result.round.instrument_version,
+        ]
+        for item in item_results(result, instrument) or []
+    ]
     return statement_columns(instrument), rows
+
+
+def youth_table(view: dict) -> tuple[list[exports.Column], list[list]]:
+    """Per youth statement what "Wat jongeren zeggen" shows (`view`: youth_view's, shown): its
+    text, dimension and figure; a statement the release does not show has its text and
+    dimension only (the dashboard says "niet getoond" there, and shows no count)."""
+    Column, language, titles = exports.Column, current_language(), dimension_titles()
+    instrument = view["instrument"]
+    columns = [
+        Column(_("Zin voor jongeren"), _("De zin zoals de jongeren hem lazen."), width=60),
+        Column(
+            _("Dimensie"),
+            _(
+                "De dimensie van de professionals waar de zin naast staat. De antwoorden van jongeren tellen niet "
+                "mee in de scores van de professionals."
+            ),
+            width=40,
+        ),
+        *answer_columns(instrument.scale),
+    ]
+    options = len(instrument.scale.options)
+    rows = []
+    for row in view["rows"]:
+        figure, cells = row["figure"], answer_cells(None, None, None, options)
+        if figure is not None:
+            aggregate = Aggregate(figure["n"], figure["mean"], figure["sd"], tuple(figure["distribution"]))
+            cells = answer_cells(aggregate, row["unknown"], figure["release"], options)
+        rows.append([row["statement"].text.get(language), titles[row["statement"].dimension], *cells])
+    return columns, rows
 
 
 @bp.get("/<slug>/rounds/<id:round_id>/export/statements.<fmt>")
@@ -748,6 +808,22 @@ def export_statements(slug: str, round_id: int, fmt: str):
     filename = f"{partnership.slug}-{round_.id}-statements"
     return exports.logged_download(
         partnership, "export.statements", round_.title, table, fmt, filename, _("Stellingen")
+    )
+
+
+@bp.get("/<slug>/rounds/<id:round_id>/export/jongeren.<fmt>")
+@login_required
+def export_youth(slug: str, round_id: int, fmt: str):
+    """The "Wat jongeren zeggen" of a round as a file: the dashboard's youth figures and nothing
+    more; a 404 while the dashboard shows none (results hidden, or too few young people)."""
+    partnership = partnership_or_404(slug)
+    round_ = round_or_404(partnership, round_id)
+    view = youth_view(round_, {}, min_group_size())
+    if view["state"] != "shown":
+        abort(404)
+    filename = f"{partnership.slug}-{round_.id}-jongeren"
+    return exports.logged_download(
+        partnership, "export.youth", round_.title, lambda: youth_table(view), fmt, filename, _("Jongeren")
     )
 
 
@@ -770,6 +846,7 @@ def round_aggregates(slug: str, round_id: int):
             "title": round_.title,
             "opens_on": round_.opens_on.isoformat(),
             "closes_on": round_.closes_on.isoformat(),
+            "instrument_version": round_.instrument_version,
         },
         "min_group_size": min_group_size(),
         "respondents": result.n if result.shown else None,
@@ -798,6 +875,8 @@ def round_aggregates(slug: str, round_id: int):
             }
             for item in item_results(result, instrument)
         }
+    # The young people's figures as the dashboard shows them, never merged into the above.
+    body["youth"] = youth_json(youth_view(round_, {}, min_group_size()))
     return jsonify(body)
 
 

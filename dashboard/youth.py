@@ -95,10 +95,39 @@ def youth_view(round_: Round, professional_scores: dict, min_size: int) -> dict:
         "state": "shown",
         "n": release.n,
         "number": release.number,
+        "released_on": release.released_on,
         "rows": rows,
         "instrument": instrument,
         "min_size": min_size,
     }
+
+
+def youth_json(view: dict) -> dict:
+    """The API's "youth": exactly what `youth_view` gives the dashboard. Hidden or too few: the
+    state and the threshold, no count. Shown: the young people counted, the release, and per
+    statement its dimension, and where the release shows its figure (as the dashboard does,
+    "niet getoond" otherwise) the "weet ik niet" count and the aggregate."""
+    body = {"state": view["state"], "min_group_size": view["min_size"]}
+    if view["state"] != "shown":
+        return body
+    body["n"] = view["n"]
+    body["release"] = {"number": view["number"], "released_on": view["released_on"].isoformat()}
+    body["statements"] = {
+        row["statement"].key: {
+            "dimension": row["statement"].dimension,
+            **(
+                {
+                    "unknown": row["unknown"],
+                    "release": row["figure"]["release"],
+                    **{name: row["figure"][name] for name in ("n", "mean", "sd", "distribution")},
+                }
+                if row["figure"]
+                else {}
+            ),
+        }
+        for row in view["rows"]
+    }
+    return body
 
 
 YOUTH = Track("youth release", YouthResponse, YouthRelease, next_youth_figures)

@@ -13,17 +13,20 @@ from models import Action, Coordinatorship, PartnerMap, PartnerOrganisation, Par
 
 from .conftest import csrf_from, login, route_values
 from .test_dashboard import scored
+from .test_youth import add_youth
 
 PROTECTED_ARGUMENTS = {"slug", "round_id"}
 
 
 @pytest.fixture
-def two_partnerships(make_round, add_responses, make_user):
+def two_partnerships(app, make_round, add_responses, make_user):
     today = clock.today()
     ours = make_round("T1", opens_on=today - timedelta(days=30), closes_on=today - timedelta(days=1))
     theirs = make_round("T1 elders", opens_on=today - timedelta(days=30), closes_on=today - timedelta(days=1))
     add_responses(ours, 6, scored(4))
     add_responses(theirs, 6, scored(2))
+    add_youth(app, ours, 5)  # a youth release: the youth export answers 200 to those who may see it
+    add_youth(app, theirs, 5)
     make_user("leider@ons.example", ours.partnership, "leader")
     make_user("kijker@ons.example", ours.partnership, "viewer")
     make_user("leider@elders.example", theirs.partnership, "leader")
@@ -144,6 +147,7 @@ EXPECTED_GET = {
     "dashboard.export_scores": RESULTS,
     "api.round_aggregates": RESULTS,
     "dashboard.export_statements": RESULTS,  # aggregates only: no row-level answers for anyone
+    "dashboard.export_youth": RESULTS,  # what "Wat jongeren zeggen" shows, like the statements' export
     "dashboard.programme": by_role(anonymous=SIGN_IN, coordinator=200, admin=200, rest=404),
     "dashboard.programme_report": by_role(anonymous=SIGN_IN, coordinator=200, admin=200, rest=404),
     "dashboard.export_programme": by_role(anonymous=SIGN_IN, coordinator=200, admin=200, rest=404),
@@ -204,6 +208,7 @@ def programme_world(app, make_round, add_responses, make_user, session):
         "T2", opens_on=today - timedelta(days=1), closes_on=today + timedelta(days=9), partnership=ours.partnership
     )
     add_responses(ours, 6, scored(4))
+    add_youth(app, ours, 5)
     programme = Programme(slug="prog", name="Programma")
     session.add(programme)
     session.get(Partnership, ours.partnership_id).programme = programme

@@ -286,6 +286,7 @@ STATEMENTS_HEADER = [
     "5 Helemaal eens",
     "Weet ik niet / n.v.t.",
     "Stand",
+    "Instrumentversie",
 ]
 COUNTS = STATEMENTS_HEADER[6:11]
 

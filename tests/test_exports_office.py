@@ -41,6 +41,7 @@ DUTCH_SCORE_HEADER = [
     "Gemiddelde",
     "Spreiding",
     "Aantal met een score",
+    "Instrumentversie",
 ]
 ENGLISH_SCORE_HEADER = [
     "Round",
@@ -52,6 +53,7 @@ ENGLISH_SCORE_HEADER = [
     "Mean",
     "Spread",
     "Number with a score",
+    "Instrument version",
 ]
 
 

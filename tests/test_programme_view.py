@@ -345,7 +345,8 @@ def test_the_export_holds_the_table_and_every_partnership_in_it_logs_it(client, 
         ["Gamma Regio", "Ronde van Gamma", (clock.today() - timedelta(days=30)).isoformat(), "15"],
         ["Programmagemiddelde", "", "", ""],
     ]
-    assert [row[6:] for row in rows[1:]] == [["2,0"] * 6, ["4,0"] * 6, ["3,0"] * 6, ["3,0"] * 6]
+    assert [row[6:12] for row in rows[1:]] == [["2,0"] * 6, ["4,0"] * 6, ["3,0"] * 6, ["3,0"] * 6]
+    assert rows[0][12:] == ["Instrumentversie"] and [row[12] for row in rows[1:]] == ["1", "1", "1", ""]
 
     workbook = load_workbook(io.BytesIO(client.get("/dashboard/programma/prog/export.xlsx?anoniem=1").data))
     sheet = workbook.worksheets[0]
