@@ -123,8 +123,11 @@ def refused_input() -> bool:
             return True
         return any("\x00" in text for text in strings_in(request.get_json(silent=True)))
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        names = [name for name, _value in request.form.items(multi=True)] + list(request.files)
+        if None in names:
+            return True  # a multipart part whose name the parser could not read (a line break in it)
         texts = [text for pair in request.form.items(multi=True) for text in pair]
-        texts += [name for name in request.files] + [upload.filename or "" for upload in request.files.values()]
+        texts += names + [upload.filename or "" for upload in request.files.values()]
         return any("\x00" in text for text in texts)
     return False
 

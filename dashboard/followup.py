@@ -18,14 +18,15 @@ from auth.audit import record
 from extensions import db
 from models import Action, ActionStatus, GuideNote, Partnership, Role, TimelineNote
 from models.partner_map import map_on
+from surveys.guide import YOUTH_GAP
 from surveys.instrument import get_instrument
 
 from . import exports
 from .actions import actions_of, experiment_log, timeline_notes
 from .followup_forms import AgreedActionForm, NoteForm, TimelineNoteForm, status_labels
-from .guide import guide_points, table_prompt
+from .guide import YouthPrompts, guide_points, table_prompt, youth_prompts
 from .labels import dimension_titles, option_labels
-from .results import previous_shown, round_results
+from .results import min_group_size, previous_shown, round_results
 from .versions import versions_sentence
 
 bp = Blueprint("followup", __name__, url_prefix="/dashboard")
@@ -50,10 +51,12 @@ def guide_page(partnership: Partnership, round_id: int, failed: tuple[str, NoteF
     current = next(r for r in results if r.round.id == round_.id)
     instrument = get_instrument(round_.instrument_version)
     points = guide_points(results, current, instrument)
+    youth = youth_prompts(round_, current, min_group_size())
     # The changes are since the previous round shown, which may have used another version.
     previous = previous_shown(results, current) if any(p.kind == "change" for p in points) else None
     notes = {n.point_key: n.text for n in db.session.scalars(select(GuideNote).where(GuideNote.round_id == round_.id))}
-    forms = {p.key: NoteForm(formdata=None, text=notes.get(p.key, ""), prefix=p.key) for p in points}
+    keys = [p.key for p in points] + youth_keys(youth)
+    forms = {key: NoteForm(formdata=None, text=notes.get(key, ""), prefix=key) for key in keys}
     if failed is not None:
         forms[failed[0]] = failed[1]
     return render_template(
@@ -65,6 +68,9 @@ def guide_page(partnership: Partnership, round_id: int, failed: tuple[str, NoteF
         points=points,
         changes_versions=versions_sentence([previous.round, round_]) if previous else "",
         table_prompt=table_prompt(map_on(partnership.id), instrument),
+        youth=youth,
+        youth_gap=YOUTH_GAP,
+        youth_key=YouthPrompts.key,
         notes=notes,
         forms=forms,
         may_edit=may_edit(partnership),
@@ -73,6 +79,11 @@ def guide_page(partnership: Partnership, round_id: int, failed: tuple[str, NoteF
         domain_names=option_labels(instrument, "domain"),
         today=clock.today(),
     ), (422 if failed else 200)
+
+
+def youth_keys(youth: YouthPrompts | None) -> list[str]:
+    """The note keys of the guide's youth points ("youth:<statement>")."""
+    return [YouthPrompts.key(d) for d in youth.differences] if youth else []
 
 
 @bp.get("/<slug>/rounds/<id:round_id>/gespreksleidraad")
@@ -88,7 +99,8 @@ def save_note(slug: str, round_id: int, point_key: str):
     round_ = round_or_404(partnership, round_id)
     results = round_results(partnership.rounds)
     current = next(r for r in results if r.round.id == round_.id)
-    if point_key not in {p.key for p in guide_points(results, current, get_instrument(round_.instrument_version))}:
+    points = guide_points(results, current, get_instrument(round_.instrument_version))
+    if point_key not in {p.key for p in points} | set(youth_keys(youth_prompts(round_, current, min_group_size()))):
         abort(404)  # not a point of this round's guide (or the round is not shown)
     form = NoteForm(prefix=point_key)
     if not form.validate_on_submit():

@@ -22,14 +22,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from models import PartnerMap
-from surveys.guide import Point, Question, Thread, get_guide
+from models import PartnerMap, Round
+from surveys.guide import (
+    YOUTH_POINTS,
+    YOUTH_THREAD,
+    Point,
+    Question,
+    Thread,
+    YouthDifference,
+    get_guide,
+    youth_differences,
+)
 from surveys.instrument import Instrument, Item
 from surveys.stats import Difference, difference
 
 from .partners import coverage_of, partners_of
 from .results import GroupResult, RoundResult, comparison, item_results, previous_shown
 from .summary import change
+from .youth import youth_view
 
 WEAKEST = 2  # the two lowest dimensions
 GAP = 0.5
@@ -193,3 +203,44 @@ def table_prompt(version: PartnerMap | None, instrument: Instrument) -> TablePro
         return None
     thread = get_guide().thread(TABLE_THREAD)
     return TablePrompt(gaps, version.saved_on, thread, tuple(thread.point(key) for key in TABLE_POINTS))
+
+
+# --- where young people and professionals differ ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class YouthPrompts:
+    """The guide's part on the youth questionnaire: the statements that differ most from the
+    professionals (surveys.guide.youth_differences; empty: none differs enough), with the
+    source's points on the young person's own story."""
+
+    n: int  # young people in the youth release shown
+    differences: tuple[YouthDifference, ...]
+    thread: Thread
+    points: tuple[Point, ...]
+
+    @staticmethod
+    def key(difference: YouthDifference) -> str:
+        return f"youth:{difference.statement.key}"
+
+
+def youth_prompts(round_: Round, current: RoundResult, min_size: int) -> YouthPrompts | None:
+    """None unless the dashboard shows both the round's figures and its youth figures (the
+    same view, so the same threshold, release and hiding rule)."""
+    if not current.shown:
+        return None
+    view = youth_view(round_, current.total.scores, min_size)
+    if view["state"] != "shown":
+        return None
+    rows = [
+        (
+            row["statement"],
+            row["figure"]["mean"] if row["figure"] else None,
+            row["professionals"].mean if row["professionals"] is not None else None,
+        )
+        for row in view["rows"]
+    ]
+    thread = get_guide().thread(YOUTH_THREAD)
+    return YouthPrompts(
+        view["n"], tuple(youth_differences(rows)), thread, tuple(thread.point(key) for key in YOUTH_POINTS)
+    )

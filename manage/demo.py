@@ -1,7 +1,7 @@
 """Demo data: a partnership with three closed rounds (instrument version 1) and one open round
-(the latest version) of synthetic but realistic responses, stored through the same code path
-as a real submission, and a programme with three neighbouring partnerships for the
-coordinators' view."""
+(the latest version) of synthetic but realistic responses, and youth answers in the last
+three, stored through the same code paths as real submissions, and a programme with three
+neighbouring partnerships for the coordinators' view."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from flask import current_app
 
 import clock
 from dashboard.releases import release_if_due
+from dashboard.youth import add_youth_response, release_youth_if_due
 from extensions import db
 from models import (
     Action,
@@ -30,6 +31,7 @@ from models import (
 from surveys.instrument import Instrument, get_instrument
 from surveys.responses import add_response
 from surveys.scoring import flip
+from surveys.youth import get_youth_instrument
 
 from .accounts import create_user, grant
 
@@ -110,6 +112,27 @@ COMMENTS = {
 }
 
 
+# Young people who fill in the youth questionnaire in each round (in the order of ROUNDS), and
+# how each statement tends to come out in the first of them: less positive than the
+# professionals about being asked, being known and telling their story again and again (what
+# the guide then asks about), more about helpers knowing each other; a little better each round.
+YOUTH_COUNTS = (0, 7, 10, 12)
+YOUTH_BASE = {
+    "asked_needs": 2.7,
+    "knew_my_story": 2.5,
+    "me_first": 3.1,
+    "worked_together": 3.0,
+    "tell_once": 2.2,
+    "joined_plan": 3.3,
+    "help_went_on": 3.4,
+    "help_early": 2.9,
+    "helpers_knew_each_other": 4.2,
+    "quick_action": 3.5,
+}
+YOUTH_GROWTH = 0.1
+YOUTH_UNKNOWN = 0.08  # share of "weet ik niet"
+
+
 def _pick(rng: random.Random, weighted) -> str:
     keys, weights = zip(*weighted)
     return rng.choices(keys, weights)[0]
@@ -150,6 +173,25 @@ def _add_round_responses(
         release_if_due(round_.id, current_app.config["MIN_GROUP_SIZE"])
 
 
+def _add_youth_responses(rng: random.Random, round_: Round, index: int, count: int, last_day: date) -> None:
+    """Young people answer through the same code as the youth questionnaire's page: each
+    response stored and committed, then the youth release check."""
+    statements = get_youth_instrument().statements
+    days = max(1, (min(round_.closes_on, last_day) - round_.opens_on).days + 1)
+    for _ in range(count):
+        personal = rng.gauss(0, 0.3)
+        answers = {
+            s.key: None
+            if rng.random() < YOUTH_UNKNOWN
+            else min(5, max(1, round(rng.gauss(YOUTH_BASE[s.key] + index * YOUTH_GROWTH + personal, 0.8))))
+            for s in statements
+        }
+        on = round_.opens_on + timedelta(days=rng.randrange(days))
+        add_youth_response(round_.id, answers, "nl" if rng.random() < 0.9 else "en", on)
+        db.session.commit()
+        release_youth_if_due(round_.id, current_app.config["MIN_GROUP_SIZE"])
+
+
 def create_demo(today: date | None = None, seed: int = 2026) -> Round:
     """Create the demo partnership once; return its open round either way."""
     today = today or clock.today()
@@ -176,6 +218,7 @@ def create_demo(today: date | None = None, seed: int = 2026) -> Round:
             db.session.add(round_)
             db.session.flush()
             _add_round_responses(rng, instrument, round_, index, count, last_day=min(closes_on, today))
+            _add_youth_responses(rng, round_, index, YOUTH_COUNTS[index], last_day=min(closes_on, today))
             round_.closes_on = closes_on
         _add_followup(partnership, today)
         _add_partner_map(partnership)

@@ -175,3 +175,51 @@ def load_guide(threads_path: Path = THREADS_FILE, guide_path: Path = GUIDE_FILE)
 def get_guide() -> Guide:
     """The guide, loaded once per process."""
     return load_guide()
+
+
+# --- where young people and professionals differ ----------------------------------------------
+
+#: A youth statement "differs" from the professionals when its mean (1 "helemaal niet waar" to 5
+#: "helemaal waar") and the professionals' score on the statement's dimension (1 to 5) are at
+#: least half a point apart: the guide's own threshold for groups (dashboard/guide.GAP), half
+#: the width of the middle band (3.0 to 4.0), so the two can sit in different bands. No test of
+#: chance: the two numbers answer different questions (one sentence about one's own help, a
+#: dimension of the collaboration), so the point starts a conversation and claims no finding.
+YOUTH_GAP = 0.5
+YOUTH_DIFFERENCES = 3  # at most this many statements, the largest differences first
+#: The source's words on the young person's own story (thread 4) that the youth prompts cite:
+#: the young person as the starting point, people who know them directly, the young person
+#: joining the talk.
+YOUTH_THREAD = 4
+YOUTH_POINTS = ("youth_centre", "youth_direct", "youth_participates")
+_ROUNDING = 1e-9  # 3.5 against 4.0 is half a point, however the means were summed
+
+
+@dataclass(frozen=True)
+class YouthDifference:
+    statement: object  # the youth statement (surveys.youth.Statement)
+    youth_mean: float
+    professional_mean: float
+
+    @property
+    def difference(self) -> float:
+        """The young people's mean minus the professionals' score: below 0, less positive."""
+        return self.youth_mean - self.professional_mean
+
+    @property
+    def youth_lower(self) -> bool:
+        return self.difference < 0
+
+
+def youth_differences(rows, minimum: float = YOUTH_GAP, limit: int = YOUTH_DIFFERENCES) -> list[YouthDifference]:
+    """The statements whose young people's mean differs most from the professionals' score on
+    the matching dimension. `rows`: (statement, youth mean or None, professionals' mean or
+    None) in the instrument's order; a statement without either figure (not shown) is left out.
+    At least `minimum` apart, largest first (ties in the instrument's order), at most `limit`."""
+    differences = [
+        YouthDifference(statement, youth, professionals)
+        for statement, youth, professionals in rows
+        if youth is not None and professionals is not None
+    ]
+    notable = [d for d in differences if abs(d.difference) >= minimum - _ROUNDING]
+    return sorted(notable, key=lambda d: -abs(d.difference))[:limit]

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import func, select, text
 
 import clock
-from models import Draft, Partnership, Response, ResponseScore, Round, RoundState
+from models import Draft, Partnership, Response, ResponseScore, Round, RoundState, YouthResponse
+from surveys.youth import get_youth_instrument
 
 from .by_hand import REVERSE_WORDED, scores_by_hand
 from .conftest import csrf_from, login
@@ -72,6 +73,33 @@ def test_the_demo_coordinator_signs_in_with_the_printed_password_and_compares_fo
         "T0 nulmeting",
     ]
     assert "Niet opgenomen" not in page.text
+
+
+def test_the_demo_dashboard_and_guide_show_what_young_people_say(runner, client, session):
+    """The demo's rounds have youth answers (through the youth questionnaire's own code): the
+    latest round's dashboard shows "Wat jongeren zeggen" and its guide names where young
+    people and professionals differ."""
+    output = runner.invoke(args=["demo"]).output
+    email, password = re.search(r"email: (leider@\S+)  password: (\S+)", output).groups()
+    assert login(client, email, password).status_code == 302
+    demo = session.scalars(select(Partnership).where(Partnership.slug == "demo")).one()
+    rounds = session.scalars(select(Round).where(Round.partnership_id == demo.id).order_by(Round.opens_on)).all()
+    counts = [
+        session.scalar(select(func.count()).select_from(YouthResponse).where(YouthResponse.round_id == r.id))
+        for r in rounds
+    ]
+    assert counts[0] == 0 and all(n >= 5 for n in counts[1:]), counts
+    assert all(
+        len(response.answers) == len(get_youth_instrument().statements)
+        for response in session.scalars(select(YouthResponse))
+    )
+    page = client.get("/dashboard/demo/").text
+    section = re.search(r'<section id="youth".*?</section>', page, flags=re.S).group(0)
+    assert 'id="youth-table"' in section and "jongeren vulden de jongerenvragenlijst in" in section
+    guide = client.get(f"/dashboard/demo/rounds/{rounds[-1].id}/gespreksleidraad").text
+    points = re.findall(r'<li class="guide-point youth-point" id="youth-([a-z_]+)"', guide)
+    assert points and "none" not in points and len(points) <= 3, points
+    assert "Jongeren minder positief" in guide
 
 
 def test_demo_scores_are_the_scoring_of_the_stored_answers(runner, session):

@@ -2,6 +2,7 @@
 a 5xx, and no response is ever stored half."""
 
 import functools
+import io
 from datetime import timedelta
 
 import pytest
@@ -9,11 +10,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
+from werkzeug.test import EnvironBuilder
 
 import clock
 from extensions import limiter
-from models import Answer, Partnership, Response, ResponseScore
+from models import Answer, Partnership, Response, ResponseScore, YouthAnswer, YouthResponse
 from surveys.instrument import get_instrument
+from surveys.youth import get_youth_instrument
 
 from .conftest import csrf_from, login
 
@@ -316,3 +319,183 @@ def test_fuzz_sign_in_and_links(app, session, world):
     assert tally["examples"] == EXAMPLES
     # Each example's misses were explained above; most examples reach the views all the same.
     assert tally["sign-in reached"] >= EXAMPLES // 4 and tally["links reached"] >= EXAMPLES // 4, tally
+
+
+# --- the youth questionnaire (/j/<code>), driven to submission ------------------------------
+
+YOUTH = get_youth_instrument()
+YOUTH_KEYS = [statement.key for statement in YOUTH.statements]
+YOUTH_SCALE = [str(option.value) for option in YOUTH.scale.options] + ["dk"]
+YOUTH_EXAMPLES = 300
+ACTIONS = ["send", "lang:en", "lang:nl", "lang:", "lang:xx", "lang:\u202e"]
+MAX_BODY = 256 * 1024  # the app's MAX_CONTENT_LENGTH (checked in the test)
+TOO_BIG = "z" * (300 * 1024)  # past it on its own
+youth_values = st.one_of(
+    st.sampled_from(ODD + YOUTH_SCALE + ["x" * 1001, TOO_BIG] + ACTIONS),
+    st.text(max_size=40),
+    st.text(min_size=500, max_size=3000),
+)
+json_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=20)),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=5), inner, max_size=3)),
+    max_leaves=6,
+)
+
+
+def youth_fields():
+    """Real statement names (some missing, some repeated), the action button and made-up
+    names, with any value; never the CSRF field (its token is posted by every example)."""
+    names = st.one_of(
+        st.sampled_from(YOUTH_KEYS + ["action"]), st.text(max_size=20).filter(lambda k: k != "csrf_token")
+    )
+    return st.lists(st.tuples(names, youth_values), max_size=2 * len(YOUTH_KEYS) + 4)
+
+
+def youth_junk():
+    real = set(YOUTH_KEYS) | {"action", "csrf_token"}
+    names = st.text(max_size=20).filter(lambda key: key not in real and "\x00" not in key)
+    return st.lists(st.tuples(names, page_values.filter(lambda value: "\x00" not in value)), max_size=4)
+
+
+def strings_of(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from strings_of(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings_of(item)
+
+
+def as_sent(**request) -> tuple[int, bool]:
+    """The bytes the test client sends for this post (werkzeug's own encoding), and whether
+    werkzeug's parser loses a field's name (a line break or backslash in a multipart part's
+    name reads as None: the input guard refuses it)."""
+    builder = EnvironBuilder(method="POST", **request)
+    length = int(builder.get_environ()["CONTENT_LENGTH"])
+    if length > MAX_BODY:
+        return length, False
+    parsed = EnvironBuilder(method="POST", **request).get_request()
+    return length, None in list(parsed.form.keys()) + list(parsed.files.keys())
+
+
+def assert_youth_responses_are_complete(session, round_id: int) -> dict[int, dict]:
+    """Every stored youth response has an answer to every statement, each 1 to 5 or "weet ik
+    niet" (None), and nothing else; returns them by id."""
+    stored = {}
+    for response_id in session.scalars(select(YouthResponse.id).where(YouthResponse.round_id == round_id)):
+        answers = dict(
+            session.execute(
+                select(YouthAnswer.item_key, YouthAnswer.value).where(YouthAnswer.response_id == response_id)
+            ).all()
+        )
+        assert set(answers) == set(YOUTH_KEYS), answers
+        assert all(value is None or (type(value) is int and 1 <= value <= 5) for value in answers.values()), answers
+        stored[response_id] = answers
+    return stored
+
+
+def test_fuzz_the_youth_questionnaire_through_to_submission(app, session, world, make_round):
+    """Each example is one young person on a device of their own in a round of its own: a
+    complete form (every sentence answered, made-up fields beside it), random form fields
+    (missing, repeated, out of range, huge, NUL, odd Unicode; sometimes a file where an answer
+    goes), or a JSON body of any shape. No 5xx; every post reaches the view except those the
+    input guard refuses for a NUL or a part without a readable name (400) or that are too big
+    (413); a post that stores nothing
+    gets a 4xx with the form's message, or the form again after the language button; one that
+    is sent stores exactly its first value per sentence, every answer on the scale."""
+    reached = counting_views(app, ["youth.questionnaire"])
+    tally = {"complete": 0, "fields": 0, "json": 0, "reached": 0, "stored": 0, "refused": 0, "message": 0, "lang": 0}
+
+    @settings(max_examples=YOUTH_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(data=st.data())
+    def example(data):
+        limiter.reset()  # every example is a new young person: the per-address limit is not under test
+        round_ = make_round("T1", partnership=session.get(Partnership, world.partnership_id))
+        code = round_.youth_code
+        client = app.test_client()
+        page = client.get(f"/j/{code}")
+        assert page.status_code == 200
+        token = csrf_from(page.text)
+        kind = data.draw(st.sampled_from(["fields", "json", "complete"]), label="kind")
+        before = reached["youth.questionnaire"]
+        upload = None
+        if kind == "json":
+            body = data.draw(st.dictionaries(st.sampled_from(YOUTH_KEYS) | st.text(max_size=10), json_values))
+            request = lambda: {"json": body, "headers": {"X-CSRFToken": token}}  # noqa: E731
+            has_nul = any("\x00" in text for text in strings_of(body))
+            pairs = []
+        else:
+            if kind == "complete":
+                answers = data.draw(st.fixed_dictionaries({key: st.sampled_from(YOUTH_SCALE) for key in YOUTH_KEYS}))
+                pairs = list(answers.items()) + data.draw(youth_junk(), label="junk")
+            else:
+                pairs = data.draw(youth_fields(), label="fields")
+                if data.draw(st.booleans(), label="a button first"):  # the language buttons, or odd ones
+                    pairs = [("action", data.draw(st.sampled_from(ACTIONS), label="button"))] + pairs
+            upload = None  # a file where an answer goes (sent first: Flask-WTF reads files before fields)
+            if kind == "fields" and data.draw(st.booleans(), label="a file"):
+                upload = (
+                    data.draw(st.sampled_from(YOUTH_KEYS), label="file field"),
+                    data.draw(st.text(max_size=20), label="file name"),
+                    data.draw(st.binary(max_size=100), label="file content"),
+                )
+
+            def request_of(pairs=pairs, upload=upload) -> dict:  # a fresh one per use: the file is read once
+                form = MultiDict(pairs + [("csrf_token", token)])
+                if upload:
+                    form.add(upload[0], (io.BytesIO(upload[2]), upload[1]))
+                return {"data": form}
+
+            request = request_of
+            texts = [text for pair in pairs for text in pair] + ([upload[0], upload[1]] if upload else [])
+            has_nul = any("\x00" in text for text in texts)
+        assert app.config["MAX_CONTENT_LENGTH"] == MAX_BODY
+        length, nameless = as_sent(**request())
+        too_big = length > MAX_BODY
+        response = client.post(f"/j/{code}", **request())
+        status = response.status_code
+        assert status < 500, (kind, status, pairs)
+        assert status != 429  # the limiter never answered
+        went_in = reached["youth.questionnaire"] > before
+        # The view saw every post but those refused before it, each for its reason.
+        assert went_in == (not has_nul and not too_big and not nameless), (kind, status, has_nul, too_big, nameless)
+        if not went_in:
+            assert status == (413 if too_big else 400), (status, has_nul, too_big, nameless)
+            tally["refused"] += 1
+        tally[kind] += 1
+        tally["reached"] += went_in
+        stored = assert_youth_responses_are_complete(session, round_.id)
+        sent = status == 302 and response.headers["Location"].endswith(f"/j/{code}/bedankt")
+        assert len(stored) == (1 if sent else 0), (kind, status, pairs)
+        tally["stored"] += len(stored)
+        first = {}
+        for key, value in pairs:
+            first.setdefault(key, value)
+        if kind == "complete":
+            assert sent, "a complete youth questionnaire was not stored"
+        if sent:  # exactly what was posted, the first value of each sentence
+            assert upload is None
+            assert list(stored.values())[0] == {
+                key: None if first[key] == "dk" else int(first[key]) for key in YOUTH_KEYS
+            }
+        elif went_in:
+            action = first.get("action", "send") if kind != "json" else "send"
+            if status == 200:  # the language button: the same form again, nothing stored
+                assert action.startswith("lang:"), (status, pairs)
+                tally["lang"] += 1
+            else:
+                assert status == 422 and "Kies een antwoord bij deze zin." in response.text, (status, pairs)
+                tally["message"] += 1
+
+    example()
+    print(f"youth questionnaire fuzzing: {tally}")
+    examples = tally["complete"] + tally["fields"] + tally["json"]
+    assert examples == YOUTH_EXAMPLES
+    assert tally["reached"] + tally["refused"] == examples and tally["reached"] >= examples // 2, tally
+    assert min(tally["complete"], tally["fields"], tally["json"]) >= YOUTH_EXAMPLES // 20, tally  # each kind ran
+    assert tally["message"] >= YOUTH_EXAMPLES // 10 and tally["lang"] > 0, tally
+    assert tally["stored"] >= tally["complete"]
+    assert session.scalar(select(func.count()).select_from(YouthResponse)) == tally["stored"]

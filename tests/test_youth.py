@@ -363,3 +363,168 @@ def test_a_statement_whose_new_answers_are_too_few_keeps_its_earlier_figure(app,
     assert "(stand 1)" in row and ">2,0<" in row  # one new answer alone is never shown
     other = re.search(r"Ze keken eerst naar mij.*?</th>(.*?)</tr>", section, flags=re.S).group(1)
     assert ">3,0<" in other  # five 2s and five 4s
+
+
+# --- the discussion guide: where young people and professionals differ -----------------------
+
+
+def mirrored(per_dimension: dict, default: int = 4):
+    """Professionals' answers that give each of them exactly the dimension score asked: a
+    reverse-worded statement is answered 6 - score (the instrument file marks them)."""
+
+    def value(n, item):
+        target = per_dimension.get(item.dimension, default)
+        return 6 - target if item.reverse else target
+
+    return value
+
+
+def young_people_answer(app, code: str, per_person: list[dict]) -> None:
+    """Each young person on a device of their own, through the link, as a browser sends it."""
+    for answers in per_person:
+        sent = send(app.test_client(), code, {key: str(value) for key, value in answers.items()})
+        assert sent.status_code == 302 and sent.headers["Location"].endswith("/bedankt")
+
+
+def youth_part(html: str) -> list[str]:
+    return re.findall(r'<li class="guide-point youth-point" id="([^"]+)"', html)
+
+
+def guide_of(client, round_) -> str:
+    page = client.get(f"/dashboard/{round_.partnership.slug}/rounds/{round_.id}/gespreksleidraad")
+    assert page.status_code == 200
+    return page.text
+
+
+def point_html(html: str, anchor: str) -> str:
+    return re.search(rf'<li class="guide-point youth-point" id="{anchor}">(.*?)</ul>', html, flags=re.S).group(1)
+
+
+@pytest.fixture
+def guide_round(client, make_round, add_responses, make_user):
+    """Six professionals: 4,0 on every dimension but levels (3,0)."""
+    round_ = make_round()
+    add_responses(round_, 6, mirrored({"levels": 3}))
+    make_user("leider@leidraad.example", round_.partnership)
+    login(client, "leider@leidraad.example")
+    return round_
+
+
+# Five young people. Differences from the professionals, worked out by hand (young people's
+# mean minus the professionals' score on the statement's dimension):
+#   asked_needs      2 2 2 2 2  -> 2,0 vs youth 4,0:  -2,0
+#   tell_once        5 5 4 4 4  -> 4,4 vs levels 3,0: +1,4
+#   knew_my_story    3 3 3 3 3  -> 3,0 vs youth 4,0:  -1,0
+#   joined_plan      3 4 3 4 3  -> 3,4 vs youth 4,0:  -0,6 (fourth: left out, at most three)
+#   worked_together  3 4 4 4 4  -> 3,8 vs youth 4,0:  -0,2 (below half a point)
+#   the rest         4          -> 4,0 vs 4,0:          0
+COLUMNS = {
+    "asked_needs": [2, 2, 2, 2, 2],
+    "tell_once": [5, 5, 4, 4, 4],
+    "knew_my_story": [3, 3, 3, 3, 3],
+    "joined_plan": [3, 4, 3, 4, 3],
+    "worked_together": [3, 4, 4, 4, 4],
+}
+
+
+def per_person(columns: dict, people: int = 5, default: int = 4) -> list[dict]:
+    return [{s.key: columns.get(s.key, [default] * people)[n] for s in INSTRUMENT.statements} for n in range(people)]
+
+
+def test_the_guide_names_the_youth_statements_that_differ_most_from_the_professionals(app, client, guide_round):
+    young_people_answer(app, guide_round.youth_code, per_person(COLUMNS))
+    html = guide_of(client, guide_round)
+    # Largest difference first, at most three, each at least half a point.
+    assert youth_part(html) == ["youth-asked_needs", "youth-tell_once", "youth-knew_my_story"]
+    asked = point_html(html, "youth-asked_needs")
+    assert "Jongeren minder positief: De jongere centraal" in asked
+    assert "‘Ze vroegen mij wat ik nodig heb.’" in asked
+    assert "Jongeren gemiddeld 2,0 op 5, de professionals 4,0 op 5 bij De jongere centraal: 2,0 punt verschil" in asked
+    assert (
+        "Jongeren zijn minder positief over ‘Ze vroegen mij wat ik nodig heb.’ dan wij over De jongere centraal."
+        in asked
+    )
+    assert "hun verhaal rechtstreeks" in asked and "door mensen die deze jongeren rechtstreeks kennen" in asked
+    assert "rode draad 4" in asked
+    told = point_html(html, "youth-tell_once")
+    assert "Jongeren positiever: Samenwerking op verschillende niveaus" in told
+    assert "Jongeren gemiddeld 4,4 op 5, de professionals 3,0 op 5" in told and "1,4 punt verschil" in told
+    assert "Jongeren zijn positiever over" in told and "minder positief" not in told
+    assert "Bij geen enkele zin" not in html
+
+
+def test_the_guide_says_so_in_one_sentence_when_no_youth_statement_differs_enough(app, client, guide_round):
+    # Every statement 3,6 against 4,0 (0,4 apart), and tell_once 3,4 against levels 3,0 (0,4).
+    columns = {s.key: [3, 4, 4, 4, 3] for s in INSTRUMENT.statements} | {"tell_once": [3, 4, 3, 4, 3]}
+    young_people_answer(app, guide_round.youth_code, per_person(columns))
+    html = guide_of(client, guide_round)
+    assert youth_part(html) == ["youth-none"]
+    assert (
+        "Bij geen enkele zin van de jongerenvragenlijst (5 jongeren) ligt het gemiddelde van de jongeren 0,5 punt "
+        "of meer van de score van de professionals op dezelfde dimensie." in html
+    )
+
+
+def test_the_guide_has_no_youth_part_while_youth_figures_are_not_shown(
+    app, client, make_round, add_responses, make_user, session
+):
+    # Four young people: too few. A round that hides its results: hidden, for both.
+    few = make_round()
+    add_responses(few, 6, mirrored({}))
+    young_people_answer(app, few.youth_code, per_person(COLUMNS)[:4])
+    hidden = make_round(hide_results_while_open=True)
+    add_responses(hidden, 6, mirrored({}))
+    young_people_answer(app, hidden.youth_code, per_person(COLUMNS))
+    for round_ in (few, hidden):
+        make_user(f"leider@{round_.partnership.slug}.example", round_.partnership)
+        login(client, f"leider@{round_.partnership.slug}.example")
+        html = guide_of(client, round_)
+        assert youth_part(html) == [] and "Jongeren minder positief" not in html, round_.partnership.slug
+        client.post("/uitloggen", data={"csrf_token": csrf_from(html)})
+    # Once the hidden round closes, its guide has the youth part.
+    hidden.closed_early = True
+    session.commit()
+    login(client, f"leider@{hidden.partnership.slug}.example")
+    assert youth_part(guide_of(client, hidden))[:1] == ["youth-asked_needs"]
+
+
+def test_a_youth_point_takes_a_note_and_an_action_like_every_point(app, client, guide_round, session):
+    young_people_answer(app, guide_round.youth_code, per_person(COLUMNS))
+    url = f"/dashboard/{guide_round.partnership.slug}/rounds/{guide_round.id}/gespreksleidraad"
+    html = guide_of(client, guide_round)
+    token = csrf_from(html)
+    assert "point=youth%3Aasked_needs" in html or "point=youth:asked_needs" in html
+    saved = client.post(
+        f"{url}/youth:asked_needs", data={"youth:asked_needs-text": "Vijf jongeren uitnodigen", "csrf_token": token}
+    )
+    assert saved.status_code == 302
+    assert "Vijf jongeren uitnodigen" in guide_of(client, guide_round)
+    # A statement that is no point of this guide (0 apart) takes no note.
+    assert (
+        client.post(f"{url}/youth:me_first", data={"youth:me_first-text": "x", "csrf_token": token}).status_code == 404
+    )
+
+
+def test_youth_differences_rule_by_hand():
+    """The core rule on plain numbers: at least half a point either way, largest first, ties
+    in the instrument's order, at most three, statements without a figure left out."""
+    from surveys.guide import youth_differences
+
+    s = INSTRUMENT.statements
+    rows = [
+        (s[0], 3.5, 4.0),  # exactly half a point below: in
+        (s[1], 3.6, 4.0),  # 0.4: out
+        (s[2], 4.5, 4.0),  # half a point above: in, after s[0] (a tie, instrument order)
+        (s[3], None, 4.0),  # not shown to leaders: out
+        (s[4], 1.0, None),  # no professionals' score: out
+        (s[5], 1.2, 4.2),  # 3 points: first
+        (s[6], 4.9, 3.0),  # 1.9: second
+    ]
+    found = youth_differences(rows)
+    assert [(d.statement.key, round(d.difference, 6), d.youth_lower) for d in found] == [
+        (s[5].key, -3.0, True),
+        (s[6].key, 1.9, False),
+        (s[0].key, -0.5, True),
+    ]
+    assert [d.statement.key for d in youth_differences(rows, limit=10)] == [s[5].key, s[6].key, s[0].key, s[2].key]
+    assert youth_differences([(s[1], 3.6, 4.0), (s[2], 4.0, 4.0)]) == []
