@@ -4,6 +4,7 @@ jongeren zeggen" once five young people answered. With SHOTS_DIR set, each step 
 as a screenshot there."""
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -196,4 +197,75 @@ def test_the_dashboard_shows_what_young_people_say(browser, live_app, youth_site
     assert page.evaluate("() => document.querySelector('img[src*=jongeren-qr]').naturalWidth") > 0
     if SHOTS:
         page.locator("section[aria-labelledby=youth-link-title]").screenshot(path=str(SHOTS / "round-youth-link.png"))
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def differing_site(live_app):
+    """A closed round where six professionals score every dimension 4 and five young people
+    answer every sentence 1 ("Helemaal niet waar"): each sentence three points below."""
+    today = clock.today()
+    with live_app.app_context():
+        partnership = Partnership(slug="jong-verschil", name="Regio Verschil", region="Testregio")
+        closed = Round(
+            partnership=partnership,
+            title="T0 verschil",
+            instrument_version=2,
+            opens_on=today - timedelta(days=30),
+            closes_on=today - timedelta(days=1),
+        )
+        db.session.add(closed)
+        grant(create_user("leider@verschil.example", PASSWORD, name="Leider"), partnership, Role.LEADER)
+        db.session.commit()
+        instrument = get_instrument(2)
+        from dashboard.releases import release_if_due
+        from dashboard.youth import add_youth_response, release_youth_if_due
+
+        for _ in range(6):
+            answers = {item.key: 2 if item.reverse else 4 for item in instrument.items}
+            add_response(closed.id, instrument, answers, {}, {"level": "werkvloer", "domain": "gemeente"}, "nl", today)
+            db.session.commit()
+        release_if_due(closed.id, 5)
+        for _ in range(5):
+            add_youth_response(closed.id, {s.key: 1 for s in INSTRUMENT.statements}, "nl", today)
+            db.session.commit()
+        release_youth_if_due(closed.id, 5)
+        return {"base": live_app.config["LIVE_URL"], "round_id": closed.id, "titles": instrument.dimensions}
+
+
+def test_the_guide_names_where_young_people_differ_and_makes_an_action_on_a_phone(browser, differing_site):
+    base, round_id = differing_site["base"], differing_site["round_id"]
+    titles = {d.key: d.title.get("nl") for d in differing_site["titles"]}
+    context = browser.new_context(viewport=PHONE, bypass_csp=True, locale="nl-NL")
+    page = context.new_page()
+    page.goto(f"{base}/inloggen")
+    page.fill("#email", "leider@verschil.example")
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Inloggen", exact=True).click()
+    page.goto(f"{base}/dashboard/jong-verschil/rounds/{round_id}/gespreksleidraad")
+
+    # Every sentence is 3 points below: the three first in the questionnaire, no more.
+    first = INSTRUMENT.statements[:3]
+    points = page.locator("li.youth-point")
+    assert points.count() == 3
+    for point, statement in zip(points.all(), first):
+        assert point.locator("h2").inner_text() == f"Jongeren minder positief: {titles[statement.dimension]}"
+        text = point.inner_text()
+        assert statement.text.get("nl") in text
+        assert "Jongeren gemiddeld 1,0 op 5, de professionals 4,0 op 5" in text and "3,0 punt verschil" in text
+    assert page.locator("#youth-none").count() == 0
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_no_violations(axe(page), "guide with youth points")
+    shot(page, "guide-youth-points-phone")
+
+    point = page.locator(f"#youth-{first[0].key}")
+    point.locator("textarea").fill("Twee jongeren uitnodigen voor het volgende overleg.")
+    point.get_by_role("button", name="Notitie bewaren").click()
+    page.wait_for_url(re.compile(rf".*gespreksleidraad#youth-{first[0].key}$"))
+    point = page.locator(f"#youth-{first[0].key}")
+    point.get_by_role("link", name="Maak hier een afspraak van").click()
+    page.wait_for_url(re.compile(r".*/afspraken/nieuw\?.*"))
+    assert page.locator("#title").input_value() == "Twee jongeren uitnodigen voor het volgende overleg."
+    assert page.locator(f"input[name=dimensions][value={first[0].dimension}]").is_checked()
+    assert page.locator("#round_id").input_value() == str(round_id)
     context.close()
