@@ -18,7 +18,7 @@ from auth.audit import record
 from extensions import db
 from models import Action, ActionStatus, GuideNote, Partnership, Role, TimelineNote
 from models.partner_map import map_on
-from surveys.guide import YOUTH_GAP
+from surveys.guide import GAP
 from surveys.instrument import get_instrument
 
 from . import exports
@@ -69,7 +69,7 @@ def guide_page(partnership: Partnership, round_id: int, failed: tuple[str, NoteF
         changes_versions=versions_sentence([previous.round, round_]) if previous else "",
         table_prompt=table_prompt(map_on(partnership.id), instrument),
         youth=youth,
-        youth_gap=YOUTH_GAP,
+        youth_gap=GAP,
         youth_key=YouthPrompts.key,
         notes=notes,
         forms=forms,

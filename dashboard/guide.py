@@ -24,6 +24,7 @@ from datetime import date
 
 from models import PartnerMap, Round
 from surveys.guide import (
+    GAP,
     YOUTH_POINTS,
     YOUTH_THREAD,
     Point,
@@ -42,7 +43,6 @@ from .summary import change
 from .youth import youth_view
 
 WEAKEST = 2  # the two lowest dimensions
-GAP = 0.5
 DISAGREEMENT_SD = 1.0
 DISAGREEMENTS = 2  # at most this many statements
 UNKNOWN_SHARE = 0.25

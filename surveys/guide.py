@@ -179,13 +179,14 @@ def get_guide() -> Guide:
 
 # --- where young people and professionals differ ----------------------------------------------
 
-#: A youth statement "differs" from the professionals when its mean (1 "helemaal niet waar" to 5
-#: "helemaal waar") and the professionals' score on the statement's dimension (1 to 5) are at
-#: least half a point apart: the guide's own threshold for groups (dashboard/guide.GAP), half
-#: the width of the middle band (3.0 to 4.0), so the two can sit in different bands. No test of
-#: chance: the two numbers answer different questions (one sentence about one's own help, a
-#: dimension of the collaboration), so the point starts a conversation and claims no finding.
-YOUTH_GAP = 0.5
+#: Two figures on the 1-5 scale "differ" when at least half a point apart: half the width of
+#: the middle band (3.0 to 4.0), so the two can sit in different bands. The guide uses it for
+#: levels and domains (dashboard/guide.py) and for a youth statement's mean (1 "helemaal niet
+#: waar" to 5 "helemaal waar") against the professionals' score on its dimension. For the
+#: youth no test of chance: the two numbers answer different questions (one sentence about
+#: one's own help, a dimension of the collaboration), so the point starts a conversation and
+#: claims no finding.
+GAP = 0.5
 YOUTH_DIFFERENCES = 3  # at most this many statements, the largest differences first
 #: The source's words on the young person's own story (thread 4) that the youth prompts cite:
 #: the young person as the starting point, people who know them directly, the young person
@@ -211,7 +212,7 @@ class YouthDifference:
         return self.difference < 0
 
 
-def youth_differences(rows, minimum: float = YOUTH_GAP, limit: int = YOUTH_DIFFERENCES) -> list[YouthDifference]:
+def youth_differences(rows, minimum: float = GAP, limit: int = YOUTH_DIFFERENCES) -> list[YouthDifference]:
     """The statements whose young people's mean differs most from the professionals' score on
     the matching dimension. `rows`: (statement, youth mean or None, professionals' mean or
     None) in the instrument's order; a statement without either figure (not shown) is left out.
