@@ -198,7 +198,7 @@ def last_text_height(pdf_page) -> float:
 
 # Pages the A4 report of each demo round takes; the dates in it come from today, nothing else
 # varies (the demo's answers have a fixed seed). From T1 on the report holds the partner map.
-REPORT_PAGES = {"T0 nulmeting": 6, "T1 tweede meting": 7, "T2 derde meting": 7, "T3 vierde meting": 5}
+REPORT_PAGES = {"T0 nulmeting": 6, "T1 tweede meting": 7, "T2 derde meting": 7, "T3 vierde meting": 6}
 LAST_LINE = "Groepen met minder dan 5 respondenten zijn weggelaten."
 
 
