@@ -397,7 +397,7 @@ def test_notes_stand_between_the_rounds_by_date(app, three):
 
 def test_interval_ends_keep_their_sign(app):
     """An end that would read 0,0 gets two decimals, so a -0.04 never reads "-0,0"."""
-    from dashboard.views import bound
+    from dashboard.views.pages import bound
 
     with app.test_request_context():
         assert [bound(v) for v in (-0.04, 0.52, 0.05, -1.46, 0.0, 0.004)] == [
