@@ -441,7 +441,7 @@ def test_the_guide_names_the_youth_statements_that_differ_most_from_the_professi
     assert "‘Ze vroegen mij wat ik nodig heb.’" in asked
     assert "Jongeren gemiddeld 2,0 op 5, de professionals 4,0 op 5 bij De jongere centraal: 2,0 punt verschil" in asked
     assert (
-        "Jongeren zijn minder positief over ‘Ze vroegen mij wat ik nodig heb.’ dan wij over De jongere centraal."
+        "Jongeren zijn minder positief over ‘Ze vroegen mij wat ik nodig heb’ dan wij over De jongere centraal."
         in asked
     )
     assert "hun verhaal rechtstreeks" in asked and "door mensen die deze jongeren rechtstreeks kennen" in asked
