@@ -363,6 +363,7 @@ def test_intro_tells_time_needed_and_how_anonymity_is_protected(respondent):
     intro = respondent.client.get(f"/s/{respondent.code}")
     assert intro.status_code == 200
     assert f"ongeveer {INSTRUMENT.minutes} minuten" in intro.text
+    assert "30 stellingen in 4 korte stappen" in intro.text  # three pages of two dimensions, and the profile
     assert "IP-adres" in intro.text
     assert "minstens 5 mensen" in intro.text
 
