@@ -41,10 +41,12 @@ sys.path.insert(0, str(ROOT))
 
 import clock  # noqa: E402
 from surveys.instrument import get_instrument  # noqa: E402
+from surveys.pages import pages  # noqa: E402
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 INSTRUMENT = get_instrument()
+PAGES = pages(INSTRUMENT)
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -153,15 +155,17 @@ def questionnaire(server: Server, code: str, seed: int, tally: Tally) -> None:
     started = time.perf_counter()
     try:
         opener.open(f"{server.url}/s/{code}", timeout=60).read()
-        steps = len(INSTRUMENT.dimensions) + 1
-        for step in range(1, steps + 1):
+        steps = len(PAGES)
+        for page_of_steps in PAGES:  # the app's pages: two dimensions each, then the profile
+            step = page_of_steps.number
             page = opener.open(f"{server.url}/s/{code}/{step}", timeout=60).read().decode()
             data = {"csrf_token": CSRF.search(page).group(1), "action": "next"}
-            if step <= len(INSTRUMENT.dimensions):
+            if not page_of_steps.is_profile:
                 data.update(
                     {
                         item.key: rng.choice(["1", "2", "3", "4", "5", "dk"])
-                        for item in INSTRUMENT.dimensions[step - 1].items
+                        for dimension in page_of_steps.dimensions
+                        for item in dimension.items
                     }
                 )
             else:

@@ -1,8 +1,9 @@
 """WTForms form classes built from the instrument, once per instrument, page and language
 (a class is never mutated: each request binds its own form instance to it).
 
-A questionnaire page is one dimension's statements plus its optional comment; the last page
-holds the profile questions. Raw form values are kept as strings: "1".."5", or UNKNOWN for
+A questionnaire page holds the statements of its dimensions (surveys/pages.py says which),
+each dimension with its own optional comment (`comment-<dimension key>`); the last page holds
+the profile questions. Raw form values are kept as strings: "1".."5", or UNKNOWN for
 "weet ik niet / n.v.t.".
 
 The comment is the only free text; its invisible control characters are dropped (the shared
@@ -20,8 +21,12 @@ from wtforms.validators import Optional as OptionalValidator
 from text_rules import without_control_characters
 
 from .instrument import UNKNOWN, Dimension, Instrument
+from .pages import Page
 
-COMMENT_FIELD = "comment"
+
+def comment_field(dimension: Dimension) -> str:
+    """The form name of a dimension's comment: distinct per dimension, as a page holds several."""
+    return f"comment-{dimension.key}"
 
 
 def scale_choices(instrument: Instrument, language: str) -> list[tuple[str, str]]:
@@ -52,11 +57,13 @@ def _once(key: tuple, instrument: Instrument, build) -> type[FlaskForm]:
     return hit[1]
 
 
-def dimension_form_class(instrument: Instrument, dimension: Dimension, language: str) -> type[FlaskForm]:
+def page_form_class(instrument: Instrument, page: Page, language: str) -> type[FlaskForm]:
+    """The form of a questionnaire page: its dimensions' statements and comments, or the profile."""
+    if page.is_profile:
+        return profile_form_class(instrument, language)
+    keys = tuple(dimension.key for dimension in page.dimensions)
     return _once(
-        (instrument.version, dimension.key, language),
-        instrument,
-        lambda: _dimension_form_class(instrument, dimension, language),
+        (instrument.version, keys, language), instrument, lambda: _dimension_form_class(instrument, page, language)
     )
 
 
@@ -66,24 +73,27 @@ def profile_form_class(instrument: Instrument, language: str) -> type[FlaskForm]
     )
 
 
-def _dimension_form_class(instrument: Instrument, dimension: Dimension, language: str) -> type[FlaskForm]:
+def _dimension_form_class(instrument: Instrument, page: Page, language: str) -> type[FlaskForm]:
     choices = scale_choices(instrument, language)
-    fields = {
-        item.key: _choice_field(item.text.get(language), choices, _l("Kies een antwoord bij deze stelling."))
-        for item in dimension.items
-    }
-    fields[COMMENT_FIELD] = TextAreaField(
-        _l("Toelichting (niet verplicht)"),
-        filters=[without_control_characters],
-        validators=[
-            OptionalValidator(),
-            Length(
-                max=instrument.comment_max_length,
-                message=_l("Je toelichting is %(length)d tekens lang; er passen er %(max)d. Maak hem wat korter."),
-            ),
-        ],
-    )
-    return type(f"{dimension.key.title()}Form", (FlaskForm,), fields)
+    fields = {}
+    for dimension in page.dimensions:
+        for item in dimension.items:
+            fields[item.key] = _choice_field(
+                item.text.get(language), choices, _l("Kies een antwoord bij deze stelling.")
+            )
+        fields[comment_field(dimension)] = TextAreaField(
+            _l("Toelichting bij %(dimension)s (niet verplicht)", dimension=dimension.title.get(language)),
+            filters=[without_control_characters],
+            validators=[
+                OptionalValidator(),
+                Length(
+                    max=instrument.comment_max_length,
+                    message=_l("Je toelichting is %(length)d tekens lang; er passen er %(max)d. Maak hem wat korter."),
+                ),
+            ],
+        )
+    name = "".join(dimension.key.title() for dimension in page.dimensions)
+    return type(f"{name}Form", (FlaskForm,), fields)
 
 
 def _profile_form_class(instrument: Instrument, language: str) -> type[FlaskForm]:

@@ -1,4 +1,5 @@
-"""The respondent's side: intro, one page per dimension, profile questions, thank-you page.
+"""The respondent's side: intro, the dimensions two to a page (surveys/pages.py), profile
+questions, thank-you page.
 
 Every page saves what was filled in to the respondent's draft before it checks anything,
 so nothing typed is ever lost; pages redirect after a successful post (no resubmission).
@@ -12,9 +13,10 @@ from extensions import counts_when, limiter
 from i18n import choose_language, current_language
 from models import Round, RoundState
 
-from .forms import COMMENT_FIELD, dimension_form_class, profile_form_class
+from .forms import comment_field, page_form_class
 from .instrument import Instrument, get_instrument
 from .invitations import find_invitation
+from .pages import Page, pages
 from .radar import respondent_radar
 from .responses import (
     DraftTooLarge,
@@ -56,51 +58,66 @@ def open_round(code: str) -> tuple[Round, dict | None]:
 
 
 # --- pages --------------------------------------------------------------------------------
-# Steps 1..6 are the dimensions in the instrument's order; the last step is the profile.
+# The steps are the pages of surveys/pages.py: the dimension pages in the instrument's
+# order, then the profile. The draft keeps answers by item key and comments by dimension
+# key, whatever page they were on.
 
 
 def step_count(instrument: Instrument) -> int:
-    return len(instrument.dimensions) + 1
+    return len(pages(instrument))
+
+
+def page_at(instrument: Instrument, step: int) -> Page:
+    return pages(instrument)[step - 1]
 
 
 def form_for(instrument: Instrument, step: int, **kwargs):
     """The page's form; from the posted data unless `formdata` says otherwise."""
-    if step <= len(instrument.dimensions):
-        form_class = dimension_form_class(instrument, instrument.dimensions[step - 1], current_language())
-    else:
-        form_class = profile_form_class(instrument, current_language())
-    return form_class(**kwargs)
+    return page_form_class(instrument, page_at(instrument, step), current_language())(**kwargs)
 
 
 def stored_values(instrument: Instrument, step: int, data: dict) -> MultiDict:
     """The draft's values of one page, shaped like the form data that page posts."""
-    if step > len(instrument.dimensions):
+    page = page_at(instrument, step)
+    if page.is_profile:
         return MultiDict(data.get("profile", {}))
-    dimension = instrument.dimensions[step - 1]
-    values = {item.key: data["answers"][item.key] for item in dimension.items if item.key in data.get("answers", {})}
-    if dimension.key in data.get("comments", {}):
-        values[COMMENT_FIELD] = data["comments"][dimension.key]
+    answers, comments = data.get("answers", {}), data.get("comments", {})
+    values = {}
+    for dimension in page.dimensions:
+        values.update({item.key: answers[item.key] for item in dimension.items if item.key in answers})
+        if dimension.key in comments:
+            values[comment_field(dimension)] = comments[dimension.key]
     return MultiDict(values)
 
 
 def draft_updates(instrument: Instrument, step: int, form) -> dict:
     """What of a posted page goes into the draft: every valid value, even on a page with
     errors. An over-long comment is kept too, so the respondent can shorten it."""
-    if step > len(instrument.dimensions):
+    page = page_at(instrument, step)
+    if page.is_profile:
         return {"profile": {q.key: form[q.key].data for q in instrument.profile if not form[q.key].errors}}
-    dimension = instrument.dimensions[step - 1]
-    answers = {item.key: form[item.key].data for item in dimension.items if not form[item.key].errors}
-    return {"answers": answers, "comments": {dimension.key: form[COMMENT_FIELD].data or ""}}
+    items = [item for dimension in page.dimensions for item in dimension.items]
+    return {
+        "answers": {item.key: form[item.key].data for item in items if not form[item.key].errors},
+        "comments": {dimension.key: form[comment_field(dimension)].data or "" for dimension in page.dimensions},
+    }
+
+
+def comment_errors(instrument: Instrument, step: int, form) -> bool:
+    return any(form[comment_field(dimension)].errors for dimension in page_at(instrument, step).dimensions)
 
 
 def first_incomplete_step(instrument: Instrument, data: dict) -> int | None:
-    for step, dimension in enumerate(instrument.dimensions, start=1):
-        if any(item.key not in data["answers"] for item in dimension.items):
-            return step
-        if len(data["comments"].get(dimension.key, "")) > instrument.comment_max_length:
-            return step
-    if any(question.key not in data["profile"] for question in instrument.profile):
-        return step_count(instrument)
+    for page in pages(instrument):
+        if page.is_profile:
+            if any(question.key not in data["profile"] for question in instrument.profile):
+                return page.number
+            continue
+        for dimension in page.dimensions:
+            if any(item.key not in data["answers"] for item in dimension.items):
+                return page.number
+            if len(data["comments"].get(dimension.key, "")) > instrument.comment_max_length:
+                return page.number
     return None
 
 
@@ -175,6 +192,7 @@ def display_intro(code: str):
         instrument=instrument,
         contact=round_.partnership.first_leader(),
         resume_step=resume_step,
+        steps=step_count(instrument),
         already_submitted=has_submitted(code) and not data,
     )
 
@@ -232,7 +250,7 @@ def save_page(round_: Round, instrument: Instrument, step: int, data: dict | Non
     except DraftTooLarge:
         abort(413)
 
-    if step <= len(instrument.dimensions) and form[COMMENT_FIELD].errors:
+    if comment_errors(instrument, step, form):
         # The draft keeps the comment cut to its maximum length; this page shows the whole
         # text with the error, so the respondent can shorten it without losing the rest.
         return render_page(round_, instrument, step, form, status=422)
@@ -265,7 +283,6 @@ def submit(round_: Round, code: str, round_id: int, instrument: Instrument, toke
 
 
 def render_page(round_: Round, instrument: Instrument, step: int, form, status: int):
-    dimension = instrument.dimensions[step - 1] if step <= len(instrument.dimensions) else None
     return (
         render_template(
             "surveys/step.html",
@@ -273,7 +290,8 @@ def render_page(round_: Round, instrument: Instrument, step: int, form, status: 
             instrument=instrument,
             step=step,
             steps=step_count(instrument),
-            dimension=dimension,
+            dimensions=page_at(instrument, step).dimensions,
+            comment_field=comment_field,
             form=form,
         ),
         status,

@@ -14,7 +14,7 @@ from werkzeug.test import EnvironBuilder
 
 import clock
 from extensions import limiter
-from models import Answer, Partnership, Response, ResponseScore, YouthAnswer, YouthResponse
+from models import Answer, Comment, Partnership, Response, ResponseScore, YouthAnswer, YouthResponse
 from surveys.instrument import get_instrument
 from surveys.youth import get_youth_instrument
 
@@ -75,6 +75,9 @@ def world(app, make_round, make_user):
 SCALE = [str(option.value) for option in INSTRUMENT.scale.options] + ["dk"]
 PROFILE = {question.key: [option.key for option in question.options] for question in INSTRUMENT.profile}
 REVERSED = {item.key for item in INSTRUMENT.items if item.reverse}
+# The questionnaire's pages, by hand: two dimensions a page in the instrument's order, then the profile.
+DIMENSION_PAGES = {1: INSTRUMENT.dimensions[0:2], 2: INSTRUMENT.dimensions[2:4], 3: INSTRUMENT.dimensions[4:6]}
+STEPS = 4
 QUESTIONNAIRE_EXAMPLES = 150  # each up to seven pages: about as long as 350 single posts took
 
 
@@ -91,18 +94,22 @@ def page_fuzz(step: int):
 
 
 def page_fields(step: int) -> list[str]:
-    if step > len(INSTRUMENT.dimensions):
+    if step == STEPS:
         return list(PROFILE) + ["action"]
-    return [item.key for item in INSTRUMENT.dimensions[step - 1].items] + ["comment", "action"]
+    dimensions = DIMENSION_PAGES[step]
+    items = [item.key for dimension in dimensions for item in dimension.items]
+    return items + [f"comment-{dimension.key}" for dimension in dimensions] + ["action"]
 
 
 def valid_page(step: int):
-    """What a person fills in on a page: every statement answered (or "weet ik niet")."""
-    if step > len(INSTRUMENT.dimensions):
+    """What a person fills in on a page: every statement answered (or "weet ik niet"), and
+    each dimension's comment (perhaps empty)."""
+    if step == STEPS:
         return st.fixed_dictionaries({key: st.sampled_from(options) for key, options in PROFILE.items()})
-    items = {item.key: st.sampled_from(SCALE) for item in INSTRUMENT.dimensions[step - 1].items}
+    dimensions = DIMENSION_PAGES[step]
+    items = {item.key: st.sampled_from(SCALE) for dimension in dimensions for item in dimension.items}
     comment = st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=100)
-    return st.fixed_dictionaries({**items, "comment": comment})
+    return st.fixed_dictionaries({**items, **{f"comment-{dimension.key}": comment for dimension in dimensions}})
 
 
 def junk_fields(step: int):
@@ -153,7 +160,7 @@ def assert_stored_responses_are_complete(session, round_id: int) -> None:
 
 
 def test_fuzz_the_questionnaire_through_to_submission(app, session, world, make_round):
-    """Each example is one person in a round of their own: all seven pages filled in (with
+    """Each example is one person in a round of their own: all four pages filled in (with
     made-up fields beside them), or some pages malformed or skipped; then the last page is
     sent. Whoever filled in every page is stored with exactly their answers; any other
     questionnaire only if its random pages happened to be complete, and never in part."""
@@ -167,7 +174,7 @@ def test_fuzz_the_questionnaire_through_to_submission(app, session, world, make_
         complete = data.draw(st.booleans(), label="complete")
         client = app.test_client()
         token = csrf_from(client.get(f"/s/{round_.public_code}/1").text)
-        steps = len(INSTRUMENT.dimensions) + 1
+        steps = STEPS
         broken = set() if complete else data.draw(st.sets(st.integers(1, steps), min_size=1), label="broken pages")
         posted = {}
         for step in range(1, steps + 1):
@@ -195,6 +202,16 @@ def test_fuzz_the_questionnaire_through_to_submission(app, session, world, make_
             assert answers == {
                 item.key: None if posted[item.key] == "dk" else int(posted[item.key]) for item in INSTRUMENT.items
             }
+            # Each comment under its own dimension, wherever on its page it was: none where
+            # nothing was written, and a plain word exactly as written.
+            comments = dict(
+                session.execute(select(Comment.dimension, Comment.text).where(Comment.response_id == stored[0])).all()
+            )
+            written = {d.key: posted[f"comment-{d.key}"] for d in INSTRUMENT.dimensions if posted[f"comment-{d.key}"]}
+            assert set(comments) <= set(written), (comments, written)
+            for key, text in written.items():
+                if text.isalnum():
+                    assert comments[key] == text, (key, comments, written)
         assert_stored_responses_are_complete(session, round_.id)  # each example's own round: all rounds are checked
 
     example()

@@ -388,11 +388,12 @@ def stored_draft_bytes(session) -> int:
 def test_an_over_long_comment_is_shown_whole_but_stored_cut(respondent, session):
     limit = INSTRUMENT.comment_max_length
     long_text = "y" * 50_000
-    page = respondent.post(1, {**{i.key: "3" for i in INSTRUMENT.dimensions[0].items}, "comment": long_text})
+    page_one = INSTRUMENT.dimensions[0].items + INSTRUMENT.dimensions[1].items  # page 1: urgency and investment
+    page = respondent.post(1, {**{i.key: "3" for i in page_one}, "comment-investment": long_text})
     assert page.status_code == 422 and long_text in page.text
     (data,) = session.scalars(select(Draft.data)).all()
-    assert data["comments"][INSTRUMENT.dimensions[0].key] == "y" * limit
-    assert len(data["answers"]) == len(INSTRUMENT.dimensions[0].items)  # the rest was saved
+    assert data["comments"] == {"urgency": "", "investment": "y" * limit}
+    assert len(data["answers"]) == len(page_one) == 10  # the rest was saved
 
 
 def test_new_drafts_per_client_are_limited_and_each_stays_small(app, client, world, session):
@@ -401,7 +402,7 @@ def test_new_drafts_per_client_are_limited_and_each_stays_small(app, client, wor
     statuses = []
     for _ in range(limit + 1):
         visitor = Respondent(app.test_client(), world.public_code)
-        statuses.append(visitor.post(1, {"comment": "z" * 200_000, "made_up": "q" * 50_000}).status_code)
+        statuses.append(visitor.post(1, {"comment-urgency": "z" * 200_000, "made_up": "q" * 50_000}).status_code)
     assert statuses[:limit] == [422] * limit and statuses[limit] == 429
     assert session.scalar(select(func.count()).select_from(Draft)) == limit
     assert stored_draft_bytes(session) < limit * 2 * INSTRUMENT.comment_max_length
@@ -411,7 +412,7 @@ def test_one_respondent_saving_many_pages_is_never_limited(app, respondent, sess
     limit = int(app.config["DRAFT_LIMIT"].split()[0])
     answers = uniform_answers("3")
     statuses = {
-        respondent.post(1 + n % 6, respondent.page_data(1 + n % 6, answers)).status_code for n in range(limit + 5)
+        respondent.post(1 + n % 3, respondent.page_data(1 + n % 3, answers)).status_code for n in range(limit + 5)
     }
     assert statuses == {302}
     assert session.scalar(select(func.count()).select_from(Draft)) == 1
@@ -422,7 +423,7 @@ def test_a_draft_never_grows_beyond_its_total_cap(respondent, session):
     the 413 page, before the database holds more."""
     answers = uniform_answers("3")
     statuses = []
-    for step in range(1, 7):
+    for step in range(1, 4):  # the three pages of statements
         statuses.append(
             respondent.post(
                 step,
@@ -435,7 +436,9 @@ def test_a_draft_never_grows_beyond_its_total_cap(respondent, session):
         )
     assert 413 in statuses
     assert stored_draft_bytes(session) <= draft_size_limit(INSTRUMENT)
-    page = respondent.post(6, respondent.page_data(6, answers, {INSTRUMENT.dimensions[5].key: "😀" * 1000}))
+    # Page 3 (levels and daring) with both comments full: 2 x 12,000 bytes on top of page 1's.
+    full = {dimension.key: "😀" * 1000 for dimension in INSTRUMENT.dimensions[4:6]}
+    page = respondent.post(3, respondent.page_data(3, answers, full))
     assert page.status_code == 413 and "Te veel tekst" in page.text
 
 

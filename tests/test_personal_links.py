@@ -287,7 +287,8 @@ def test_the_link_resumes_its_questionnaire_on_another_device(app, running, sess
         assert on_phone.post(step, on_phone.page_data(step, uniform_answers("5"))).status_code == 302
     laptop.get(link)
     checked = re.findall(r"<input[^>]*\bchecked\b[^>]*>", laptop.get(f"/s/{round_.public_code}/2").text)
-    assert len(checked) == 5 and all('value="5"' in tag for tag in checked)  # the phone's answers
+    # the phone's answers: page 2 holds momentum and youth, five statements each
+    assert len(checked) == 10 and all('value="5"' in tag for tag in checked)
     assert (
         Respondent(laptop, round_.public_code).complete(uniform_answers("5")).headers["Location"].endswith("/bedankt")
     )
@@ -366,7 +367,7 @@ def test_simultaneous_posts_and_double_submits_store_one_response(app, running, 
         barrier.wait()
         statuses.append(
             device.post(
-                f"/s/{round_.public_code}/7",
+                f"/s/{round_.public_code}/4",  # the profile page, the last of four
                 data={"level": "beleid", "domain": "gemeente", "csrf_token": token, "action": "next"},
             ).status_code
         )

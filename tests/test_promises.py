@@ -202,7 +202,7 @@ def two_partnerships(app, make_round, make_user, add_responses, session):
             (link,) = mailed_personal_links(app, client, round_, f"lid@{name}.example")
             visitor = app.test_client()
             code = re.search(r"/s/([a-z0-9]+)", visitor.get(link).headers["Location"]).group(1)
-            Respondent(visitor, code).post(1, {"comment": "bezig"})  # a questionnaire in progress
+            Respondent(visitor, code).post(1, {"comment-urgency": "bezig"})  # a questionnaire in progress
         made.append((first, second, client))
     return made
 
@@ -343,7 +343,7 @@ def test_security_headers_on_every_response(app, url_map_walk):
         for what, response in {
             "404": client.get("/bestaat-niet"),
             "405": client.delete("/inloggen"),
-            "413": client.post(f"/s/{open_round.public_code}/1", data={"comment": "x" * 300_000}),
+            "413": client.post(f"/s/{open_round.public_code}/1", data={"comment-urgency": "x" * 300_000}),
             "400": client.post("/inloggen", data={"email": "a"}),
             "static": client.get("/static/css/app.css"),
             "plotly": client.get(f"/vendor/{plotly_filename()}"),

@@ -13,11 +13,15 @@ from werkzeug.datastructures import MultiDict
 from extensions import db
 from models import Answer, Draft, Response, ResponseScore
 from surveys.instrument import get_instrument
+from surveys.pages import Page, pages
 
 from .conftest import csrf_from, uniform_answers
 
 INSTRUMENT = get_instrument(1)
-STEPS = len(INSTRUMENT.dimensions) + 1
+# Two dimensions a page, then the profile: intro, four pages each shown and posted, thank-you
+# make the questionnaire's 10 requests.
+STEPS = 4
+DIMENSION_PAGES = {1: INSTRUMENT.dimensions[0:2], 2: INSTRUMENT.dimensions[2:4], 3: INSTRUMENT.dimensions[4:6]}
 
 
 @contextmanager
@@ -40,8 +44,11 @@ def statements(app):
 def page_data(step: int) -> dict:
     if step == STEPS:
         return {"level": "beleid", "domain": "gemeente"}
-    dimension = INSTRUMENT.dimensions[step - 1]
-    return {item.key: "4" for item in dimension.items} | {"comment": "Goed." if step == 2 else ""}
+    data = {}
+    for dimension in DIMENSION_PAGES[step]:
+        data |= {item.key: "4" for item in dimension.items}
+        data[f"comment-{dimension.key}"] = "Goed." if dimension.key == "momentum" else ""
+    return data
 
 
 def test_every_page_runs_one_query_and_a_save_two(app, respondent, session):
@@ -50,6 +57,7 @@ def test_every_page_runs_one_query_and_a_save_two(app, respondent, session):
     adds the INSERT or UPDATE of the draft; the submission deletes the draft and inserts the
     response, its answers, its comments and its scores with one statement each."""
     client, code = respondent.client, respondent.code
+    requests = 1
     with statements(app) as seen:
         assert client.get(f"/s/{code}").status_code == 200
     assert seen == ["SELECT", "SELECT"]  # the intro also reads the partnership's contact
@@ -57,6 +65,8 @@ def test_every_page_runs_one_query_and_a_save_two(app, respondent, session):
         with statements(app) as seen:
             page = client.get(f"/s/{code}/{step}")
         assert page.status_code == 200 and seen == ["SELECT"], (step, seen)
+        assert f"Stap {step} van 4" in page.text
+        requests += 2
         with statements(app) as seen:
             posted = client.post(
                 f"/s/{code}/{step}", data=page_data(step) | {"csrf_token": csrf_from(page.text), "action": "next"}
@@ -79,6 +89,7 @@ def test_every_page_runs_one_query_and_a_save_two(app, respondent, session):
     with statements(app) as seen:
         assert client.get(posted.headers["Location"]).status_code == 200
     assert seen == ["SELECT"]
+    assert requests + 1 == 10  # intro, 4 x (page, post), thank-you
     # And everything is there: 30 answers, one comment, six scores, no draft.
     assert session.scalar(select(func.count()).select_from(Answer)) == len(INSTRUMENT.items)
     assert session.scalar(select(func.count()).select_from(ResponseScore)) == len(INSTRUMENT.dimensions)
@@ -144,6 +155,7 @@ OURS = (
 )
 FIRST = INSTRUMENT.dimensions[0]
 KEY = FIRST.items[0].key
+PAGE_ONE = Page(1, INSTRUMENT.dimensions[0:2])  # urgency and investment, by hand
 
 
 def same_html(text: str) -> str:
@@ -162,10 +174,10 @@ def same_html(text: str) -> str:
 )
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_the_questionnaires_radio_buttons_are_the_shared_macros_html(app, posted, validate, language):
-    from surveys.forms import dimension_form_class, profile_form_class
+    from surveys.forms import page_form_class, profile_form_class
 
     with app.test_request_context():
-        form = dimension_form_class(INSTRUMENT, FIRST, language)(
+        form = page_form_class(INSTRUMENT, PAGE_ONE, language)(
             formdata=MultiDict(posted) if posted is not None else None
         )
         if validate:
@@ -186,13 +198,21 @@ def test_the_questionnaires_radio_buttons_are_the_shared_macros_html(app, posted
 
 
 def test_a_form_class_is_built_once_per_instrument_page_and_language(app):
-    from surveys.forms import dimension_form_class, profile_form_class
+    from surveys.forms import page_form_class, profile_form_class
 
-    assert dimension_form_class(INSTRUMENT, FIRST, "nl") is dimension_form_class(INSTRUMENT, FIRST, "nl")
-    assert dimension_form_class(INSTRUMENT, FIRST, "nl") is not dimension_form_class(INSTRUMENT, FIRST, "en")
+    assert page_form_class(INSTRUMENT, PAGE_ONE, "nl") is page_form_class(INSTRUMENT, PAGE_ONE, "nl")
+    assert page_form_class(INSTRUMENT, PAGE_ONE, "nl") is page_form_class(INSTRUMENT, pages(INSTRUMENT)[0], "nl")
+    assert page_form_class(INSTRUMENT, PAGE_ONE, "nl") is not page_form_class(INSTRUMENT, PAGE_ONE, "en")
+    page_two = Page(2, INSTRUMENT.dimensions[2:4])
+    assert page_form_class(INSTRUMENT, PAGE_ONE, "nl") is not page_form_class(INSTRUMENT, page_two, "nl")
     assert profile_form_class(INSTRUMENT, "en") is profile_form_class(INSTRUMENT, "en")
+    assert page_form_class(INSTRUMENT, Page(4, ()), "en") is profile_form_class(INSTRUMENT, "en")
     with app.test_request_context():
-        english = dimension_form_class(INSTRUMENT, FIRST, "en")()
-        dutch = dimension_form_class(INSTRUMENT, FIRST, "nl")()
+        english = page_form_class(INSTRUMENT, PAGE_ONE, "en")()
+        dutch = page_form_class(INSTRUMENT, PAGE_ONE, "nl")()
     assert english[KEY].label.text == FIRST.items[0].text.en
     assert dutch[KEY].label.text == FIRST.items[0].text.nl
+    # One form for the page: both dimensions' statements, each dimension's own comment.
+    expected = [i.key for i in INSTRUMENT.dimensions[0].items] + ["comment-urgency"]
+    expected += [i.key for i in INSTRUMENT.dimensions[1].items] + ["comment-investment"]
+    assert [field.name for field in dutch if field.name != "csrf_token"] == expected

@@ -18,7 +18,11 @@ from .by_hand import REVERSE_WORDED_V1
 from .conftest import Respondent, csrf_from, uniform_answers
 
 INSTRUMENT = get_instrument(1)
-FIRST = INSTRUMENT.dimensions[0]
+FIRST, SECOND = INSTRUMENT.dimensions[0], INSTRUMENT.dimensions[1]
+# The questionnaire's pages, by hand: 1 = urgency + investment, 2 = momentum + youth,
+# 3 = levels + daring, 4 = the profile.
+PAGE_ONE = FIRST.items + SECOND.items
+PROFILE_STEP = 4
 
 
 def count(session, *models) -> int:
@@ -89,8 +93,8 @@ def test_complete_questionnaire_stores_one_whole_response_with_correct_scores(re
 
 
 def test_missing_answer_is_marked_and_nothing_filled_in_is_lost(respondent, session):
-    answers = {item.key: "4" for item in FIRST.items[1:]}
-    response = respondent.post(1, {**answers, "comment": "Goed begin."}, follow=True)
+    answers = {item.key: "4" for item in PAGE_ONE[1:]}
+    response = respondent.post(1, {**answers, "comment-urgency": "Goed begin."}, follow=True)
     assert response.status_code == 422
     html = response.text
     assert response.history[0].status_code == 302  # post/redirect/get: no resubmission warning
@@ -98,7 +102,8 @@ def test_missing_answer_is_marked_and_nothing_filled_in_is_lost(respondent, sess
     assert f'href="#{FIRST.items[0].key}-0"' in html  # the summary links to the field
     assert "Kies een antwoord bij deze stelling." in html
     assert f'id="{FIRST.items[0].key}-error"' in html
-    for item in FIRST.items[1:]:
+    assert html.count("Kies een antwoord bij deze stelling.") == 2  # one missing: in the summary and at it
+    for item in PAGE_ONE[1:]:
         assert (
             f'id="{item.key}-3" name="{item.key}" required type="radio" value="4" checked'
             in html.replace("checked ", "")
@@ -108,46 +113,84 @@ def test_missing_answer_is_marked_and_nothing_filled_in_is_lost(respondent, sess
 
     # A reload shows the same answers (kept in the draft), and no response exists yet.
     reloaded = respondent.client.get(respondent.url(1))
-    assert reloaded.text.count("checked") == len(FIRST.items) - 1
+    assert reloaded.text.count("checked") == len(PAGE_ONE) - 1 == 9
     assert count(session, Response) == 0
 
-    corrected = respondent.post(1, {**answers, FIRST.items[0].key: "dk", "comment": "Goed begin."})
+    corrected = respondent.post(1, {**answers, FIRST.items[0].key: "dk", "comment-urgency": "Goed begin."})
     assert corrected.status_code == 302
 
 
 def test_answers_survive_page_changes_and_reloads(respondent):
-    respondent.post(1, {item.key: "2" for item in FIRST.items})
-    second = INSTRUMENT.dimensions[1]
-    back = respondent.post(2, {second.items[0].key: "5"}, action="back")  # incomplete, going back is fine
+    respondent.post(1, {item.key: "2" for item in PAGE_ONE})
+    third = INSTRUMENT.dimensions[2]  # the first dimension of page 2
+    back = respondent.post(2, {third.items[0].key: "5"}, action="back")  # incomplete, going back is fine
     assert back.status_code == 302 and back.headers["Location"].endswith("/1")
     page_one = respondent.client.get(respondent.url(1)).text
-    assert page_one.count("checked") == len(FIRST.items)
+    assert page_one.count("checked") == len(PAGE_ONE) == 10
     page_two = respondent.client.get(respondent.url(2)).text
-    assert f'checked id="{second.items[0].key}-4"' in page_two
+    assert f'checked id="{third.items[0].key}-4"' in page_two
 
 
 def test_over_long_comment_is_explained_and_kept(respondent):
     limit = INSTRUMENT.comment_max_length
     long_text = "x" * (limit + 5)
-    response = respondent.post(1, {**{i.key: "3" for i in FIRST.items}, "comment": long_text}, follow=True)
+    response = respondent.post(1, {**{i.key: "3" for i in PAGE_ONE}, "comment-investment": long_text}, follow=True)
     assert response.status_code == 422
     assert f"Je toelichting is {limit + 5} tekens lang; er passen er {limit}." in response.text
     assert long_text in response.text  # not silently cut
-    fine = respondent.post(1, {**{i.key: "3" for i in FIRST.items}, "comment": "x" * limit})
+    # The error is at the second dimension's comment, and the summary names that dimension.
+    assert 'id="comment-investment-error"' in response.text and 'id="comment-urgency-error"' not in response.text
+    assert 'href="#comment-investment"' in response.text
+    assert "(Toelichting bij Investeren in de samenwerking (niet verplicht))" in response.text
+    fine = respondent.post(1, {**{i.key: "3" for i in PAGE_ONE}, "comment-investment": "x" * limit})
     assert fine.status_code == 302
+
+
+def test_a_page_holds_two_dimensions_each_with_heading_description_and_its_own_comment(respondent, session):
+    page = respondent.client.get(respondent.url(1)).text
+    assert "Stap 1 van 4" in page
+    title = re.search(r"<title>([^<]*)</title>", page).group(1)
+    assert html.unescape(title).startswith(
+        "Gedeelde urgentie en ambitie · Investeren in de samenwerking · Stap 1 van 4"
+    )
+    for dimension in (FIRST, SECOND):
+        assert f'<h2 id="dimension-{dimension.key}">{dimension.title.nl}</h2>' in page
+        assert html.escape(dimension.description.nl, quote=False) in page
+        assert (
+            f'<label for="comment-{dimension.key}">Toelichting bij {dimension.title.nl} (niet verplicht)</label>'
+            in page
+        )
+        assert f'name="comment-{dimension.key}"' in page
+    assert INSTRUMENT.dimensions[2].title.nl not in page
+    assert page.count('type="radio"') == 10 * 6  # 5 + 5 statements, five answers and "weet ik niet"
+    assert [int(n) for n in re.findall(r'<span class="number">(\d+)\.</span>', page)] == list(range(1, 11))
+
+    # Both comments go to the draft by their dimension's key: the draft's format of one page a dimension.
+    answers = {item.key: "4" for item in PAGE_ONE}
+    respondent.post(1, {**answers, "comment-urgency": "Eerste.", "comment-investment": "Tweede."})
+    data = session.scalars(select(Draft.data)).one()
+    assert data == {"answers": answers, "comments": {"urgency": "Eerste.", "investment": "Tweede."}, "profile": {}}
+    again = respondent.client.get(respondent.url(1)).text
+    assert re.search(r"name=\"comment-urgency\"[^>]*>\s*Eerste.</textarea>", again)
+    assert re.search(r"name=\"comment-investment\"[^>]*>\s*Tweede.</textarea>", again)
+
+    second_page = respondent.client.get(respondent.url(2)).text
+    assert "Stap 2 van 4" in second_page and INSTRUMENT.dimensions[2].title.nl in second_page
+    assert INSTRUMENT.dimensions[3].title.nl in second_page
+    assert "Stap 4 van 4" in respondent.client.get(respondent.url(PROFILE_STEP)).text
+    assert respondent.client.get(respondent.url(5)).status_code == 404
 
 
 def test_submit_with_an_incomplete_earlier_page_sends_the_respondent_back_to_it(respondent, session):
     answers = uniform_answers("3")
-    for step in range(1, 4):
+    for step in (1, 3):  # page 2 skipped (pages can be reached by URL)
         respondent.post(step, respondent.page_data(step, answers))
-    for step in range(5, 8):  # page 4 skipped (pages can be reached by URL)
-        respondent.post(step, respondent.page_data(step, answers))
-    final = respondent.post(7, {"level": "beleid", "domain": "gemeente"})
-    assert final.status_code == 302 and "/4?check=1" in final.headers["Location"]
+    final = respondent.post(4, {"level": "beleid", "domain": "gemeente"})
+    assert final.status_code == 302 and "/2?check=1" in final.headers["Location"]
     page = respondent.client.get(final.headers["Location"])
     assert page.status_code == 422
-    assert page.text.count("Kies een antwoord bij deze stelling.") >= len(INSTRUMENT.dimensions[3].items)
+    # momentum and youth: 5 + 5 statements, each marked beside it and in the summary
+    assert page.text.count("Kies een antwoord bij deze stelling.") == 2 * 10
     assert count(session, Response) == 0
 
 
@@ -155,8 +198,8 @@ def test_the_same_submission_posted_twice_stores_one_response(respondent, sessio
     answers = uniform_answers("4")
     token = respondent.answer_statements(answers)
     data = {"level": "werkvloer", "domain": "jongere", "csrf_token": token, "action": "next"}
-    first = respondent.client.post(respondent.url(7), data=data)
-    again = respondent.client.post(respondent.url(7), data=data)  # double click / resend
+    first = respondent.client.post(respondent.url(PROFILE_STEP), data=data)
+    again = respondent.client.post(respondent.url(PROFILE_STEP), data=data)  # double click / resend
     assert first.status_code == again.status_code == 302
     assert again.headers["Location"].endswith("/bedankt")
     assert count(session, Response) == 1
@@ -172,8 +215,8 @@ def test_a_copied_session_cookie_posting_after_submission_stores_nothing(app, re
     other_tab = app.test_client()
     other_tab.set_cookie("session", respondent.client.get_cookie("session").value)
     data = {"level": "beleid", "domain": "anders", "csrf_token": token, "action": "next"}
-    assert respondent.client.post(respondent.url(7), data=data).status_code == 302
-    late = other_tab.post(respondent.url(7), data=data)
+    assert respondent.client.post(respondent.url(PROFILE_STEP), data=data).status_code == 302
+    late = other_tab.post(respondent.url(PROFILE_STEP), data=data)
     assert late.status_code == 302 and late.headers["Location"].endswith("/bedankt")
     assert "al ontvangen" in other_tab.get(late.headers["Location"]).text
     assert count(session, Response) == 1
@@ -184,7 +227,7 @@ def test_submitting_two_hours_after_opening_the_page_loses_nothing(respondent, s
     token = respondent.answer_statements(answers)
     with freeze_time(datetime.now() + timedelta(hours=2, minutes=5)):
         final = respondent.client.post(
-            respondent.url(7),
+            respondent.url(PROFILE_STEP),
             data={"level": "beleid", "domain": "zorg_jeugdhulp", "csrf_token": token, "action": "next"},
         )
     assert final.status_code == 302 and final.headers["Location"].endswith("/bedankt")
@@ -209,7 +252,7 @@ def test_out_of_range_values_get_a_clear_message(respondent, value):
 
 
 def test_unknown_profile_option_is_refused(respondent):
-    response = respondent.post(7, {"level": "directeur", "domain": "gemeente"}, follow=True)
+    response = respondent.post(PROFILE_STEP, {"level": "directeur", "domain": "gemeente"}, follow=True)
     assert response.status_code == 422
     assert "Kies een antwoord bij deze vraag." in response.text
 
@@ -253,7 +296,8 @@ def test_round_closing_while_filling_in_stores_nothing(respondent, session):
     round_.closed_early = True
     session.commit()
     late = respondent.client.post(
-        respondent.url(7), data={"level": "beleid", "domain": "gemeente", "csrf_token": token, "action": "next"}
+        respondent.url(PROFILE_STEP),
+        data={"level": "beleid", "domain": "gemeente", "csrf_token": token, "action": "next"},
     )
     assert late.status_code == 410
     assert "Deze vragenlijst is gesloten" in late.text
@@ -274,7 +318,8 @@ def test_a_failing_submission_is_rolled_back_whole(app, respondent, session):
     app.config["PROPAGATE_EXCEPTIONS"] = False
     try:
         failed = respondent.client.post(
-            respondent.url(7), data={"level": "beleid", "domain": "gemeente", "csrf_token": token, "action": "next"}
+            respondent.url(PROFILE_STEP),
+            data={"level": "beleid", "domain": "gemeente", "csrf_token": token, "action": "next"},
         )
     finally:
         event.remove(engine, "before_cursor_execute", fail)
@@ -282,7 +327,7 @@ def test_a_failing_submission_is_rolled_back_whole(app, respondent, session):
     assert "niets half opgeslagen" in failed.text
     assert count(session, Response, Answer, Comment) == 0
     assert count(session, Draft) == 1  # the answers are still there to try again
-    retry = respondent.post(7, {"level": "beleid", "domain": "gemeente"})
+    retry = respondent.post(PROFILE_STEP, {"level": "beleid", "domain": "gemeente"})
     assert (
         retry.status_code == 302 and count(session, Response) == 1 and count(session, Answer) == len(INSTRUMENT.items)
     )
@@ -318,12 +363,13 @@ def test_intro_tells_time_needed_and_how_anonymity_is_protected(respondent):
     intro = respondent.client.get(f"/s/{respondent.code}")
     assert intro.status_code == 200
     assert f"ongeveer {INSTRUMENT.minutes} minuten" in intro.text
+    assert "30 stellingen in 4 korte stappen" in intro.text  # three pages of two dimensions, and the profile
     assert "IP-adres" in intro.text
     assert "minstens 5 mensen" in intro.text
 
 
 def test_every_page_sends_security_headers_and_no_inline_script(respondent):
-    for url in (f"/s/{respondent.code}", respondent.url(1), respondent.url(7)):
+    for url in (f"/s/{respondent.code}", respondent.url(1), respondent.url(PROFILE_STEP)):
         response = respondent.client.get(url)
         policy = response.headers["Content-Security-Policy"]
         assert "script-src 'self'" in policy and "object-src 'none'" in policy
@@ -376,7 +422,7 @@ def test_simultaneous_posts_of_the_same_submission_store_one_response_and_no_err
 
     def post(other):
         barrier.wait()
-        statuses.append(other.post(respondent.url(7), data=data).status_code)
+        statuses.append(other.post(respondent.url(PROFILE_STEP), data=data).status_code)
 
     threads = [threading.Thread(target=post, args=(other,)) for other in clients]
     for thread in threads:
@@ -390,7 +436,7 @@ def test_simultaneous_posts_of_the_same_submission_store_one_response_and_no_err
 
 def test_comment_field_has_no_maxlength_that_would_cut_silently(respondent):
     page = respondent.client.get(respondent.url(1)).text
-    assert 'id="comment"' in page and "maxlength" not in page
+    assert 'id="comment-urgency"' in page and 'id="comment-investment"' in page and "maxlength" not in page
 
 
 def test_a_cleaned_up_draft_starts_afresh_instead_of_claiming_it_was_sent(respondent, session):
@@ -444,3 +490,30 @@ def test_the_thank_you_page_explains_that_reverse_worded_statements_are_turned_r
         f"Sommige stellingen zijn omgekeerd geformuleerd, zoals ‘{first_reverse.text.nl.rstrip('.')}’."
     )
     assert "een 5 telt als 1, een 4 als 2" in explained
+
+
+def test_an_instrument_with_an_odd_number_of_dimensions_ends_on_a_page_of_one(respondent, session, monkeypatch):
+    """Five dimensions: pages 1+2, 3+4, 5 alone, then the profile (the rule of surveys/pages.py
+    through the views: the forms, the draft, the resume link and the submission)."""
+    import dataclasses
+
+    import surveys.views
+
+    five = dataclasses.replace(INSTRUMENT, dimensions=INSTRUMENT.dimensions[:5])
+    monkeypatch.setattr(surveys.views, "get_instrument", lambda version=None: five)
+    answers = uniform_answers("4")
+    respondent.post(1, respondent.page_data(1, answers))
+    respondent.post(2, respondent.page_data(2, answers))
+    assert f'href="/s/{respondent.code}/3"' in respondent.client.get(f"/s/{respondent.code}").text
+    page = respondent.client.get(respondent.url(3)).text
+    assert "Stap 3 van 4" in page and INSTRUMENT.dimensions[4].title.nl in page
+    assert INSTRUMENT.dimensions[5].title.nl not in page and page.count('type="radio"') == 5 * 6
+    levels = {item.key: "2" for item in INSTRUMENT.dimensions[4].items}
+    assert respondent.post(3, {**levels, "comment-levels": "Alleen deze."}).status_code == 302
+    final = respondent.post(4, {"level": "beleid", "domain": "gemeente"})
+    assert final.status_code == 302 and final.headers["Location"].endswith("/bedankt")
+    response = session.scalars(select(Response)).one()
+    assert len(response.answers) == 25 and [(c.dimension, c.text) for c in response.comments] == [
+        ("levels", "Alleen deze.")
+    ]
+    assert respondent.client.get(respondent.url(5)).status_code == 404  # four pages, no fifth

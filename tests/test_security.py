@@ -195,7 +195,7 @@ def test_rate_limits_are_shared_through_redis_by_several_workers(database_url):
 
 
 def test_oversized_bodies_get_413(client, setup):
-    response = client.post(f"/s/{setup.public_code}/1", data={"comment": "x" * 300_000})
+    response = client.post(f"/s/{setup.public_code}/1", data={"comment-urgency": "x" * 300_000})
     assert response.status_code == 413 and "Te veel tekst" in response.text
 
 
@@ -296,7 +296,7 @@ def test_no_get_changes_state(app, client, session, setup):
     questionnaire = client.get(f"/s/{setup.public_code}/1")
     assert (
         client.post(
-            f"/s/{setup.public_code}/1", data={"csrf_token": csrf_from(questionnaire.text), "comment": "bezig"}
+            f"/s/{setup.public_code}/1", data={"csrf_token": csrf_from(questionnaire.text), "comment-urgency": "bezig"}
         ).status_code
         == 302
     )

@@ -276,10 +276,11 @@ def test_a_new_leader_from_an_empty_database_to_a_closed_rounds_report(browser, 
     for dimension, value in zip(INSTRUMENT.dimensions, RELEASED[0]):
         for item in dimension.items:
             phone.locator(f"fieldset#{item.key}").get_by_text(LABELS[value], exact=True).click()
-        if dimension.key == "youth":
-            phone.get_by_label(re.compile("Toelichting")).fill(PHONE_COMMENT)
+        if dimension.key == "youth":  # the second dimension of page 2, beside momentum
+            phone.get_by_label(f"Toelichting bij {dimension.title.nl}").fill(PHONE_COMMENT)
             walk.step(phone, "lid-stap-jongere")
-        phone.get_by_role("button", name="Volgende", exact=True).click()
+        if dimension.key in ("investment", "youth", "daring"):  # the second of a page's two
+            phone.get_by_role("button", name="Volgende", exact=True).click()
     phone.locator("fieldset#level").get_by_text("Beleid", exact=True).click()
     phone.locator("fieldset#domain").get_by_text("Gemeente", exact=True).click()
     walk.step(phone, "lid-profiel")

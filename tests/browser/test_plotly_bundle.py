@@ -156,9 +156,10 @@ def test_the_thank_you_radar_needs_no_plotly(browser, demo):
     instrument = get_instrument(demo.config["DEMO_SURVEY_VERSION"])
     page.goto(base + demo.config["DEMO_SURVEY"])
     page.click("text=Begin met de vragenlijst")
-    for dimension in instrument.dimensions:
-        for item in dimension.items:
-            page.click(f"label[for='{item.key}-3']")  # "4" everywhere
+    for first in range(0, 6, 2):  # three pages of two dimensions, in the instrument's order
+        for dimension in instrument.dimensions[first : first + 2]:
+            for item in dimension.items:
+                page.click(f"label[for='{item.key}-3']")  # "4" everywhere
         page.get_by_role("button", name="Volgende", exact=True).click()
     page.check("#level-0")
     page.check("#domain-0")

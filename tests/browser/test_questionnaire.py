@@ -28,6 +28,8 @@ CHOICES = [4, 2, 5, 6, 3]  # 1..5 are the scale, 6 is "weet ik niet"
 EXPECTED_SCORES = {"urgency": 2.5, "investment": 2.8, "momentum": 4.0, "youth": 3.2, "levels": 3.2, "daring": 3.2}
 STATEMENTS = {"urgency": 5, "investment": 6, "momentum": 5, "youth": 6, "levels": 6, "daring": 6}
 REVERSE_POSITIONS = {"urgency": 2, "investment": 2, "momentum": 1, "youth": 0, "levels": 5, "daring": 5}
+# The pages, by hand: two dimensions each in the instrument's order, then the profile (page 4).
+PAGES = [("urgency", "investment"), ("momentum", "youth"), ("levels", "daring")]
 
 TEXTS = {
     "nl": {
@@ -99,30 +101,37 @@ def test_complete_questionnaire_with_one_missing_answer_corrected(
     page.screenshot(path=artifacts / f"intro-{name}.png", full_page=True)
     page.click(f"text={texts['start']}")
 
-    for step, dimension in enumerate(instrument.dimensions, start=1):
-        assert page.locator("h1").inner_text() == dimension.title.get(language)
-        for position, item in enumerate(dimension.items):
-            if step == 1 and position == 0:
-                continue  # forget the first statement
-            choose(page, item.key, position)
-        if step == 4:
-            page.fill("#comment", "Meer met de jongere zelf praten.")
+    progress = {"nl": "Stap {} van 4", "en": "Step {} of 4"}[language]
+    for step, keys in enumerate(PAGES, start=1):
+        dimensions = [instrument.dimension(key) for key in keys]
+        assert page.locator("#progress-label").inner_text() == progress.format(step)
+        assert page.locator("section.dimension h2").all_inner_texts() == [d.title.get(language) for d in dimensions]
+        assert page.title().startswith(" · ".join(d.title.get(language) for d in dimensions))
+        for dimension in dimensions:
+            for position, item in enumerate(dimension.items):
+                if step == 1 and dimension.key == "urgency" and position == 0:
+                    continue  # forget the first statement
+                choose(page, item.key, position)
+        if step == 2:
+            page.fill("#comment-youth", "Meer met de jongere zelf praten.")
         if step == 1:
+            first = dimensions[0].items[0].key
             page.get_by_role("button", name=texts["next"], exact=True).click()
             summary = page.locator(".error-summary")
             assert summary.is_visible()
-            assert page.locator(f"#{dimension.items[0].key}-error").inner_text().endswith(texts["missing"])
+            assert page.locator(f"#{first}-error").inner_text().endswith(texts["missing"])
             page.screenshot(path=artifacts / f"missing-answer-{name}.png", full_page=True)
-            # Everything already chosen is still chosen.
-            assert page.locator("input[type=radio]:checked").count() == len(dimension.items) - 1
+            # Everything already chosen is still chosen: 5 + 6 statements, one forgotten.
+            assert page.locator("input[type=radio]:checked").count() == 10
             summary.locator("a").first.click()
-            choose(page, dimension.items[0].key, 0)
+            choose(page, first, 0)
         if viewport is PHONE:
             assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         if step == 2:
             page.screenshot(path=artifacts / f"statements-{name}.png", full_page=True)
         page.get_by_role("button", name=texts["next"], exact=True).click()
 
+    assert page.locator("#progress-label").inner_text() == progress.format(4)
     page.check("#level-2")  # bestuur
     page.check("#domain-3")  # gemeente
     page.get_by_role("button", name=texts["submit"], exact=True).click()
@@ -144,7 +153,7 @@ def test_complete_questionnaire_with_one_missing_answer_corrected(
         }
         assert answers == expected
         assert (stored.level, stored.domain, stored.language) == ("bestuur", "gemeente", language)
-        assert [c.text for c in stored.comments] == ["Meer met de jongere zelf praten."]
+        assert [(c.dimension, c.text) for c in stored.comments] == [("youth", "Meer met de jongere zelf praten.")]
         assert {d.key: [n for n, item in enumerate(d.items) if item.reverse] for d in instrument.dimensions} == {
             key: [position] for key, position in REVERSE_POSITIONS.items()
         }  # what the worked example assumes
@@ -162,8 +171,8 @@ def test_questionnaire_works_without_javascript(browser, live_app, survey_url, i
     page.goto(survey_url + "/1")
     page.get_by_role("button", name="Volgende", exact=True).click()
     assert page.locator(".error-summary").is_visible()
-    for dimension in instrument.dimensions:
-        for item in dimension.items:
+    for keys in PAGES:
+        for item in (item for key in keys for item in instrument.dimension(key).items):
             page.click(f"label[for='{item.key}-2']")  # neutral: 3 either way round
         page.get_by_role("button", name="Volgende", exact=True).click()
     page.check("#level-0")
@@ -177,11 +186,45 @@ def test_questionnaire_works_without_javascript(browser, live_app, survey_url, i
 def test_switching_language_mid_page_keeps_the_answers(browser, live_app, survey_url, instrument):
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
-    page.goto(survey_url + "/2")
-    items = instrument.dimensions[1].items
-    page.click(f"label[for='{items[0].key}-4']")
-    page.click(f"label[for='{items[1].key}-5']")
+    page.goto(survey_url + "/1")
+    first, second = instrument.dimension("urgency").items, instrument.dimension("investment").items
+    page.click(f"label[for='{first[0].key}-1']")
+    page.click(f"label[for='{second[0].key}-4']")  # the page's second dimension
+    page.click(f"label[for='{second[1].key}-5']")
+    page.fill("#comment-investment", "Tweede dimensie.")
     page.get_by_role("button", name="English").click()
-    assert page.locator("h1").inner_text() == instrument.dimensions[1].title.en
-    assert page.is_checked(f"#{items[0].key}-4") and page.is_checked(f"#{items[1].key}-5")
+    assert page.locator("section.dimension h2").all_inner_texts() == [
+        instrument.dimension("urgency").title.en,
+        instrument.dimension("investment").title.en,
+    ]
+    assert page.is_checked(f"#{first[0].key}-1")
+    assert page.is_checked(f"#{second[0].key}-4") and page.is_checked(f"#{second[1].key}-5")
+    assert page.input_value("#comment-investment") == "Tweede dimensie." and page.input_value("#comment-urgency") == ""
+    context.close()
+
+
+def test_a_page_of_two_dimensions_by_keyboard_only(browser, live_app, survey_url, instrument):
+    """Tab from statement to statement (the arrow keys choose within one), into each
+    dimension's comment, and Enter in a field goes on to the next page."""
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(survey_url + "/1")
+    items = [item for key in PAGES[0] for item in instrument.dimension(key).items]
+    page.focus(f"#{items[0].key}-0")
+    for n, item in enumerate(items):
+        assert page.evaluate("document.activeElement.name") == item.key, n
+        page.keyboard.press("ArrowRight")  # the second option, 2
+        page.keyboard.press("ArrowRight")  # the third, 3
+        page.keyboard.press("Tab")
+        if item is instrument.dimension("urgency").items[-1]:
+            assert page.evaluate("document.activeElement.id") == "comment-urgency"
+            page.keyboard.type("Via het toetsenbord.")
+            page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "comment-investment"
+    page.focus(f"#{items[-1].key}-2")
+    page.keyboard.press("Enter")  # submits the form through its first button: "next"
+    page.wait_for_url(f"{survey_url}/2")
+    page.goto(survey_url + "/1")
+    assert all(page.is_checked(f"#{item.key}-2") for item in items)
+    assert page.input_value("#comment-urgency") == "Via het toetsenbord."
     context.close()
