@@ -65,8 +65,8 @@ def test_a_smoke_run_measures_every_http_row_before_and_after(capsys):
     assert len(rows) == 11 + 7 + 1
     for label, values in by_label.items():
         assert values["before"] is not None and values["after"] is not None, label
-    # 6 dimension pages and the profile page, each fetched and posted, plus intro and thanks.
-    assert by_label["requests per complete questionnaire (anchor: 3)"] == {"before": 16, "after": 16}
+    # 3 pages of two dimensions and the profile page, each fetched and posted, plus intro and thanks.
+    assert by_label["requests per complete questionnaire (anchor: 3)"] == {"before": 10, "after": 10}
     printed = capsys.readouterr().out
     assert "own round 60/20: dashboard, sqlite (goal <= 2x)" in printed and "after/before" in printed
     worktrees = subprocess.run(["git", "-C", str(ROOT), "worktree", "list"], capture_output=True, text=True).stdout
