@@ -55,6 +55,8 @@ class Track:
     release: type  # a model with ReleaseColumns
     #: (round, number, previous figures, seen sets, min_size) -> the figures of release `number`
     figures: Callable[[Round, int, dict | None, Mapping[str, list], int], dict]
+    #: (round id, number) -> more columns of the release, fixed with it
+    more: Callable[[int, int], dict] = lambda round_id, number: {}
 
 
 def latest_release(round_id: int, track: Track | None = None) -> Release | None:
@@ -99,7 +101,8 @@ def release_if_due(round_id: int, min_size: int, track: Track | None = None) -> 
         figures = track.figures(
             round_, number, latest.figures if latest else None, seen_sets(round_id, track), min_size
         )
-        release = track.release(round_id=round_id, number=number, n=released + moved, figures=figures)
+        more = track.more(round_id, number)
+        release = track.release(round_id=round_id, number=number, n=released + moved, figures=figures, **more)
         db.session.add(release)
         db.session.commit()
     except IntegrityError:  # the same release number, made by a simultaneous submission
@@ -206,7 +209,24 @@ def next_figures(round_: Round, number: int, previous: dict | None, seen: Mappin
     return figures
 
 
-PROFESSIONALS = Track("release", Response, Release, next_figures)
+#: Comments per dimension on the dashboard and in the report (the first in comment order);
+#: the rest on the comments pages. A typical round (a few dozen people) shows all of them; a
+#: round of thousands stays a page of bounded weight.
+COMMENTS_SHOWN = 25
+
+
+def release_comments(round_id: int, number: int) -> dict:
+    """The comments a release shows on the dashboard, and how many each dimension has: read
+    once here, so a page does not sort a big round's comments at every view."""
+    return {
+        "comments": {
+            "first": queries.first_comments(round_id, number, COMMENTS_SHOWN),
+            "counts": queries.comment_counts(round_id, number),
+        }
+    }
+
+
+PROFESSIONALS = Track("release", Response, Release, next_figures, release_comments)
 
 
 def release_statements(figures: dict, rule: Rule, answers: Mapping, keys: list[str], number: int) -> None:

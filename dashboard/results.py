@@ -17,6 +17,7 @@ from surveys.instrument import Instrument, Item, Text, get_instrument
 from surveys.scoring import Aggregate
 
 from . import queries
+from .releases import release_comments
 
 TOTAL = "total"  # the group key of a whole round
 
@@ -261,11 +262,7 @@ def item_results(result: RoundResult, instrument: Instrument) -> list[ItemResult
     return items
 
 
-#: Comments per dimension on the dashboard and in the report (the first in comment order);
-#: the rest on the comments pages, COMMENTS_PER_PAGE at a time. A typical round (a few dozen
-#: people) shows all of them; a round of thousands stays a page of bounded weight.
-COMMENTS_SHOWN = 25
-COMMENTS_PER_PAGE = 50
+COMMENTS_PER_PAGE = 50  # on the comments pages (the dashboard shows releases.COMMENTS_SHOWN)
 
 
 @dataclass(frozen=True)
@@ -282,13 +279,20 @@ class Comments:
         return self.counts.get(dimension, 0)
 
 
-def round_comments(result: RoundResult, per_dimension: int = COMMENTS_SHOWN) -> Comments | None:
-    """The released responses' comments, folded per dimension (two queries, whatever the
-    round's size); None when the round may not be shown."""
+def round_comments(result: RoundResult) -> Comments | None:
+    """The released responses' comments, folded per dimension, as the release fixed them
+    (one small read, whatever the round's size); None when the round may not be shown."""
     if not result.shown:
         return None
-    round_id, number = result.round.id, result.release.number
-    return Comments(queries.first_comments(round_id, number, per_dimension), queries.comment_counts(round_id, number))
+    stored = stored_comments(result)
+    return Comments(stored["first"], stored["counts"])
+
+
+def stored_comments(result: RoundResult) -> dict:
+    """The release's comments ({"first", "counts"}); those of a release made before they were
+    stored are read from the comments, like the release would have fixed them."""
+    stored = result.release.comments  # a deferred column: read here only
+    return stored if stored is not None else release_comments(result.round.id, result.release.number)["comments"]
 
 
 @dataclass(frozen=True)
@@ -304,7 +308,7 @@ def comments_page(result: RoundResult, dimension: str, page: int) -> CommentsPag
     (round_comments): None when the round may not be shown or the page does not exist."""
     if not result.shown or page < 1:
         return None
-    total = queries.comment_counts(result.round.id, result.release.number).get(dimension, 0)
+    total = stored_comments(result)["counts"].get(dimension, 0)
     pages = max(1, -(-total // COMMENTS_PER_PAGE))
     if page > pages:
         return None

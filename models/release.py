@@ -38,4 +38,10 @@ class ReleaseColumns:
 class Release(ReleaseColumns, db.Model):
     __tablename__ = "release"
 
+    #: {"first": {dimension: [the first comments in comment order]}, "counts": {dimension: n}},
+    #: fixed with the release like its figures, so a dashboard reads them whatever the round's
+    #: size. None for releases made before they were stored: read from the comments then.
+    #: Deferred: only the dashboard and the report need them.
+    comments: Mapped[dict | None] = mapped_column(JSON, deferred=True, sort_order=1)  # last, as migrated
+
     round: Mapped["Round"] = relationship(back_populates="releases")  # noqa: F821

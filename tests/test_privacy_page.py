@@ -11,7 +11,7 @@ from sqlalchemy import Date, DateTime, func, inspect, select, text
 
 import clock
 from extensions import db
-from models import Answer, Comment, Draft, Invitation, Response, ResponseScore, Round
+from models import Answer, Comment, Draft, Invitation, Release, Response, ResponseScore, Round
 from surveys.instrument import get_instrument
 
 from .conftest import Respondent, login, uniform_answers
@@ -215,9 +215,11 @@ def test_deleting_a_round_wipes_its_answers(app, page, make_round, add_responses
     """kept-answers (deletion table by table: tests/test_promises.py)."""
     round_ = make_round()
     add_responses(round_, 5, comments={"youth": "weg"})
+    [release] = session.scalars(select(Release).where(Release.round_id == round_.id))
+    assert release.comments["first"] == {"youth": ["weg"] * 5}  # a release holds its comments too
     session.delete(session.get(Round, round_.id))
     session.commit()
-    for table in RESPONSE_TABLES:
+    for table in (*RESPONSE_TABLES, Release):
         assert session.scalar(select(func.count()).select_from(table)) == 0, table
     assert "alle antwoorden van die meting gewist" in sentence(page, "kept-answers")
 

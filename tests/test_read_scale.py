@@ -198,3 +198,45 @@ def test_comments_pages_follow_the_dashboards_rule(app, client, make_round, add_
     # Another partnership's round under this partnership's address: 404 too.
     assert client.get(f"/dashboard/{slug}/rounds/{shown.id}/toelichtingen/youth").status_code == 404
     assert app.test_client().get(url).status_code in (302, 401)  # signed out: to the sign-in page
+
+
+def comments_section(page: str) -> str:
+    return page.split('id="comments"')[1].split("</section>")[0]
+
+
+def test_the_dashboard_reads_the_comments_its_release_fixed(app, client, session, make_round, add_responses, make_user):
+    """A release fixes its comments like its figures: the first per dimension in comment order
+    and the counts, so no page sorts a big round's comments at every view. A release made
+    before comments were stored (NULL) shows the same, read from the comments."""
+    from dashboard import queries
+    from models import Release
+
+    round_ = make_round("T1", **CLOSED)
+    texts = comment_texts(12)
+    for text in texts:
+        add_responses(round_, 1, comments={"youth": text})  # releases at 5 and 10; 2 wait
+    release = session.scalars(select(Release).where(Release.round_id == round_.id).order_by(Release.number)).all()[-1]
+    # By hand: "opmerking 0000", "Opmerking 0001", ... fold to the same words, so by number.
+    assert (release.number, release.n) == (2, 10)
+    assert release.comments == {"first": {"youth": texts[:10]}, "counts": {"youth": 10}}
+
+    make_user("leider@vast.example", round_.partnership)
+    login(client, "leider@vast.example")
+    url = f"/dashboard/{round_.partnership.slug}/?round={round_.id}"
+    stored = comments_section(client.get(url).text)
+    assert listed(f"<main>{stored}") == texts[:10]
+
+    def refuse(*args):
+        raise AssertionError("the comments were read again")
+
+    original = queries.first_comments, queries.comment_counts
+    queries.first_comments = queries.comment_counts = refuse
+    try:
+        assert comments_section(client.get(url).text) == stored
+        assert client.get(f"/dashboard/{round_.partnership.slug}/rounds/{round_.id}/report").status_code == 200
+    finally:
+        queries.first_comments, queries.comment_counts = original
+
+    release.comments = None  # as a release made before this column
+    session.commit()
+    assert comments_section(client.get(url).text) == stored
