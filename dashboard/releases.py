@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import defer
 
 from extensions import db
 from models import Release, Response, Round
@@ -60,8 +61,16 @@ class Track:
 
 
 def latest_release(round_id: int, track: Track | None = None) -> Release | None:
+    """The round's latest release; its figures load when first read (every submission asks
+    whether a release is due, which needs only its count)."""
     model = (track or PROFESSIONALS).release
-    return db.session.scalar(select(model).where(model.round_id == round_id).order_by(model.number.desc()).limit(1))
+    return db.session.scalar(
+        select(model)
+        .options(defer(model.figures))
+        .where(model.round_id == round_id)
+        .order_by(model.number.desc())
+        .limit(1)
+    )
 
 
 def needed(released: int, min_size: int) -> int:

@@ -225,8 +225,10 @@ def add_response(
             language=language,
         )
     )
+    # The table, not the entity: the ORM leaves NULL values out of a row, so "weet ik niet"
+    # between answers split one insert into one statement per run of answers.
     db.session.execute(
-        insert(Answer),
+        insert(Answer.__table__),
         [{"response_id": response_id, "item_key": item.key, "value": answers[item.key]} for item in instrument.items],
     )
     texts = [(key, text.strip()) for key, text in comments.items() if text.strip()]

@@ -46,7 +46,8 @@ def page_data(step: int) -> dict:
         return {"level": "beleid", "domain": "gemeente"}
     data = {}
     for dimension in DIMENSION_PAGES[step]:
-        data |= {item.key: "4" for item in dimension.items}
+        # A "weet ik niet" between answers: its NULL must not split the answers' insert.
+        data |= {item.key: "dk" if i == 1 else "4" for i, item in enumerate(dimension.items)}
         data[f"comment-{dimension.key}"] = "Goed." if dimension.key == "momentum" else ""
     return data
 
