@@ -42,6 +42,7 @@ CORE = {
     "surveys.stats",
     "surveys.reliability",
     "surveys.guide",
+    "surveys.pages",
     "dashboard.anonymity",
     "dashboard.summary",
     "dashboard.charts",
