@@ -80,6 +80,14 @@ def browser():
         browser.close()
 
 
+def sign_in(page, base: str, email: str, password: str) -> None:
+    """Sign in through the sign-in form, as a person does."""
+    page.goto(f"{base}/inloggen")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.get_by_role("button", name="Inloggen", exact=True).click()
+
+
 class PageWatch:
     """Collects console errors and every request that leaves the app's origin. A page
     answered with 422 (a form with a missing answer) is expected, not an error."""

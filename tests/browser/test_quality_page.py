@@ -20,7 +20,7 @@ from surveys.reliability import minimum_complete
 from surveys.responses import add_response
 
 from ..test_quality_panel import INSTRUMENT, NOISE, generated, numpy_alpha, scored_matrix
-from .conftest import PageWatch, app_on, serving
+from .conftest import PageWatch, app_on, serving, sign_in
 from .test_color_scheme import DESKTOP, PHONE, assert_no_violations, assert_scheme, axe
 
 pytestmark = pytest.mark.browser
@@ -71,10 +71,7 @@ def test_an_administrator_reads_the_instruments_quality(browser, quality_site, a
     context = browser.new_context(viewport=viewport, color_scheme=scheme, locale="nl-NL", bypass_csp=True)
     page = context.new_page()
     watch = PageWatch(page, quality_site)
-    page.goto(f"{quality_site}/inloggen")
-    page.fill("#email", ADMIN[0])
-    page.fill("#password", ADMIN[1])
-    page.get_by_role("button", name="Inloggen", exact=True).click()
+    sign_in(page, quality_site, *ADMIN)
     page.goto(f"{quality_site}/dashboard/kwaliteit/")
     assert page.get_by_role("heading", level=1).inner_text() == "Kwaliteit van de vragenlijst"
     assert_scheme(page, scheme)

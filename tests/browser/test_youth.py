@@ -19,6 +19,7 @@ from surveys.instrument import get_instrument
 from surveys.responses import add_response
 from surveys.youth import get_youth_instrument
 
+from .conftest import sign_in
 from .test_color_scheme import assert_no_violations, axe
 
 pytestmark = pytest.mark.browser
@@ -238,10 +239,7 @@ def test_the_guide_names_where_young_people_differ_and_makes_an_action_on_a_phon
     titles = {d.key: d.title.get("nl") for d in differing_site["titles"]}
     context = browser.new_context(viewport=PHONE, bypass_csp=True, locale="nl-NL")
     page = context.new_page()
-    page.goto(f"{base}/inloggen")
-    page.fill("#email", "leider@verschil.example")
-    page.fill("#password", PASSWORD)
-    page.get_by_role("button", name="Inloggen", exact=True).click()
+    sign_in(page, base, "leider@verschil.example", PASSWORD)
     page.goto(f"{base}/dashboard/jong-verschil/rounds/{round_id}/gespreksleidraad")
 
     # Every sentence is 3 points below: the three first in the questionnaire, no more.
