@@ -349,3 +349,13 @@ def test_the_index_links_it_for_those_who_may_see_it(app, world, make_round, mak
     login(leader, "twee@example.org")
     index = leader.get("/dashboard/")
     assert index.status_code == 200 and link not in index.text
+
+
+def test_an_anonymous_visitor_is_never_shown_the_instruments_quality():
+    """The rule itself, not only @login_required in front of the page: a template that asks it
+    for a visitor who is not signed in gets no."""
+    from flask_login import AnonymousUserMixin
+
+    from auth.access import sees_instrument_quality
+
+    assert sees_instrument_quality(AnonymousUserMixin()) is False
