@@ -36,6 +36,18 @@ def shot(page, name: str) -> None:
         page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
+def closed_round(partnership: Partnership, title: str) -> Round:
+    """A round on version 2 that ran last month and closed yesterday."""
+    today = clock.today()
+    return Round(
+        partnership=partnership,
+        title=title,
+        instrument_version=2,
+        opens_on=today - timedelta(days=30),
+        closes_on=today - timedelta(days=1),
+    )
+
+
 @pytest.fixture(scope="module")
 def youth_site(live_app):
     """A partnership with an open round (for the questionnaire) and a closed one with six
@@ -50,13 +62,7 @@ def youth_site(live_app):
             opens_on=today,
             closes_on=today + timedelta(days=14),
         )
-        closed = Round(
-            partnership=partnership,
-            title="T0 najaar",
-            instrument_version=2,
-            opens_on=today - timedelta(days=30),
-            closes_on=today - timedelta(days=1),
-        )
+        closed = closed_round(partnership, "T0 najaar")
         db.session.add_all([open_round, closed])
         user = create_user("leider@jongtest.example", PASSWORD, name="Leider")
         grant(user, partnership, Role.LEADER)
@@ -208,13 +214,7 @@ def differing_site(live_app):
     today = clock.today()
     with live_app.app_context():
         partnership = Partnership(slug="jong-verschil", name="Regio Verschil", region="Testregio")
-        closed = Round(
-            partnership=partnership,
-            title="T0 verschil",
-            instrument_version=2,
-            opens_on=today - timedelta(days=30),
-            closes_on=today - timedelta(days=1),
-        )
+        closed = closed_round(partnership, "T0 verschil")
         db.session.add(closed)
         grant(create_user("leider@verschil.example", PASSWORD, name="Leider"), partnership, Role.LEADER)
         db.session.commit()
