@@ -11,8 +11,12 @@ rule of text_rules.py; the respondent could not find them to remove them). The p
 questions are choices: anything but a listed option is refused.
 """
 
+from functools import lru_cache
+
+from flask import get_template_attribute
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired, Length
@@ -42,6 +46,27 @@ def _choice_field(label: str, choices: list[tuple[str, str]], message) -> RadioF
         choices=[SelectChoice(value, text) for value, text in choices],
         validate_choice=False,
         validators=[InputRequired(message=message), AnyOf(values, message=message)],
+    )
+
+
+def radio_buttons(field: RadioField) -> Markup:
+    """The radio buttons of a choice question (templates/surveys/_questions.html), the
+    respondent's answer checked: the HTML without it is made once per question, language
+    and error state, and `checked` goes in before the chosen option's id (the only
+    ` id="<field>-<n>"` in it: labels are escaped, and `for=` has no space before `id`)."""
+    choices = tuple((choice.value, choice.label) for choice in field.choices)
+    html = _unchecked_options(field.id, field.name, bool(field.flags.required), choices, bool(field.errors))
+    position = next((i for i, (value, _) in enumerate(choices) if value == field.data), None)
+    if position is None:
+        return html
+    option_id = f' id="{field.id}-{position}"'
+    return Markup(str(html).replace(option_id, " checked" + option_id, 1))  # str: Markup.replace escapes
+
+
+@lru_cache(maxsize=4096)
+def _unchecked_options(field_id: str, name: str, required: bool, choices: tuple, invalid: bool) -> Markup:
+    return get_template_attribute("surveys/_questions.html", "unchecked_options")(
+        field_id, name, required, choices, invalid
     )
 
 

@@ -13,7 +13,7 @@ from extensions import counts_when, limiter
 from i18n import choose_language, current_language
 from models import Round, RoundState
 
-from .forms import comment_field, page_form_class
+from .forms import comment_field, page_form_class, radio_buttons
 from .instrument import Instrument, get_instrument
 from .invitations import find_invitation
 from .pages import Page, pages
@@ -30,6 +30,7 @@ from .responses import (
 
 bp = Blueprint("surveys", __name__, url_prefix="/s")
 personal = Blueprint("personal", __name__)  # personal survey links: /u/<token>
+bp.add_app_template_global(radio_buttons, "radio_buttons")  # the questionnaire's and the young people's pages
 
 
 class RoundUnavailable(Exception):
