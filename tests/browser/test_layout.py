@@ -198,7 +198,10 @@ def last_text_height(pdf_page) -> float:
 
 # Pages the A4 report of each demo round takes; the dates in it come from today, nothing else
 # varies (the demo's answers have a fixed seed). From T1 on the report holds the partner map.
-REPORT_PAGES = {"T0 nulmeting": 6, "T1 tweede meting": 7, "T2 derde meting": 7, "T3 vierde meting": 6}
+# Pages each demo round's report takes. The open round (T3) gets a page more once the browser
+# questionnaire tests have answered it and a release took their answers in (they run later
+# in the suite, earlier when run on their own).
+REPORT_PAGES = {"T0 nulmeting": {6}, "T1 tweede meting": {7}, "T2 derde meting": {7}, "T3 vierde meting": {6, 7}}
 LAST_LINE = "Groepen met minder dan 5 respondenten zijn weggelaten."
 
 
@@ -215,7 +218,7 @@ def test_the_a4_report_ends_on_a_page_with_real_content(browser, demo, artifacts
     (artifacts / f"report-{title.split()[0]}.pdf").write_bytes(pdf)
     pages = PdfReader(io.BytesIO(pdf)).pages
     filled = [round(last_text_height(p), 2) for p in pages]
-    assert len(pages) == REPORT_PAGES[title], filled
+    assert len(pages) in REPORT_PAGES[title], filled
     assert min(filled[:-1]) >= 0.5, filled  # how far down each page its text goes
     last = pages[-1].extract_text()
     assert last.rstrip().endswith(LAST_LINE)
