@@ -301,6 +301,25 @@ def test_a_total_whose_people_did_not_change_keeps_its_release(app, client, make
     assert (total["urgency"]["n"], total["urgency"]["release"]) == (10, 2)
 
 
+def test_a_total_that_would_single_out_the_few_new_people_who_scored_it_keeps_its_release(
+    app, client, make_round, make_user, add_responses
+):
+    """Release 2 brings five people, of whom only three score momentum (two answer "weet ik
+    niet" on all its statements). Momentum's total at release 2 (eight) beside the one leaders
+    saw at release 1 (five) would single out those three: it stays the figure of release 1,
+    while urgency (ten, five new) moves. Weighing the cells by score sums instead of people
+    (three scores of 4 make 12) would let momentum move."""
+    round_ = make_round("T1", hide_results_while_open=False)
+    add_responses(round_, 5)
+    add_responses(round_, 5, lambda n, item: None if n >= 3 and item.dimension == "momentum" else 4)
+    make_user("leider@m3.example", round_.partnership)
+    login(client, "leider@m3.example")
+    body = client.get(f"/api/partnerships/{round_.partnership.slug}/rounds/{round_.id}").get_json()
+    assert body["respondents"] == 10
+    assert (body["total"]["momentum"]["n"], body["total"]["momentum"]["release"]) == (5, 1)
+    assert (body["total"]["urgency"]["n"], body["total"]["urgency"]["release"]) == (10, 2)
+
+
 def test_a_group_moves_alone_when_one_of_its_dimensions_rests_on_the_same_people(
     app, client, make_round, make_user, add_responses
 ):
