@@ -259,7 +259,8 @@ def test_a_statement_nobody_new_answered_keeps_its_release(app, client, make_rou
 
 def test_a_release_stored_before_displayed_was_named_so_still_counts(app, session, make_round, add_responses):
     """Releases stored by an earlier version call the sets behind their figures "published".
-    The next release takes them over under "displayed", so they keep counting for the rule."""
+    The next release takes them over under "displayed", and a seen release of that form is
+    read under its old name, so they keep counting for the rule."""
     round_ = make_round("T1", hide_results_while_open=False)
     add_responses(round_, 5)
     first = session.scalar(select(Release).where(Release.round_id == round_.id))
@@ -273,6 +274,13 @@ def test_a_release_stored_before_displayed_was_named_so_still_counts(app, sessio
     assert "published" not in second.figures
     assert [None, None, 1] in second.figures["displayed"]["members"]  # release 1's count, taken over
     assert [None, None, 2] in second.figures["displayed"]["members"]
+    # Release 1, seen since release 2 replaced it, still counts for the rule in its old form:
+    # its count of everyone, of the work floor and of the municipality (all five are both).
+    with app.app_context():
+        seen = releases.seen_sets(round_.id)["members"]
+    assert sorted(seen, key=str) == sorted(
+        [[None, None, 1], ["level", "werkvloer", 1], ["domain", "gemeente", 1]], key=str
+    )
 
 
 def momentum_unknown(n, item):
